@@ -1,0 +1,94 @@
+"""Named Python capabilities that content may call with `kind: action`.
+
+An action is an async function taking an `ActionContext` and returning an
+`ActionResult`. The engine stays pure: it only names the action to run; the
+runtime awaits it and hands the result back to the engine. `check-content`
+uses the registry to refuse unknown actions and missing arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.data import ContentData
+
+
+@dataclass(frozen=True, slots=True)
+class ActionContext:
+    """What an action may read: the user's language and answers, its arguments, the data."""
+
+    lang: str
+    args: dict[str, Any]
+    answers: dict[str, Any]
+    data: ContentData
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ActionResult:
+    """What an action gives back: texts to show, answers to remember, optionally where to go."""
+
+    texts: list[str] = field(default_factory=list)
+    answers: dict[str, Any] = field(default_factory=dict)
+    goto: str | None = None
+
+
+ActionFunction = Callable[[ActionContext], Awaitable[ActionResult]]
+ArgsChecker = Callable[[dict[str, Any], ContentData], list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    """A registered action: its function, its argument names and an argument checker."""
+
+    name: str
+    run: ActionFunction
+    required: frozenset[str]
+    optional: frozenset[str]
+    check_args: ArgsChecker | None = None
+
+    def problems(self, args: dict[str, Any], data: ContentData) -> list[str]:
+        """Why `args` cannot be used with this action (empty when they can)."""
+        found = [
+            f"action '{self.name}' needs argument '{name}'"
+            for name in sorted(self.required - args.keys())
+        ]
+        allowed = self.required | self.optional
+        found += [
+            f"action '{self.name}' has no argument '{name}' (allowed: "
+            f"{', '.join(sorted(allowed)) or 'none'})"
+            for name in sorted(args.keys() - allowed)
+        ]
+        if not found and self.check_args:
+            found += self.check_args(args, data)
+        return found
+
+
+REGISTRY: dict[str, ActionSpec] = {}
+
+
+def action(
+    name: str,
+    required: tuple[str, ...] = (),
+    optional: tuple[str, ...] = (),
+    check_args: ArgsChecker | None = None,
+) -> Callable[[ActionFunction], ActionFunction]:
+    """Register an async function as the action `name`."""
+
+    def register(function: ActionFunction) -> ActionFunction:
+        REGISTRY[name] = ActionSpec(
+            name, function, frozenset(required), frozenset(optional), check_args
+        )
+        return function
+
+    return register
+
+
+def load_actions() -> dict[str, ActionSpec]:
+    """Import every action module so that its actions are registered; return the registry."""
+    from bot.actions import contacts  # noqa: F401  (registers on import)
+
+    return REGISTRY

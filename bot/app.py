@@ -1,0 +1,30 @@
+"""Assembly: build the store, content and runtime from a `Config`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.actions import load_actions
+from bot.config import Config
+from bot.runtime import Runtime, load_checked_content
+from bot.store import Store
+
+
+@asynccontextmanager
+async def open_runtime(config: Config) -> AsyncIterator[Runtime]:
+    """A ready runtime with its store open; the store is closed on exit."""
+    actions = load_actions()
+    content_dir = Path(config.content.dir)
+    content = load_checked_content(content_dir, actions)
+    store = Store(config.database.path)
+    await store.open()
+    try:
+        await store.prune(datetime.now(UTC), config.session.retention_days)
+        yield Runtime(
+            store, content, actions, content_dir, timedelta(minutes=config.session.timeout_minutes)
+        )
+    finally:
+        await store.close()

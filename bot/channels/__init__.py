@@ -1,0 +1,1 @@
+"""Channel adapters: one per platform, all speaking the neutral message model."""

@@ -1,0 +1,199 @@
+"""Configuration: built-in defaults, an optional YAML file, then environment variables.
+
+`BOT_CONFIG` names the YAML file (see `config.example.yaml`); inside it,
+`${NAME}` and `${NAME:-default}` are read from the environment. The documented
+environment variables (BOT_HOST, TELEGRAM_BOT_TOKEN, ...) override the file, so
+secrets never need to be written down. Unknown keys and bad values stop
+start-up with an error naming the file, line and key and what is allowed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bot.yamlsource import YamlSourceError, line_of, load_yaml
+
+_ENV_REFERENCE = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)(?::-([^}]*))?\}")
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message says where and why."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ServerConfig(_Section):
+    """Where the one aiohttp server listens."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+
+
+class DatabaseConfig(_Section):
+    """The SQLite file."""
+
+    path: str = "data/migran-aman.db"
+
+
+class ContentConfig(_Section):
+    """Where the YAML content lives."""
+
+    dir: str = "content"
+
+
+class SessionConfig(_Section):
+    """How long a conversation stays where it was, and how long idle sessions are kept."""
+
+    timeout_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    retention_days: int = Field(default=90, ge=1, le=3650)
+
+
+class MediaConfig(_Section):
+    """Where photos users send are kept, and how large one may be."""
+
+    dir: str = "data/media"
+    max_bytes: int = Field(default=5_000_000, ge=10_000, le=20_000_000)
+
+
+class TelegramConfig(_Section):
+    """The Telegram channel (off while `token` is empty)."""
+
+    token: str = ""
+    api_url: str = "https://api.telegram.org/bot"
+    webhook_url: str = ""
+    webhook_secret: str = Field(default="", pattern=r"^[A-Za-z0-9_-]{0,256}$")
+
+
+class WhatsAppConfig(_Section):
+    """The WhatsApp Cloud API channel (off while `token` is empty)."""
+
+    token: str = ""
+    app_secret: str = ""
+    verify_token: str = ""
+    phone_number_id: str = ""
+    api_url: str = "https://graph.facebook.com/v23.0"
+
+
+class OfficersConfig(_Section):
+    """Who may work the report queue, and the officers' group chat."""
+
+    telegram_ids: list[int] = Field(default_factory=list)
+    chat_id: int | None = None
+
+
+class LoggingConfig(_Section):
+    """Log verbosity. Message bodies are never logged at INFO."""
+
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class Config(_Section):
+    """The whole configuration."""
+
+    server: ServerConfig = Field(default_factory=ServerConfig)
+    database: DatabaseConfig = Field(default_factory=DatabaseConfig)
+    content: ContentConfig = Field(default_factory=ContentConfig)
+    session: SessionConfig = Field(default_factory=SessionConfig)
+    media: MediaConfig = Field(default_factory=MediaConfig)
+    telegram: TelegramConfig = Field(default_factory=TelegramConfig)
+    whatsapp: WhatsAppConfig = Field(default_factory=WhatsAppConfig)
+    officers: OfficersConfig = Field(default_factory=OfficersConfig)
+    logging: LoggingConfig = Field(default_factory=LoggingConfig)
+
+
+ENVIRONMENT: dict[str, tuple[str, str]] = {
+    "BOT_HOST": ("server", "host"),
+    "BOT_PORT": ("server", "port"),
+    "BOT_DB": ("database", "path"),
+    "TELEGRAM_BOT_TOKEN": ("telegram", "token"),
+    "TELEGRAM_API_URL": ("telegram", "api_url"),
+    "TELEGRAM_WEBHOOK_URL": ("telegram", "webhook_url"),
+    "TELEGRAM_WEBHOOK_SECRET": ("telegram", "webhook_secret"),
+    "WHATSAPP_TOKEN": ("whatsapp", "token"),
+    "WHATSAPP_APP_SECRET": ("whatsapp", "app_secret"),
+    "WHATSAPP_VERIFY_TOKEN": ("whatsapp", "verify_token"),
+    "WHATSAPP_PHONE_NUMBER_ID": ("whatsapp", "phone_number_id"),
+    "WHATSAPP_API_URL": ("whatsapp", "api_url"),
+    "OFFICER_TELEGRAM_IDS": ("officers", "telegram_ids"),
+    "OFFICER_CHAT_ID": ("officers", "chat_id"),
+}
+"""The public environment contract: variable -> (section, key)."""
+
+
+def load_config(environ: Mapping[str, str] | None = None) -> Config:
+    """Build the configuration from `BOT_CONFIG` (if set) and the environment."""
+    environ = os.environ if environ is None else environ
+    path_text = environ.get("BOT_CONFIG", "")
+    raw: dict[str, Any] = {}
+    document: Any = None
+    display = path_text or "environment"
+    if path_text:
+        path = Path(path_text)
+        if not path.is_file():
+            raise ConfigError(f"BOT_CONFIG={path_text}: no such file")
+        try:
+            document = load_yaml(path, display)
+        except YamlSourceError as error:
+            raise ConfigError(str(error.problem)) from error
+        if document is not None and not isinstance(document, dict):
+            raise ConfigError(f"{display}:1: the config file must be a mapping of sections")
+        raw = _expand(document or {}, environ)
+    overrides: list[str] = []
+    for variable, (section, key) in ENVIRONMENT.items():
+        value = environ.get(variable)
+        if value is None or value == "":
+            continue
+        if not isinstance(raw.get(section, {}), dict):
+            break  # the file's own error is reported below
+        raw.setdefault(section, {})
+        raw[section] = dict(raw[section])
+        raw[section][key] = _split_list(value) if key == "telegram_ids" else value
+        overrides.append(variable)
+    try:
+        return Config.model_validate(raw)
+    except ValidationError as error:
+        raise ConfigError(_describe(error, document, display, overrides)) from error
+
+
+def _expand(value: Any, environ: Mapping[str, str]) -> Any:
+    if isinstance(value, str):
+        return _ENV_REFERENCE.sub(lambda m: environ.get(m.group(1)) or (m.group(2) or ""), value)
+    if isinstance(value, dict):
+        return {key: _expand(child, environ) for key, child in value.items()}
+    if isinstance(value, list):
+        return [_expand(child, environ) for child in value]
+    return value
+
+
+def _split_list(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _describe(error: ValidationError, document: Any, display: str, overrides: list[str]) -> str:
+    by_key = {ENVIRONMENT[name]: name for name in overrides}
+    lines = []
+    for item in error.errors():
+        loc = tuple(item["loc"])
+        key = ".".join(str(part) for part in loc)
+        message = "unknown key" if item["type"] == "extra_forbidden" else item["msg"]
+        if item["type"] == "extra_forbidden" and len(loc) >= 1:
+            model = Config
+            for part in loc[:-1]:
+                field = model.model_fields.get(str(part))
+                model = field.annotation if field else model  # type: ignore[assignment]
+            message += f"; allowed: {', '.join(model.model_fields)}"
+        variable = by_key.get(loc[:2]) if len(loc) >= 2 else None
+        if variable:
+            lines.append(f"environment {variable}: {key}: {message}")
+        else:
+            line = line_of(document, loc) if document is not None else 1
+            lines.append(f"{display}:{line}: {key}: {message}")
+    return "invalid configuration:\n  " + "\n  ".join(lines)

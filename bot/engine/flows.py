@@ -1,0 +1,73 @@
+"""The compiled dialog graph the engine walks: nodes, system texts, screens, keywords."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from bot.engine.spec import KeywordName, LabelName, MessageName, Node, PageNode, SystemSpec
+from bot.engine.text import normalize, split_screens
+
+
+@dataclass(frozen=True)
+class Flows:
+    """Validated content, ready for the engine; immutable so a reload swaps it whole."""
+
+    system: SystemSpec
+    nodes: dict[str, Node]
+    version: str
+    keywords: dict[str, KeywordName] = field(init=False)
+    yes_words: frozenset[str] = field(init=False)
+    no_words: frozenset[str] = field(init=False)
+    screens: dict[tuple[str, str], list[str]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        keywords = {
+            normalize(word): name
+            for name, words in self.system.keywords.items()
+            for word in words
+            if normalize(word)
+        }
+        object.__setattr__(self, "keywords", keywords)
+        object.__setattr__(
+            self, "yes_words", frozenset(normalize(w) for w in self.system.yes_words)
+        )
+        object.__setattr__(self, "no_words", frozenset(normalize(w) for w in self.system.no_words))
+        screens = {
+            (node_id, lang): split_screens(node.text.get(lang, ""), self.system.screen_chars)
+            for node_id, node in self.nodes.items()
+            if isinstance(node, PageNode)
+            for lang in self.system.languages
+        }
+        object.__setattr__(self, "screens", screens)
+
+    @property
+    def default_language(self) -> str:
+        """The language of a new user (the first one listed)."""
+        return self.system.languages[0]
+
+    def message(self, name: MessageName, lang: str, **values: object) -> str:
+        """A system message in `lang` (falling back to the default language), filled in."""
+        texts = self.system.messages[name]
+        template = texts.get(lang) or texts[self.default_language]
+        return template.format(**values) if values else template
+
+    def label(self, name: LabelName, lang: str) -> str:
+        """A system button label in `lang`."""
+        texts = self.system.labels[name]
+        return texts.get(lang) or texts[self.default_language]
+
+    def text(self, texts: dict[str, str] | None, lang: str) -> str:
+        """Pick `lang` from a content string, falling back to the default language."""
+        if not texts:
+            return ""
+        return texts.get(lang) or texts.get(self.default_language, "")
+
+
+def content_version(blobs: list[bytes]) -> str:
+    """A short fingerprint of the content files, so stale buttons can be recognised."""
+    digest = hashlib.blake2b(digest_size=6)
+    for blob in blobs:
+        digest.update(len(blob).to_bytes(8, "big"))
+        digest.update(blob)
+    return digest.hexdigest()

@@ -1,0 +1,58 @@
+"""A user's place in the dialog, and what one engine step produces."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.messages import Reply
+
+
+@dataclass(slots=True)
+class Session:
+    """Where one user is: language, node, screen of a page, back stack, answers so far."""
+
+    lang: str
+    node: str | None = None  # None: not started, or stopped
+    screen: int = 0
+    stack: list[str] = field(default_factory=list)
+    answers: dict[str, Any] = field(default_factory=dict)
+    pending: str = ""  # a system question awaiting an answer: "language" or "delete"
+    updated_at: datetime | None = None
+
+    def copy(self) -> Session:
+        """An independent copy, so a step never mutates its input."""
+        return Session(
+            self.lang,
+            self.node,
+            self.screen,
+            list(self.stack),
+            dict(self.answers),
+            self.pending,
+            self.updated_at,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ActionCall:
+    """A request from the engine to the runtime: run this action, then resume."""
+
+    node: str
+    name: str
+    args: dict[str, Any]
+
+
+@dataclass(slots=True)
+class Turn:
+    """The outcome of one step: the new session, replies, anonymous visits, pending action.
+
+    `session` is None when the user asked to erase their data (`erase` is then True).
+    """
+
+    session: Session | None
+    replies: list[Reply] = field(default_factory=list)
+    visits: list[str] = field(default_factory=list)
+    action: ActionCall | None = None
+    erase: bool = False
+    prefix: list[str] = field(default_factory=list)

@@ -1,0 +1,140 @@
+"""The schema of the content files, as pydantic models.
+
+`content/system.yaml` holds the keywords, system messages and button labels;
+`content/flows/*.yaml` hold the dialog nodes keyed by id. Unknown keys and node
+kinds are refused so that a typo in the content is reported, not ignored.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+I18n = dict[str, str]
+"""A user-visible string: language code -> text."""
+
+KeywordName = Literal["menu", "back", "help", "emergency", "language", "stop", "delete"]
+MessageName = Literal[
+    "welcome",
+    "welcome_back",
+    "content_changed",
+    "not_understood",
+    "stale",
+    "unsupported",
+    "stopped",
+    "delete_confirm",
+    "deleted",
+    "delete_cancelled",
+    "language_prompt",
+    "language_set",
+    "sources",
+    "invalid_text",
+    "invalid_number",
+    "invalid_phone",
+    "invalid_yesno",
+    "invalid_choice",
+    "invalid_photo",
+    "invalid_location",
+    "failure",
+]
+LabelName = Literal["next", "back", "menu", "yes", "no", "skip", "delete_yes"]
+InputType = Literal["text", "number", "phone", "yesno", "choice", "photo", "location"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SystemSpec(_Strict):
+    """`content/system.yaml`: languages, special nodes, keywords, system texts."""
+
+    languages: list[str] = Field(min_length=1)
+    language_names: I18n
+    start: str
+    emergency: str
+    help: str
+    screen_chars: int = Field(default=600, ge=200, le=4000)
+    keywords: dict[KeywordName, list[str]]
+    yes_words: list[str]
+    no_words: list[str]
+    messages: dict[MessageName, I18n]
+    labels: dict[LabelName, I18n]
+
+
+class OptionSpec(_Strict):
+    """A button in a menu or under a page: a label and the node it leads to."""
+
+    label: I18n
+    goto: str
+
+
+class ChoiceSpec(_Strict):
+    """One allowed answer of an `ask` with input type `choice`."""
+
+    value: str
+    label: I18n
+
+
+class InputSpec(_Strict):
+    """What an `ask` node accepts."""
+
+    type: InputType
+    max_length: int = Field(default=500, ge=1, le=4000)
+    min: float | None = None
+    max: float | None = None
+    choices: list[ChoiceSpec] = Field(default_factory=list)
+    optional: bool = False
+
+
+class MenuNode(_Strict):
+    """A list of options leading to other nodes."""
+
+    kind: Literal["menu"]
+    text: I18n
+    options: list[OptionSpec] = Field(min_length=1)
+
+
+class PageNode(_Strict):
+    """Text split into phone-sized screens, with optional links at the end."""
+
+    kind: Literal["page"]
+    text: I18n
+    options: list[OptionSpec] = Field(default_factory=list)
+    factual: bool = True
+    sources: list[str] = Field(default_factory=list)
+    reviewed: date | None = None
+
+
+class AskNode(_Strict):
+    """A question whose validated answer is saved under `save`, then goes to `next`."""
+
+    kind: Literal["ask"]
+    text: I18n
+    input: InputSpec
+    save: str
+    next: str
+    error: I18n | None = None
+
+
+class ActionNode(_Strict):
+    """Calls a named Python action; continues at `next`, or shows `options` after its output."""
+
+    kind: Literal["action"]
+    action: str
+    args: dict[str, Any] = Field(default_factory=dict)
+    text: I18n | None = None
+    next: str | None = None
+    options: list[OptionSpec] = Field(default_factory=list)
+
+
+class EndNode(_Strict):
+    """A closing message; only the main menu follows."""
+
+    kind: Literal["end"]
+    text: I18n
+
+
+Node = Annotated[MenuNode | PageNode | AskNode | ActionNode | EndNode, Field(discriminator="kind")]
+NODE_KINDS = ("menu", "page", "ask", "action", "end")

@@ -1,0 +1,114 @@
+"""Text helpers of the engine: normalising input, matching options, splitting screens."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+FUZZY_THRESHOLD = 80
+FUZZY_MARGIN = 5
+
+
+def normalize(text: str) -> str:
+    """Case-, accent- and punctuation-free form: 'Kembali!' and ' kembalí ' -> 'kembali'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return _NON_WORD.sub(" ", stripped.casefold()).strip()
+
+
+def clean_input(text: str) -> str:
+    """User text without control characters (newlines and tabs kept) and outer spaces."""
+    return _CONTROL.sub("", text).strip()
+
+
+def match_label(text: str, labels: Sequence[str]) -> int | None:
+    """Index of the option a user meant by `text`: its number, its label, or a close misspelling.
+
+    Returns None when nothing matches clearly; never guesses between two close labels.
+    """
+    wanted = normalize(text)
+    if not wanted:
+        return None
+    if wanted.isdigit():
+        number = int(wanted)
+        return number - 1 if 1 <= number <= len(labels) else None
+    normalized = [normalize(label) for label in labels]
+    exact = [index for index, label in enumerate(normalized) if label == wanted]
+    if len(exact) == 1:
+        return exact[0]
+    if len(wanted) >= 3:
+        containing = [
+            index
+            for index, label in enumerate(normalized)
+            if f" {wanted} " in f" {label} " or label.startswith(wanted)
+        ]
+        if len(containing) == 1:
+            return containing[0]
+    scores = sorted(
+        ((fuzz.ratio(wanted, label), index) for index, label in enumerate(normalized)),
+        reverse=True,
+    )
+    if not scores or scores[0][0] < FUZZY_THRESHOLD:
+        return None
+    if len(scores) > 1 and scores[0][0] - scores[1][0] < FUZZY_MARGIN:
+        return None
+    return scores[0][1]
+
+
+def split_screens(text: str, limit: int) -> list[str]:
+    """Split long text into screens of at most `limit` characters.
+
+    A line holding only `---` forces a break; otherwise paragraphs are packed
+    greedily, a too-long paragraph is cut at sentence ends, then at spaces.
+    """
+    screens: list[str] = []
+    for block in re.split(r"\n\s*---\s*\n", text.strip()):
+        current = ""
+        for paragraph in _pieces(block, limit):
+            candidate = f"{current}\n\n{paragraph}" if current else paragraph
+            if len(candidate) <= limit:
+                current = candidate
+            else:
+                screens.append(current)
+                current = paragraph
+        if current:
+            screens.append(current)
+    return screens or [""]
+
+
+def _pieces(block: str, limit: int) -> list[str]:
+    pieces: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", block.strip()):
+        paragraph = paragraph.strip()
+        if len(paragraph) <= limit:
+            pieces.append(paragraph)
+            continue
+        sentences = re.split(r"(?<=[.!?])\s+", paragraph)
+        current = ""
+        for sentence in sentences:
+            for chunk in _hard_split(sentence, limit):
+                candidate = f"{current} {chunk}" if current else chunk
+                if len(candidate) <= limit:
+                    current = candidate
+                else:
+                    pieces.append(current)
+                    current = chunk
+        if current:
+            pieces.append(current)
+    return [piece for piece in pieces if piece]
+
+
+def _hard_split(sentence: str, limit: int) -> list[str]:
+    chunks: list[str] = []
+    while len(sentence) > limit:
+        cut = sentence.rfind(" ", 0, limit)
+        cut = cut if cut > 0 else limit
+        chunks.append(sentence[:cut].strip())
+        sentence = sentence[cut:].strip()
+    chunks.append(sentence)
+    return chunks

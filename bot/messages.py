@@ -1,0 +1,90 @@
+"""The neutral message model shared by every channel and the engine.
+
+Channel adapters turn a platform payload into an `Inbound` and render a `Reply`
+in the richest form their platform allows. The engine sees only these types, so
+nothing in it knows about Telegram, WhatsApp, the web chat or the console.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class InboundKind(StrEnum):
+    """What the user did, independent of the platform."""
+
+    TEXT = "text"  # typed text (commands arrive as text too, e.g. "/menu")
+    CHOICE = "choice"  # pressed a button; `choice` holds the option id
+    MEDIA = "media"  # sent a photo or document
+    LOCATION = "location"  # shared a location
+    OPEN = "open"  # opened the chat (web page load, console start): show where they are
+    UNSUPPORTED = "unsupported"  # sticker, voice, video, reaction...: answered politely
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    """A photo or document the user sent, already stored locally by the adapter."""
+
+    kind: str  # "image" or "document"
+    mime: str
+    size: int
+    ref: str  # local storage path or platform file id
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A shared geographic location."""
+
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """One thing a user sent, as the engine sees it."""
+
+    channel: str
+    user: str
+    kind: InboundKind
+    time: datetime
+    text: str = ""
+    choice: str = ""
+    media: tuple[Media, ...] = ()
+    location: Location | None = None
+    update_id: str = ""  # platform id used to answer a redelivered update only once
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """A choice offered to the user: `id` comes back in `Inbound.choice` when pressed."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One message to the user: text, optional choices, optional media reference."""
+
+    text: str
+    options: tuple[Option, ...] = ()
+    media: str = ""
+    expects: str = ""  # input the bot waits for ("photo", "location", ...): a rendering hint
+
+    def numbered_text(self) -> str:
+        """The text followed by the options as numbered lines (console, fallback channels)."""
+        if not self.options:
+            return self.text
+        lines = [f"{number}. {option.label}" for number, option in enumerate(self.options, 1)]
+        return self.text + "\n\n" + "\n".join(lines)
+
+
+@dataclass(slots=True)
+class Outgoing:
+    """Replies addressed to one user on one channel, as produced by the runtime."""
+
+    channel: str
+    user: str
+    replies: list[Reply] = field(default_factory=list)

@@ -1,0 +1,132 @@
+"""The runtime: glue between channels, the engine and the store.
+
+For each inbound message it answers a redelivered update only once, keeps one
+user's messages in arrival order while other users proceed concurrently, runs
+the dialog turn, commits the new session with its effects in one transaction,
+and only then hands the replies back to the channel to send.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+from bot.actions import ActionSpec
+from bot.content import Content, load_content
+from bot.dialog import run_turn
+from bot.messages import Inbound, Reply
+from bot.store import Store, StoreError
+from bot.yamlsource import Problem
+
+log = logging.getLogger(__name__)
+
+
+class ContentLoadError(Exception):
+    """The content has errors; `problems` lists them as file:line messages."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        errors = [problem for problem in problems if problem.severity == "error"]
+        super().__init__("content has errors:\n" + "\n".join(map(str, errors)))
+        self.problems = problems
+
+
+def load_checked_content(content_dir: Path, actions: dict[str, ActionSpec]) -> Content:
+    """Load content or raise ContentLoadError; warnings are logged."""
+    content, problems = load_content(content_dir, actions)
+    for problem in problems:
+        if problem.severity == "warning":
+            log.debug("%s", problem)
+    if content is None:
+        raise ContentLoadError(problems)
+    return content
+
+
+class Runtime:
+    """Processes inbound messages for every channel; holds the current content."""
+
+    def __init__(
+        self,
+        store: Store,
+        content: Content,
+        actions: dict[str, ActionSpec],
+        content_dir: Path,
+        timeout: timedelta,
+    ) -> None:
+        self.store = store
+        self.content = content
+        self.actions = actions
+        self.content_dir = content_dir
+        self.timeout = timeout
+        self._locks: dict[tuple[str, str], asyncio.Lock] = {}
+        self._waiting: dict[tuple[str, str], int] = {}
+
+    async def handle(self, inbound: Inbound) -> list[Reply]:
+        """Answer one inbound message; returns the replies to send (empty for a duplicate)."""
+        with self._user_lock(inbound.channel, inbound.user) as lock:
+            async with lock:
+                return await self._handle_locked(inbound)
+
+    async def _handle_locked(self, inbound: Inbound) -> list[Reply]:
+        content = self.content  # one content version for the whole turn
+        session = None
+        try:
+            if inbound.update_id and await self.store.was_processed(
+                inbound.channel, inbound.update_id
+            ):
+                log.info("duplicate update %s on %s ignored", inbound.update_id, inbound.channel)
+                return []
+            session = await self.store.load_session(inbound.channel, inbound.user)
+            turn = await run_turn(content, self.actions, session, inbound, self.timeout)
+            await self.store.commit_turn(
+                inbound.channel,
+                inbound.user,
+                turn.session,
+                inbound.update_id,
+                turn.visits,
+                inbound.time,
+            )
+        except StoreError as error:
+            log.error(
+                "database error while handling update %s on %s: %s",
+                inbound.update_id or "-",
+                inbound.channel,
+                error,
+            )
+            lang = session.lang if session else content.flows.default_language
+            return [Reply(content.flows.message("failure", lang))]
+        return turn.replies
+
+    @contextmanager
+    def _user_lock(self, channel: str, user: str) -> Iterator[asyncio.Lock]:
+        """A per-user lock that is forgotten when nobody holds or waits for it."""
+        key = (channel, user)
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = asyncio.Lock()
+        self._waiting[key] = self._waiting.get(key, 0) + 1
+        try:
+            yield lock
+        finally:
+            self._waiting[key] -= 1
+            if self._waiting[key] == 0:
+                del self._waiting[key]
+                del self._locks[key]
+
+    def reload(self) -> list[Problem]:
+        """Load the content again; on errors keep the current content and return the problems."""
+        content, problems = load_content(self.content_dir, self.actions)
+        if content is None:
+            log.error("content reload failed; keeping version %s", self.content.flows.version)
+            for problem in problems:
+                if problem.severity == "error":
+                    log.error("%s", problem)
+            return problems
+        log.info(
+            "content reloaded: version %s -> %s", self.content.flows.version, content.flows.version
+        )
+        self.content = content
+        return problems

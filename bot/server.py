@@ -1,0 +1,97 @@
+"""The one aiohttp server: web chat, health check, and later the platform webhooks.
+
+Routes are a public contract: `/` (web chat), `/api/chat`, `GET /healthz`,
+`/webhook/telegram`, `/webhook/whatsapp`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from datetime import UTC, datetime
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.app import open_runtime
+from bot.channels.base import Channel
+from bot.channels.webchat import WebChatChannel
+from bot.config import Config
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+PRUNE_EVERY_SECONDS = 3600
+RUNTIME_KEY = web.AppKey("runtime", Runtime)
+
+
+def build_app(runtime: Runtime, channels: list[Channel], max_upload_bytes: int) -> web.Application:
+    """The aiohttp application with every channel's routes and the health check."""
+    app = web.Application(client_max_size=max_upload_bytes + 64_000)
+    app[RUNTIME_KEY] = runtime
+    app.router.add_get("/healthz", healthz)
+    for channel in channels:
+        channel.setup(app)
+    return app
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """200 with the content version and database status; 503 when the database is unusable."""
+    runtime = request.app[RUNTIME_KEY]
+    database_ok = await runtime.store.healthy()
+    body = {
+        "status": "ok" if database_ok else "unavailable",
+        "content_version": runtime.content.flows.version,
+        "database": "ok" if database_ok else "error",
+    }
+    return web.json_response(body, status=200 if database_ok else 503)
+
+
+async def serve(config: Config) -> None:
+    """Run the server until SIGINT/SIGTERM; SIGHUP reloads the content."""
+    async with open_runtime(config) as runtime:
+        channels: list[Channel] = [
+            WebChatChannel(runtime, Path(config.media.dir), config.media.max_bytes)
+        ]
+        app = build_app(runtime, channels, config.media.max_bytes)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, config.server.host, config.server.port)
+        await site.start()
+        for channel in channels:
+            await channel.start()
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGINT, stopping.set)
+        loop.add_signal_handler(signal.SIGTERM, stopping.set)
+        loop.add_signal_handler(signal.SIGHUP, runtime.reload)
+        print(
+            f"Migran Aman is running. Web chat: http://{config.server.host}:"
+            f"{config.server.port}/  (content {runtime.content.flows.version}, "
+            f"database {config.database.path})",
+            flush=True,
+        )
+        if not config.telegram.token:
+            print("Telegram: off (TELEGRAM_BOT_TOKEN is not set)", flush=True)
+        if not config.whatsapp.token:
+            print("WhatsApp: off (WHATSAPP_TOKEN is not set)", flush=True)
+        pruning = asyncio.create_task(_prune_forever(runtime, config.session.retention_days))
+        try:
+            await stopping.wait()
+        finally:
+            pruning.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pruning
+            for channel in channels:
+                await channel.stop()
+            await runner.cleanup()
+        log.info("stopped")
+
+
+async def _prune_forever(runtime: Runtime, retention_days: int) -> None:
+    while True:
+        await asyncio.sleep(PRUNE_EVERY_SECONDS)
+        erased = await runtime.store.prune(datetime.now(UTC), retention_days)
+        if erased:
+            log.info("erased %d sessions idle for more than %d days", erased, retention_days)
