@@ -79,6 +79,8 @@ class _Checker:
             if item["type"] == "extra_forbidden":
                 message = "unknown key"
             elif item["type"] == "union_tag_invalid":
+                loc = ("kind",)
+                where = ".".join(str(part) for part in (*prefix, *loc))
                 message = f"unknown node kind; allowed: {', '.join(NODE_KINDS)}"
             elif item["type"] == "union_tag_not_found":
                 message = f"missing 'kind'; allowed: {', '.join(NODE_KINDS)}"
@@ -99,7 +101,8 @@ def load_content(
     if contacts_path.exists():
         blobs.append(contacts_path.read_bytes())
     data = ContentData(contacts=contacts) if contacts else None
-    if system is not None and data is not None:
+    unreadable = any("YAML syntax" in problem.message for problem in checker.problems)
+    if system is not None and data is not None and not unreadable:
         _check_graph(checker, system, nodes, origins, sources, actions, data)
     if any(problem.severity == "error" for problem in checker.problems) or not system or not data:
         return None, checker.problems
@@ -234,6 +237,8 @@ def _check_graph(
                         f"'{number.strip()}' is not in content/data/contacts.yaml "
                         "(every number needs a source there)",
                     )
+    if len(nodes) < len(origins):
+        return  # a node failed its schema: its links are unknown, reachability would mislead
     reachable = _reachable(system, nodes)
     for node_id in nodes.keys() - reachable:
         display, line = origins[node_id]

@@ -74,8 +74,9 @@ class _Job:
 class Store:
     """Sessions, processed update ids and anonymous usage counts in one SQLite file."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = Path(path)
+        self.busy_timeout_ms = busy_timeout_ms
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
@@ -103,7 +104,7 @@ class Store:
     def _worker(self) -> None:
         try:
             connection = sqlite3.connect(str(self.path), isolation_level=None)
-            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            connection.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
             db = sqlite_utils.Database(connection)
             db.enable_wal()
             connection.execute("PRAGMA synchronous = FULL")

@@ -1,0 +1,109 @@
+"""Shared test fixtures: content trees, a loaded engine, a fixed clock."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.actions import ActionSpec, load_actions
+from bot.content import Content, load_content
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+
+
+def make_content_dir(target: Path) -> Path:
+    """A content tree for tests: the shipped system.yaml with the fixture flows and contacts."""
+    content = target / "content"
+    (content / "flows").mkdir(parents=True)
+    (content / "data").mkdir()
+    shutil.copy(ROOT / "content" / "system.yaml", content / "system.yaml")
+    shutil.copy(FIXTURES / "flows.yaml", content / "flows" / "test.yaml")
+    shutil.copy(FIXTURES / "contacts.yaml", content / "data" / "contacts.yaml")
+    return content
+
+
+@pytest.fixture(scope="session")
+def actions() -> dict[str, ActionSpec]:
+    return load_actions()
+
+
+@pytest.fixture
+def content_dir(tmp_path: Path) -> Path:
+    return make_content_dir(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def fixture_content(tmp_path_factory: pytest.TempPathFactory, actions) -> Content:
+    content, problems = load_content(make_content_dir(tmp_path_factory.mktemp("c")), actions)
+    assert content is not None, [str(problem) for problem in problems]
+    return content
+
+
+@pytest.fixture(scope="session")
+def shipped_content(actions) -> Content:
+    content, problems = load_content(ROOT / "content", actions)
+    assert content is not None, [str(problem) for problem in problems]
+    return content
+
+
+class EngineChat:
+    """Drives the engine (with actions, without a store) the way a user would."""
+
+    def __init__(self, content: Content, actions: dict[str, ActionSpec]) -> None:
+        self.content = content
+        self.actions = actions
+        self.session = None
+        self.now = NOW
+        self.replies: list = []
+        self.turn = None
+
+    async def send(self, inbound_kind, **fields) -> list:
+        from datetime import timedelta
+
+        from bot.dialog import run_turn
+        from bot.messages import Inbound
+
+        self.now += timedelta(seconds=1)
+        inbound = Inbound("test", "user-1", inbound_kind, self.now, **fields)
+        self.turn = await run_turn(self.content, self.actions, self.session, inbound)
+        self.session = self.turn.session
+        self.replies = self.turn.replies
+        return self.replies
+
+    async def say(self, text: str) -> list:
+        from bot.messages import InboundKind
+
+        return await self.send(InboundKind.TEXT, text=text)
+
+    async def press(self, label: str) -> list:
+        from bot.messages import InboundKind
+
+        option = self.option(label)
+        return await self.send(InboundKind.CHOICE, choice=option.id)
+
+    def option(self, label: str):
+        matches = [o for o in self.replies[-1].options if label in o.label]
+        assert matches, f"no option {label!r} in {self.labels}"
+        return matches[0]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(reply.text for reply in self.replies)
+
+    @property
+    def labels(self) -> list[str]:
+        return [option.label for option in self.replies[-1].options] if self.replies else []
+
+    @property
+    def node(self) -> str | None:
+        return self.session.node if self.session else None
+
+
+@pytest.fixture
+def chat(fixture_content, actions) -> EngineChat:
+    return EngineChat(fixture_content, actions)

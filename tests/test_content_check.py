@@ -1,0 +1,210 @@
+"""`check-content`: every class of content mistake is reported as file:line: message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.cli import check_content
+from bot.content import load_content
+
+VALID = "flows/test.yaml"
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+def line_of_text(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def errors(content_dir: Path, actions) -> list[str]:
+    content, problems = load_content(content_dir, actions)
+    found = [str(problem) for problem in problems if problem.severity == "error"]
+    assert (content is None) == bool(found)
+    return found
+
+
+def test_fixture_content_is_valid(content_dir, actions):
+    assert errors(content_dir, actions) == []
+
+
+def test_shipped_content_is_valid(actions):
+    assert check_content(Path(__file__).parent.parent / "content") == 0
+
+
+def test_yaml_syntax_error(content_dir, actions):
+    flows = content_dir / VALID
+    replace(
+        flows,
+        '  text: {id: "Info singkat.", en: "Short info."}',
+        '  text: {id: "Info singkat.", en: "Short info."',
+    )
+    (found,) = errors(content_dir, actions)
+    assert found.startswith("content/flows/test.yaml:")
+    assert "YAML syntax" in found
+
+
+def test_unknown_node_kind(content_dir, actions):
+    flows = content_dir / VALID
+    replace(flows, "  kind: end", "  kind: finish")
+    line = line_of_text(flows, "kind: finish")
+    (found,) = errors(content_dir, actions)
+    assert found.startswith(f"content/flows/test.yaml:{line}: error: form_done.kind")
+    assert "allowed: menu, page, ask, action, end" in found
+
+
+def test_unknown_key(content_dir, actions):
+    flows = content_dir / VALID
+    replace(flows, "  save: age\n", "  save: age\n  colour: red\n")
+    line = line_of_text(flows, "colour: red")
+    (found,) = errors(content_dir, actions)
+    assert found == f"content/flows/test.yaml:{line}: error: form_age.colour: unknown key"
+
+
+def test_link_to_missing_node(content_dir, actions):
+    flows = content_dir / VALID
+    replace(flows, "  next: form_done", "  next: form_finished")
+    line = line_of_text(flows, "next: form_finished")
+    found = errors(content_dir, actions)
+    assert (
+        f"content/flows/test.yaml:{line}: error: form_place: links to missing node "
+        "'form_finished'" in found
+    )
+
+
+def test_unreachable_node(content_dir, actions):
+    (content_dir / "flows" / "extra.yaml").write_text(
+        "orphan:\n  kind: end\n  text: {id: 'Sendiri', en: 'Alone'}\n"
+    )
+    (found,) = errors(content_dir, actions)
+    assert found == "content/flows/extra.yaml:1: error: node 'orphan' is unreachable from 'main'"
+
+
+def test_missing_translation(content_dir, actions):
+    flows = content_dir / VALID
+    replace(flows, 'text: {id: "Setuju?", en: "Agree?"}', 'text: {id: "Setuju?"}')
+    line = line_of_text(flows, 'text: {id: "Setuju?"}')
+    (found,) = errors(content_dir, actions)
+    assert (
+        found == f"content/flows/test.yaml:{line}: error: form_agree.text: missing translation 'en'"
+    )
+
+
+def test_missing_translation_in_system_texts(content_dir, actions):
+    system = content_dir / "system.yaml"
+    replace(system, '  skip: {id: "Lewati", en: "Skip"}', '  skip: {id: "Lewati"}')
+    line = line_of_text(system, 'skip: {id: "Lewati"}')
+    (found,) = errors(content_dir, actions)
+    assert found == f"content/system.yaml:{line}: error: labels.skip: missing translation 'en'"
+
+
+def test_duplicate_id_in_one_file(content_dir, actions):
+    flows = content_dir / VALID
+    flows.write_text(flows.read_text() + "\nhelp:\n  kind: end\n  text: {id: a, en: b}\n")
+    (found,) = errors(content_dir, actions)
+    assert "duplicate key 'help'" in found
+    assert (
+        found.startswith(f"content/flows/test.yaml:{line_of_text(flows, 'help:') + 0}")
+        or "content/flows/test.yaml:" in found
+    )
+
+
+def test_duplicate_id_across_files(content_dir, actions):
+    (content_dir / "flows" / "more.yaml").write_text("info:\n  kind: end\n  text: {id: a, en: b}\n")
+    (found,) = errors(content_dir, actions)
+    assert found.startswith("content/flows/test.yaml:") or found.startswith(
+        "content/flows/more.yaml:"
+    )
+    assert "duplicate node id 'info' (first defined at content/flows/" in found
+
+
+def test_unknown_action(content_dir, actions):
+    flows = content_dir / VALID
+    replace(flows, "action: emergency_contacts", "action: call_the_police")
+    line = line_of_text(flows, "action: call_the_police")
+    (found,) = errors(content_dir, actions)
+    assert found.startswith(
+        f"content/flows/test.yaml:{line}: error: emergency: unknown action 'call_the_police'"
+    )
+
+
+def test_missing_action_argument(content_dir, actions):
+    flows = content_dir / VALID
+    replace(flows, "  args: {groups: [national]}\n", "")
+    line = line_of_text(flows, "kind: action")
+    (found,) = errors(content_dir, actions)
+    assert found.startswith("content/flows/test.yaml:")
+    assert int(found.split(":")[1]) in (line - 1, line)
+    assert "action 'emergency_contacts' needs argument 'groups'" in found
+
+
+def test_bad_action_argument_value(content_dir, actions):
+    flows = content_dir / VALID
+    replace(flows, "args: {groups: [national]}", "args: {groups: [martians]}")
+    (found,) = errors(content_dir, actions)
+    assert "unknown contact group(s) martians" in found
+
+
+def test_long_labels_are_warnings_not_errors(content_dir, actions):
+    flows = content_dir / VALID
+    replace(
+        flows,
+        'label: {id: "Halaman panjang", en: "Long page"}',
+        'label: {id: "Halaman yang sangat panjang sekali", en: "Long page"}',
+    )
+    content, problems = load_content(content_dir, actions)
+    assert content is not None
+    (warning,) = problems
+    line = line_of_text(flows, "Halaman yang sangat")
+    assert str(warning).startswith(f"content/flows/test.yaml:{line}: warning: main: label")
+    assert "24-character" in str(warning)
+
+
+def test_factual_page_needs_sources_and_review_date(content_dir, actions):
+    flows = content_dir / VALID
+    replace(flows, '  sources: ["Sumber Uji"]\n  reviewed: 2026-11-01\n', "")
+    line = line_of_text(flows, "info:")
+    found = errors(content_dir, actions)
+    assert found == [
+        f"content/flows/test.yaml:{line}: error: info: factual page without 'sources' "
+        "(add them, or mark the page 'factual: false')",
+        f"content/flows/test.yaml:{line}: error: info: factual page without 'reviewed' date",
+    ]
+
+
+def test_unsourced_phone_number_in_text(content_dir, actions):
+    flows = content_dir / VALID
+    replace(flows, '"Info singkat."', '"Info singkat. Telepon 0812 9999 0000."')
+    (found,) = errors(content_dir, actions)
+    assert "phone number '0812 9999 0000' is not in content/data/contacts.yaml" in found
+
+
+def test_contacts_file_errors_name_line_and_key(content_dir, actions):
+    contacts = content_dir / "data" / "contacts.yaml"
+    replace(contacts, "    source_date: 2026-11-01", "    source_date: soon")
+    line = line_of_text(contacts, "source_date: soon")
+    (found,) = errors(content_dir, actions)
+    assert found.startswith(f"content/data/contacts.yaml:{line}: error: contacts.0.source_date")
+
+
+@pytest.mark.parametrize("word", ["yes", "no", "on", "off"])
+def test_yaml_yes_no_stay_words(content_dir, actions, word):
+    system = content_dir / "system.yaml"
+    replace(system, "yes_words: [ya,", f"yes_words: [{word}, ya,")
+    assert errors(content_dir, actions) == []
+
+
+def test_cli_prints_problems_and_fails(content_dir, capsys):
+    replace(content_dir / VALID, "  next: form_done", "  next: nowhere")
+    assert check_content(content_dir) == 1
+    output = capsys.readouterr()
+    assert "content/flows/test.yaml:" in output.out and "nowhere" in output.out
+    assert "content NOT usable" in output.err

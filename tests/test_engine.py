@@ -1,0 +1,298 @@
+"""Engine behaviour as a user meets it: menus, pages, questions, keywords, time-outs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.engine.step import step
+from bot.messages import Inbound, InboundKind, Location, Media
+from tests.conftest import NOW
+
+
+async def test_first_message_greets_and_shows_main_menu(chat):
+    await chat.say("hello there")
+    assert "Selamat datang" in chat.text
+    assert "Menu utama tes" in chat.text
+    assert chat.labels == ["Info", "Halaman panjang", "Isi formulir", "Darurat"]
+    assert len(chat.replies) == 1, "one message per turn"
+
+
+async def test_option_by_number_label_and_misspelling(chat):
+    await chat.say("hi")
+    await chat.say("1")
+    assert chat.node == "info"
+    await chat.say("menu")
+    await chat.say("halaman panjang")
+    assert chat.node == "long"
+    await chat.say("0")
+    await chat.say("Halamn panjng")  # typos
+    assert chat.node == "long"
+    await chat.say("menu")
+    await chat.say("darurat!!")
+    assert chat.node == "emergency"
+
+
+async def test_unknown_input_gets_kind_explanation_and_choices_again(chat):
+    await chat.say("hi")
+    for text in ["xyzzy", "9", "", "🙂🙂", "\x00\x07", "<script>alert(1)</script>", "a" * 10_000]:
+        await chat.say(text)
+        assert "belum mengerti" in chat.text, text
+        assert chat.labels[:4] == ["Info", "Halaman panjang", "Isi formulir", "Darurat"]
+        assert chat.node == "main"
+
+
+async def test_page_shows_sources_and_review_date(chat):
+    await chat.say("hi")
+    await chat.press("Info")
+    assert "Info singkat." in chat.text
+    assert "Sumber: Sumber Uji. Diperiksa: 01-11-2026." in chat.text
+    assert chat.labels == ["Isi formulir", "◀ Kembali"]
+
+
+async def test_long_page_screens_with_next_and_back(chat):
+    await chat.say("hi")
+    await chat.press("Halaman panjang")
+    assert chat.text == "Layar satu."
+    assert chat.labels == ["Lanjut ▶", "◀ Kembali"]
+    await chat.press("Lanjut")
+    assert chat.text == "Layar dua."
+    await chat.say("lanjut")
+    assert chat.text == "Layar tiga."
+    assert "Lanjut ▶" not in chat.labels
+    await chat.press("Kembali")
+    assert chat.node == "main"
+
+
+async def test_back_stack_walks_back_through_history(chat):
+    await chat.say("hi")
+    await chat.press("Info")
+    await chat.press("Isi formulir")
+    assert chat.node == "form_name"
+    await chat.say("kembali")
+    assert chat.node == "info"
+    await chat.say("BACK")
+    assert chat.node == "main"
+    await chat.say("back")  # nothing left: stays at the main menu
+    assert chat.node == "main"
+
+
+async def test_form_validates_every_input_type(chat):
+    await chat.say("hi")
+    await chat.press("Isi formulir")
+    await chat.say("x" * 21)
+    assert "terlalu panjang" in chat.text and chat.node == "form_name"
+    await chat.say("Siti")
+    assert chat.node == "form_age"
+    await chat.say("dua puluh")
+    assert "angka" in chat.text
+    await chat.say("12")  # under the minimum
+    assert chat.node == "form_age"
+    await chat.say("25")
+    assert chat.node == "form_phone"
+    await chat.say("12345")
+    assert "Nomor telepon belum benar" in chat.text
+    await chat.say("0812-3456-7890")
+    assert chat.node == "form_agree"
+    assert chat.labels[:2] == ["Ya", "Tidak"]
+    await chat.say("mungkin")
+    assert "ya" in chat.text and "tidak" in chat.text
+    await chat.say("iya")
+    assert chat.node == "form_kind"
+    await chat.say("perawat")
+    assert chat.node == "form_photo"
+    assert chat.replies[-1].expects == "photo"
+    await chat.say("ini fotonya")
+    assert "kirim foto" in chat.text.lower()
+    await chat.send(InboundKind.MEDIA, media=(Media("image", "image/jpeg", 10, "p.jpg"),))
+    assert chat.node == "form_place"
+    await chat.send(InboundKind.LOCATION, location=Location(-6.1, 106.2))
+    assert chat.node == "form_done"
+    assert "Terima kasih" in chat.text
+    assert chat.session.answers == {
+        "name": "Siti",
+        "age": 25,
+        "phone": "+6281234567890",
+        "agree": True,
+        "kind": "care",
+        "photo": "p.jpg",
+        "place": {"lat": -6.1, "lon": 106.2},
+    }
+    await chat.press("Menu utama")
+    assert chat.node == "main"
+    assert chat.session.answers == {}, "answers are forgotten back at the main menu"
+
+
+async def test_optional_question_can_be_skipped(chat):
+    await chat.say("hi")
+    await chat.press("Isi formulir")
+    for answer in ["Siti", "30", "+62 812 3456 7890", "ya", "1"]:
+        await chat.say(answer)
+    assert chat.node == "form_photo"
+    await chat.press("Lewati")
+    assert chat.node == "form_place"
+    await chat.say("lewati")
+    assert chat.node == "form_done"
+    assert chat.session.answers["photo"] is None
+
+
+async def test_number_typed_in_number_question_is_an_answer_not_a_button(chat):
+    await chat.say("hi")
+    await chat.press("Isi formulir")
+    await chat.say("Siti")
+    await chat.say("1")  # "1" must not press the first button ("Kembali")
+    assert chat.node == "form_age"
+    assert "angka" in chat.text
+
+
+async def test_keywords_work_anywhere_in_both_languages(chat):
+    await chat.say("hi")
+    await chat.press("Isi formulir")
+    await chat.say("SOS")
+    assert chat.node == "emergency"
+    assert "0800-1000" in chat.text
+    await chat.say("Bantuan")
+    assert chat.node == "help"
+    await chat.say("Menú")  # accent-insensitive
+    assert chat.node == "main"
+    await chat.say("help")
+    assert chat.node == "help"
+    await chat.say("/menu")  # Telegram-style command
+    assert chat.node == "main"
+
+
+async def test_emergency_action_shows_contacts_with_source(chat):
+    await chat.say("darurat")
+    assert chat.node == "emergency"
+    assert "Layanan Uji" in chat.text and "0800-1000" in chat.text
+    assert "Sumber: Sumber Uji" in chat.text
+    assert chat.labels == ["Info", "◀ Kembali"]
+    await chat.say("zzz")  # not understood: the contacts are shown again with the choices
+    assert "0800-1000" in chat.text and "belum mengerti" in chat.text
+
+
+async def test_language_switch(chat):
+    await chat.say("hi")
+    await chat.press("Info")
+    await chat.say("bahasa")
+    assert chat.labels == ["Bahasa Indonesia", "English"]
+    await chat.press("English")
+    assert "Language changed to English" in chat.text
+    assert "Short info." in chat.text, "the current page is shown again in English"
+    await chat.say("language")
+    await chat.say("indonesia")
+    assert "Info singkat." in chat.text
+
+
+async def test_delete_my_data_asks_then_erases(chat):
+    await chat.say("hi")
+    await chat.press("Isi formulir")
+    await chat.say("Siti")
+    await chat.say("hapus data")
+    assert "Hapus semua data" in chat.text
+    await chat.say("tidak")
+    assert "tidak dihapus" in chat.text
+    assert chat.session.answers == {"name": "Siti"}
+    await chat.say("delete my data")
+    await chat.press("Ya, hapus")
+    assert "sudah dihapus" in chat.text
+    assert chat.turn.erase and chat.session is None
+    await chat.say("halo")
+    assert "Selamat datang" in chat.text
+
+
+async def test_stop_then_any_message_starts_again(chat):
+    await chat.say("hi")
+    await chat.press("Info")
+    await chat.say("stop")
+    assert "dihentikan" in chat.text
+    assert chat.node is None
+    await chat.say("apa saja")
+    assert "Selamat datang" in chat.text and chat.node == "main"
+
+
+async def test_idle_session_restarts_with_welcome_back(chat):
+    await chat.say("hi")
+    await chat.press("Isi formulir")
+    await chat.say("Siti")
+    chat.now += timedelta(minutes=31)
+    await chat.say("25")
+    assert "Selamat datang kembali" in chat.text
+    assert chat.node == "main" and chat.session.answers == {}
+
+
+async def test_idle_session_still_honours_emergency_keyword(chat):
+    await chat.say("hi")
+    chat.now += timedelta(hours=5)
+    await chat.say("darurat")
+    assert chat.node == "emergency"
+
+
+async def test_stale_button_gets_current_menu(chat):
+    await chat.say("hi")
+    old = chat.option("Info")
+    await chat.press("Halaman panjang")
+    await chat.send(InboundKind.CHOICE, choice=old.id)
+    assert "menu lama" in chat.text
+    assert chat.node == "long", "a stale press never takes a wrong branch"
+    assert "Layar satu." in chat.text
+    await chat.send(InboundKind.CHOICE, choice="garbage")
+    assert "menu lama" in chat.text
+
+
+async def test_unsupported_message_gets_polite_reply_and_choices(chat):
+    await chat.say("hi")
+    await chat.send(InboundKind.UNSUPPORTED)
+    assert "stiker" in chat.text
+    assert "Info" in chat.labels
+
+
+async def test_open_shows_where_the_user_is_without_moving(chat):
+    await chat.send(InboundKind.OPEN)
+    assert "Selamat datang" in chat.text
+    await chat.press("Halaman panjang")
+    await chat.press("Lanjut")
+    await chat.send(InboundKind.OPEN)
+    assert chat.text == "Layar dua." and chat.node == "long"
+
+
+async def test_vanished_node_after_reload_goes_back_to_menu(fixture_content):
+    from bot.engine.session import Session
+
+    session = Session(lang="id", node="no_longer_here", updated_at=NOW)
+    turn = step(
+        fixture_content.flows, session, Inbound("t", "u", InboundKind.TEXT, NOW, text="1"), NOW
+    )
+    assert turn.session.node == "main"
+    assert "diperbarui" in turn.replies[0].text
+
+
+def test_step_is_pure(fixture_content):
+    from bot.engine.session import Session
+
+    session = Session(lang="id", node="main", updated_at=NOW)
+    before = (session.node, list(session.stack), dict(session.answers))
+    inbound = Inbound("t", "u", InboundKind.TEXT, NOW, text="1")
+    first = step(fixture_content.flows, session, inbound, NOW)
+    second = step(fixture_content.flows, session, inbound, NOW)
+    assert (session.node, session.stack, session.answers) == before
+    assert first.replies == second.replies and first.session == second.session
+
+
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("0812 3456 7890", "+6281234567890"),
+        ("+62 812-3456-7890", "+6281234567890"),
+        ("6281234567890", "+6281234567890"),
+        ("(021) 2924 4800", "+62212924 4800".replace(" ", "")),
+        ("12345", None),
+        ("0812", None),
+        ("abc", None),
+    ],
+)
+def test_indonesian_phone_formats(raw, expected):
+    from bot.engine.inputs import normalize_phone
+
+    assert normalize_phone(raw) == expected

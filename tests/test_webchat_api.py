@@ -1,0 +1,134 @@
+"""The web chat's JSON API and the health check, through the real aiohttp app."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.channels.webchat import WebChatChannel
+from bot.runtime import Runtime
+from bot.server import RUNTIME_KEY, build_app
+from bot.store import Store
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture
+async def client(tmp_path: Path, fixture_content, actions):
+    store = Store(tmp_path / "bot.db")
+    await store.open()
+    runtime = Runtime(store, fixture_content, actions, Path("content"), timedelta(minutes=30))
+    channel = WebChatChannel(runtime, tmp_path / "media", 100_000)
+    client = TestClient(TestServer(build_app(runtime, [channel], 100_000)))
+    await client.start_server()
+    client.tmp_path = tmp_path
+    yield client
+    await client.close()
+    await store.close()
+
+
+async def post(client, **body) -> dict:
+    response = await client.post("/api/chat", json=body)
+    assert response.status == 200, await response.text()
+    return await response.json()
+
+
+async def test_page_is_self_contained_html(client):
+    response = await client.get("/")
+    assert response.status == 200
+    html = await response.text()
+    assert response.content_type == "text/html"
+    assert "Migran Aman" in html
+    assert "http://" not in html and "https://" not in html, "no external assets"
+
+
+async def test_healthz_reports_content_version_and_database(client, fixture_content):
+    response = await client.get("/healthz")
+    assert response.status == 200
+    assert await response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "content_version": fixture_content.flows.version,
+    }
+
+
+async def test_healthz_is_503_when_the_database_is_unusable(client):
+    await client.app[RUNTIME_KEY].store.close()
+    response = await client.get("/healthz")
+    assert response.status == 503
+    assert (await response.json())["database"] == "error"
+
+
+async def test_conversation_by_buttons_and_typing(client):
+    body = await post(client, open=True)
+    (reply,) = body["replies"]
+    assert "Selamat datang" in reply["text"]
+    info = next(o for o in reply["options"] if o["label"] == "Info")
+    body = await post(client, choice=info["id"])
+    assert "Info singkat." in body["replies"][0]["text"]
+    body = await post(client, text="kembali")
+    assert "Menu utama tes" in body["replies"][0]["text"]
+    body = await post(client, text="2")
+    assert body["replies"][0]["text"] == "Layar satu."
+
+
+async def test_each_browser_gets_its_own_session_cookie(client):
+    response = await client.post("/api/chat", json={"open": True})
+    set_cookie = response.headers["Set-Cookie"]
+    assert set_cookie.startswith("ma_chat=") and "HttpOnly" in set_cookie
+    assert "SameSite=Lax" in set_cookie
+    await post(client, text="2")
+    async with aiohttp.ClientSession() as other:
+        response = await other.post(client.make_url("/api/chat"), json={"open": True})
+        assert "Selamat datang" in (await response.json())["replies"][0]["text"]
+
+
+@pytest.mark.parametrize(
+    "text", ["", "a" * 10_000, "🙂🙂🙂", "\x00\x01\x1b[31m", "999", "<script>alert(1)</script>"]
+)
+async def test_bad_input_gets_a_sensible_reply(client, text):
+    await post(client, open=True)
+    body = await post(client, text=text)
+    (reply,) = body["replies"]
+    assert "belum mengerti" in reply["text"]
+    assert [o["label"] for o in reply["options"]][:2] == ["Info", "Halaman panjang"]
+
+
+async def test_malformed_requests_are_refused_clearly(client):
+    response = await client.post(
+        "/api/chat", data=b"{not json", headers={"Content-Type": "application/json"}
+    )
+    assert response.status == 400 and "JSON" in (await response.json())["error"]
+    response = await client.post("/api/chat", json={"nothing": 1})
+    assert response.status == 400
+    response = await client.post("/api/chat", json={"text": "x" * 70_000})
+    assert response.status == 413
+
+
+async def test_photo_upload_answers_a_photo_question(client):
+    await post(client, open=True)
+    for answer in ["3", "Siti", "30", "08123456789", "ya", "pabrik"]:
+        body = await post(client, text=answer)
+    assert body["replies"][0]["expects"] == "photo"
+    form = aiohttp.FormData()
+    form.add_field("photo", PNG, filename="iklan.png", content_type="image/png")
+    response = await client.post("/api/chat", data=form)
+    assert response.status == 200
+    assert (await response.json())["replies"][0]["text"] == "Bagikan lokasi."
+    saved = list((client.tmp_path / "media").iterdir())
+    assert len(saved) == 1 and saved[0].read_bytes() == PNG
+
+
+async def test_upload_that_is_not_an_image_or_too_big_is_refused(client):
+    form = aiohttp.FormData()
+    form.add_field("photo", b"MZ\x90\x00 not an image", filename="x.png", content_type="image/png")
+    response = await client.post("/api/chat", data=form)
+    assert response.status == 400
+    form = aiohttp.FormData()
+    form.add_field("photo", PNG + b"\x00" * 100_000, filename="big.png", content_type="image/png")
+    response = await client.post("/api/chat", data=form)
+    assert response.status == 413
