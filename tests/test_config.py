@@ -74,5 +74,5 @@ def test_bad_environment_value_names_the_variable():
 
 
 def test_missing_config_file_is_reported():
-    with pytest.raises(ConfigError, match="BOT_CONFIG=/nope.yaml: no such file"):
+    with pytest.raises(ConfigError, match=r"BOT_CONFIG=/nope\.yaml: no such file"):
         load_config({"BOT_CONFIG": "/nope.yaml"})
