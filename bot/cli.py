@@ -28,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     transcripts = commands.add_parser("test-transcripts", help="replay transcript YAML files")
     transcripts.add_argument("dir", type=Path, help="folder with transcript *.yaml files")
     transcripts.add_argument("--content", type=Path, help="content directory")
+    export = commands.add_parser("export-content", help="write the content as Markdown booklets")
+    export.add_argument("--out", type=Path, default=Path("export"), help="output folder")
     arguments = parser.parse_args(argv)
     try:
         config = load_config()
@@ -40,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     command = arguments.command or "run"
     if command == "check-content":
         return check_content(Path(arguments.dir or config.content.dir), arguments.quiet)
+    if command == "export-content":
+        return export_content(Path(config.content.dir), arguments.out)
     if command == "test-transcripts":
         return asyncio.run(
             test_transcripts(arguments.dir, arguments.content or Path(config.content.dir))
@@ -87,6 +91,20 @@ def check_content(content_dir: Path, quiet: bool = False) -> int:
         f"content OK: {len(content.flows.nodes)} nodes, version {content.flows.version}, "
         f"{warnings} warning(s)"
     )
+    return 0
+
+
+def export_content(content_dir: Path, folder: Path) -> int:
+    """Write one Markdown booklet per language; refuse content with errors."""
+    from bot.export import export
+
+    content, problems = load_content(content_dir, load_actions())
+    if content is None:
+        for problem in problems:
+            print(problem)
+        return 1
+    for path in export(content, folder):
+        print(f"wrote {path}")
     return 0
 
 

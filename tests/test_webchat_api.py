@@ -119,6 +119,10 @@ async def test_photo_upload_answers_a_photo_question(client):
     response = await client.post("/api/chat", data=form)
     assert response.status == 200
     assert (await response.json())["replies"][0]["text"] == "Bagikan lokasi."
+    body = await post(client, location={"latitude": -6.02, "longitude": 106.2})
+    assert "Terima kasih" in body["replies"][0]["text"]
+    response = await client.post("/api/chat", json={"location": {"latitude": "x"}})
+    assert response.status == 400
     saved = list((client.tmp_path / "media").iterdir())
     assert len(saved) == 1 and saved[0].read_bytes() == PNG
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from aiohttp import BodyPartReader, web
 
 from bot.channels.base import Channel
-from bot.messages import Inbound, InboundKind, Media, Reply
+from bot.messages import Inbound, InboundKind, Location, Media, Reply
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -118,11 +118,22 @@ class WebChatChannel(Channel):
             return Inbound(self.name, user, InboundKind.OPEN, now)
         if isinstance(body.get("choice"), str) and body["choice"]:
             return Inbound(self.name, user, InboundKind.CHOICE, now, choice=body["choice"][:64])
+        location = body.get("location")
+        if isinstance(location, dict):
+            try:
+                latitude, longitude = float(location["latitude"]), float(location["longitude"])
+            except (KeyError, TypeError, ValueError) as error:
+                raise web.HTTPBadRequest(text="location needs latitude and longitude") from error
+            if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+                raise web.HTTPBadRequest(text="location out of range")
+            return Inbound(
+                self.name, user, InboundKind.LOCATION, now, location=Location(latitude, longitude)
+            )
         if isinstance(body.get("text"), str):
             return Inbound(
                 self.name, user, InboundKind.TEXT, now, text=body["text"][:MAX_TEXT_CHARS]
             )
-        raise web.HTTPBadRequest(text="send one of: open, text, choice")
+        raise web.HTTPBadRequest(text="send one of: open, text, choice, location")
 
     async def _save_photo(self, request: web.Request) -> Media:
         reader = await request.multipart()

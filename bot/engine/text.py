@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -14,6 +15,7 @@ FUZZY_THRESHOLD = 80
 FUZZY_MARGIN = 5
 
 
+@lru_cache(maxsize=8192)  # labels and keywords repeat on every step
 def normalize(text: str) -> str:
     """Case-, accent- and punctuation-free form: 'Kembali!' and ' kembalí ' -> 'kembali'."""
     decomposed = unicodedata.normalize("NFKD", text)
