@@ -7,7 +7,7 @@ nothing in it knows about Telegram, WhatsApp, the web chat or the console.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -73,18 +73,28 @@ class Reply:
     media: str = ""
     expects: str = ""  # input the bot waits for ("photo", "location", ...): a rendering hint
 
+    def to_dict(self) -> dict:
+        """A JSON-ready form, for the outbox."""
+        return {
+            "text": self.text,
+            "options": [[o.id, o.label] for o in self.options],
+            "media": self.media,
+            "expects": self.expects,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Reply:
+        """The inverse of `to_dict`."""
+        return cls(
+            data["text"],
+            tuple(Option(i, label) for i, label in data.get("options", [])),
+            data.get("media", ""),
+            data.get("expects", ""),
+        )
+
     def numbered_text(self) -> str:
         """The text followed by the options as numbered lines (console, fallback channels)."""
         if not self.options:
             return self.text
         lines = [f"{number}. {option.label}" for number, option in enumerate(self.options, 1)]
         return self.text + "\n\n" + "\n".join(lines)
-
-
-@dataclass(slots=True)
-class Outgoing:
-    """Replies addressed to one user on one channel, as produced by the runtime."""
-
-    channel: str
-    user: str
-    replies: list[Reply] = field(default_factory=list)

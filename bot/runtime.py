@@ -63,14 +63,27 @@ class Runtime:
         self.timeout = timeout
         self._locks: dict[tuple[str, str], asyncio.Lock] = {}
         self._waiting: dict[tuple[str, str], int] = {}
+        self._wakeups: dict[str, asyncio.Event] = {}
 
-    async def handle(self, inbound: Inbound) -> list[Reply]:
-        """Answer one inbound message; returns the replies to send (empty for a duplicate)."""
+    async def handle(self, inbound: Inbound, queued: bool = False) -> list[Reply]:
+        """Answer one inbound message; returns the replies to send (empty for a duplicate).
+
+        With `queued`, the replies go into the outbox in the turn's own transaction
+        (a channel's delivery worker sends them with retries) and the result holds
+        only what could not be queued: the notice that the database failed.
+        """
         with self._user_lock(inbound.channel, inbound.user) as lock:
             async with lock:
-                return await self._handle_locked(inbound)
+                replies = await self._handle_locked(inbound, queued)
+        if queued and inbound.channel in self._wakeups:
+            self._wakeups[inbound.channel].set()
+        return replies
 
-    async def _handle_locked(self, inbound: Inbound) -> list[Reply]:
+    def outbox_wakeup(self, channel: str) -> asyncio.Event:
+        """The event a channel's delivery worker waits on; set when replies are queued."""
+        return self._wakeups.setdefault(channel, asyncio.Event())
+
+    async def _handle_locked(self, inbound: Inbound, queued: bool) -> list[Reply]:
         content = self.content  # one content version for the whole turn
         session = None
         try:
@@ -81,6 +94,7 @@ class Runtime:
                 return []
             session = await self.store.load_session(inbound.channel, inbound.user)
             turn = await run_turn(content, self.actions, session, inbound, self.timeout)
+            outbox = [reply.to_dict() for reply in turn.replies] if queued else None
             await self.store.commit_turn(
                 inbound.channel,
                 inbound.user,
@@ -88,6 +102,7 @@ class Runtime:
                 inbound.update_id,
                 turn.visits,
                 inbound.time,
+                outbox,
             )
         except StoreError as error:
             log.error(
@@ -98,7 +113,7 @@ class Runtime:
             )
             lang = session.lang if session else content.flows.default_language
             return [Reply(content.flows.message("failure", lang))]
-        return turn.replies
+        return [] if queued else turn.replies
 
     @contextmanager
     def _user_lock(self, channel: str, user: str) -> Iterator[asyncio.Lock]:

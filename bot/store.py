@@ -61,7 +61,54 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1]
+def _migration_2(db: sqlite_utils.Database) -> None:
+    db["outbox"].create(
+        {
+            "id": int,
+            "channel": str,
+            "user_ref": str,
+            "body": str,
+            "priority": int,
+            "status": str,
+            "attempts": int,
+            "next_attempt_at": str,
+            "last_error": str,
+            "created_at": str,
+            "sent_at": str,
+        },
+        pk="id",
+        not_null={"channel", "user_ref", "body", "status"},
+        defaults={"priority": 0, "status": "pending", "attempts": 0},
+    )
+    db["outbox"].create_index(["channel", "user_ref", "status", "id"])
+    db["outbox"].create_index(["channel", "status", "next_attempt_at"])
+    db["inbox"].create(
+        {"channel": str, "update_id": str, "payload": str, "received_at": str},
+        pk=("channel", "update_id"),
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2]
+OUTBOX_REPLY = 0
+OUTBOX_BULK = 1
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """One queued message: who it is for and what it says."""
+
+    id: int
+    user: str
+    body: dict
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class InboxItem:
+    """A platform event persisted before it was acknowledged, not yet processed."""
+
+    update_id: str
+    payload: str
 
 
 @dataclass
@@ -222,8 +269,13 @@ class Store:
         update_id: str,
         visits: list[str],
         now: datetime,
+        outbox: list[dict] | None = None,
     ) -> None:
-        """Save the outcome of one turn atomically: session (or its erasure), update id, visits."""
+        """Save one turn atomically: session (or its erasure), update id, visits, queued replies.
+
+        The update id leaves the inbox in the same transaction, so a crash either
+        redoes the whole turn or none of it.
+        """
 
         def write(db: sqlite_utils.Database) -> None:
             if session is None:
@@ -255,6 +307,15 @@ class Store:
                     "INSERT OR IGNORE INTO processed_updates VALUES (?, ?, ?)",
                     [channel, update_id, now.isoformat()],
                 )
+                db.execute(
+                    "DELETE FROM inbox WHERE channel = ? AND update_id = ?", [channel, update_id]
+                )
+            for body in outbox or []:
+                db.execute(
+                    "INSERT INTO outbox (channel, user_ref, body, priority, created_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [channel, user, _json(body), OUTBOX_REPLY, now.isoformat()],
+                )
             day = now.date().isoformat()
             for node in visits:
                 db.execute(
@@ -264,6 +325,128 @@ class Store:
                 )
 
         await self._call(write)
+
+    async def enqueue(
+        self,
+        channel: str,
+        user: str,
+        bodies: list[dict],
+        now: datetime,
+        priority: int = OUTBOX_BULK,
+    ) -> None:
+        """Queue messages that are not a reply to a turn (alerts, relays, broadcasts)."""
+
+        def write(db: sqlite_utils.Database) -> None:
+            db.executemany(
+                "INSERT INTO outbox (channel, user_ref, body, priority, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(channel, user, _json(body), priority, now.isoformat()) for body in bodies],
+            )
+
+        await self._call(write)
+
+    async def due_outbox(self, channel: str, now: datetime, limit: int) -> list[OutboxItem]:
+        """The oldest pending message of each user whose time has come; replies first.
+
+        A user's later messages wait behind their oldest one, so each user gets
+        their messages in order, while one slow user never holds up the others.
+        """
+
+        def read(db: sqlite_utils.Database) -> list[OutboxItem]:
+            rows = db.execute(
+                "SELECT o.id, o.user_ref, o.body, o.attempts FROM outbox o WHERE o.channel = ? "
+                "AND o.status = 'pending' AND (o.next_attempt_at IS NULL OR "
+                "o.next_attempt_at <= ?) AND o.id = (SELECT MIN(p.id) FROM outbox p WHERE "
+                "p.channel = o.channel AND p.user_ref = o.user_ref AND p.status = 'pending') "
+                "ORDER BY o.priority, o.id LIMIT ?",
+                [channel, now.isoformat(), limit],
+            ).fetchall()
+            return [OutboxItem(row[0], row[1], json.loads(row[2]), row[3]) for row in rows]
+
+        return await self._call(read)
+
+    async def next_outbox_time(self, channel: str) -> datetime | None:
+        """When the earliest pending message becomes due (None: nothing pending)."""
+
+        def read(db: sqlite_utils.Database) -> datetime | None:
+            row = db.execute(
+                "SELECT MIN(COALESCE(next_attempt_at, created_at)) FROM outbox "
+                "WHERE channel = ? AND status = 'pending'",
+                [channel],
+            ).fetchone()
+            return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+        return await self._call(read)
+
+    async def outbox_sent(self, item_id: int, now: datetime) -> None:
+        """Mark a message delivered."""
+        await self._call(
+            lambda db: db.execute(
+                "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, body = "
+                "CASE WHEN priority = 0 THEN '{}' ELSE body END WHERE id = ?",
+                [now.isoformat(), item_id],
+            )
+        )
+
+    async def outbox_retry(self, item_id: int, when: datetime, error: str) -> None:
+        """Try a message again at `when`."""
+        await self._call(
+            lambda db: db.execute(
+                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? "
+                "WHERE id = ?",
+                [when.isoformat(), error[:500], item_id],
+            )
+        )
+
+    async def outbox_dead(self, item_id: int, error: str) -> None:
+        """Give up on a message (dead letter), keeping the reason."""
+        await self._call(
+            lambda db: db.execute(
+                "UPDATE outbox SET status = 'dead', attempts = attempts + 1, last_error = ? "
+                "WHERE id = ?",
+                [error[:500], item_id],
+            )
+        )
+
+    async def inbox_put(self, channel: str, update_id: str, payload: str, now: datetime) -> bool:
+        """Persist a platform event before acknowledging it; False if it was seen before."""
+
+        def write(db: sqlite_utils.Database) -> bool:
+            if db.execute(
+                "SELECT 1 FROM processed_updates WHERE channel = ? AND update_id = ?",
+                [channel, update_id],
+            ).fetchone():
+                return False
+            return (
+                db.execute(
+                    "INSERT OR IGNORE INTO inbox VALUES (?, ?, ?, ?)",
+                    [channel, update_id, payload, now.isoformat()],
+                ).rowcount
+                == 1
+            )
+
+        return await self._call(write)
+
+    async def inbox_pending(self, channel: str) -> list[InboxItem]:
+        """Events persisted but not yet processed (after a crash), oldest first."""
+
+        def read(db: sqlite_utils.Database) -> list[InboxItem]:
+            rows = db.execute(
+                "SELECT update_id, payload FROM inbox WHERE channel = ? "
+                "ORDER BY received_at, rowid",
+                [channel],
+            ).fetchall()
+            return [InboxItem(row[0], row[1]) for row in rows]
+
+        return await self._call(read)
+
+    async def inbox_drop(self, channel: str, update_id: str) -> None:
+        """Forget a persisted event that needs no processing (e.g. a status notice)."""
+        await self._call(
+            lambda db: db.execute(
+                "DELETE FROM inbox WHERE channel = ? AND update_id = ?", [channel, update_id]
+            )
+        )
 
     async def prune(self, now: datetime, session_days: int, update_days: int = 7) -> int:
         """Erase sessions idle longer than `session_days` and old processed ids; count erased."""
@@ -275,6 +458,7 @@ class Store:
                 "DELETE FROM sessions WHERE updated_at < ?", [session_cutoff]
             ).rowcount
             db.execute("DELETE FROM processed_updates WHERE processed_at < ?", [update_cutoff])
+            db.execute("DELETE FROM outbox WHERE status = 'sent' AND sent_at < ?", [update_cutoff])
             return erased
 
         return await self._call(write)
@@ -286,6 +470,10 @@ class Store:
         except (StoreError, TimeoutError):
             return False
         return True
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def _as_store_error(error: BaseException) -> StoreError:

@@ -63,7 +63,7 @@ async def test_session_round_trip_and_erase(store):
 async def test_wal_mode_and_versioned_migrations(store, tmp_path):
     connection = sqlite3.connect(tmp_path / "bot.db")
     assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert connection.execute("SELECT version FROM schema_migrations").fetchall() == [(1,)]
+    assert connection.execute("SELECT version FROM schema_migrations").fetchall() == [(1,), (2,)]
     connection.close()
 
 

@@ -1,0 +1,149 @@
+"""The outbox worker: sends queued messages of one channel with retries, in order per user.
+
+Messages are committed to the outbox in the same transaction as the turn that
+produced them, so a crash or an outage of Telegram or WhatsApp delays them and
+loses none. The worker takes the oldest pending message of each user (replies
+before bulk sends), sends those concurrently, and marks each sent, to retry
+(with backoff, or the platform's retry-after), or dead with the reason.
+
+Delivery is at least once: a crash in the instant between the platform's
+answer and the commit of "sent" sends that one message again after restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+
+from bot.messages import Reply
+from bot.store import OutboxItem, Store, StoreError
+
+log = logging.getLogger(__name__)
+
+Send = Callable[[str, Reply], Awaitable[None]]
+"""Sends one reply to one user; raises RetryLater or Undeliverable on failure."""
+
+
+class RetryLater(Exception):
+    """A temporary failure (rate limit, timeout, 5xx): try again, after `retry_after` if given."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class Undeliverable(Exception):
+    """A final failure (blocked by the user, bad recipient, window closed): do not retry."""
+
+
+class OutboxWorker:
+    """Drains one channel's outbox until stopped."""
+
+    def __init__(
+        self,
+        store: Store,
+        channel: str,
+        send: Send,
+        wakeup: asyncio.Event,
+        concurrency: int = 16,
+        max_attempts: int = 10,
+        base_delay: float = 1.0,
+        max_delay: float = 600.0,
+        idle_poll: float = 5.0,
+    ) -> None:
+        self.store = store
+        self.channel = channel
+        self.send = send
+        self.wakeup = wakeup
+        self.concurrency = concurrency
+        self.max_attempts = max_attempts
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.idle_poll = idle_poll
+        self._task: asyncio.Task | None = None
+
+    def start(self) -> None:
+        """Start draining in the background."""
+        self._task = asyncio.create_task(self._run(), name=f"outbox-{self.channel}")
+
+    async def stop(self) -> None:
+        """Stop after the messages in flight; unsent ones stay queued for the next start."""
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                sent_any = await self.drain_once()
+            except StoreError as error:
+                log.error("outbox %s: database error: %s", self.channel, error)
+                sent_any = False
+            if not sent_any:
+                await self._sleep_until_due()
+
+    async def drain_once(self) -> bool:
+        """Send one round of due messages; True if there were any."""
+        self.wakeup.clear()
+        items = await self.store.due_outbox(self.channel, datetime.now(UTC), self.concurrency)
+        if not items:
+            return False
+        await asyncio.gather(*(self._deliver(item) for item in items))
+        return True
+
+    async def _sleep_until_due(self) -> None:
+        delay = self.idle_poll
+        with contextlib.suppress(StoreError):
+            due = await self.store.next_outbox_time(self.channel)
+            if due is not None:
+                delay = min(delay, max(0.0, (due - datetime.now(UTC)).total_seconds()))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.wakeup.wait(), timeout=delay)
+
+    async def _deliver(self, item: OutboxItem) -> None:
+        try:
+            await self.send(item.user, Reply.from_dict(item.body))
+        except Undeliverable as error:
+            log.error(
+                "outbox %s: message %d undeliverable, dead-lettered: %s",
+                self.channel,
+                item.id,
+                error,
+            )
+            await self.store.outbox_dead(item.id, f"undeliverable: {error}")
+            return
+        except Exception as error:  # every other failure is retried
+            retry_after = error.retry_after if isinstance(error, RetryLater) else None
+            await self._retry(item, f"{type(error).__name__}: {error}", retry_after)
+            return
+        await self.store.outbox_sent(item.id, datetime.now(UTC))
+
+    async def _retry(self, item: OutboxItem, reason: str, retry_after: float | None) -> None:
+        attempts = item.attempts + 1
+        if attempts >= self.max_attempts:
+            log.error(
+                "outbox %s: message %d failed %d times, dead-lettered: %s",
+                self.channel,
+                item.id,
+                attempts,
+                reason,
+            )
+            await self.store.outbox_dead(item.id, f"gave up after {attempts} attempts: {reason}")
+            return
+        delay = min(self.max_delay, self.base_delay * 2 ** (attempts - 1))
+        if retry_after is not None:
+            delay = max(delay, retry_after)
+        log.warning(
+            "outbox %s: message %d failed (attempt %d), retry in %.1fs: %s",
+            self.channel,
+            item.id,
+            attempts,
+            delay,
+            reason,
+        )
+        await self.store.outbox_retry(item.id, datetime.now(UTC) + timedelta(seconds=delay), reason)
