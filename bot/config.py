@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bot.yamlsource import YamlSourceError, line_of, load_yaml
 
@@ -71,6 +71,15 @@ class TelegramConfig(_Section):
     webhook_url: str = ""
     webhook_secret: str = Field(default="", pattern=r"^[A-Za-z0-9_-]{0,256}$")
 
+    @model_validator(mode="after")
+    def _secret_with_webhook(self) -> TelegramConfig:
+        if self.webhook_url and not self.webhook_secret:
+            raise ValueError(
+                "webhook_url needs webhook_secret (TELEGRAM_WEBHOOK_SECRET), "
+                "so forged webhook calls can be refused"
+            )
+        return self
+
 
 class WhatsAppConfig(_Section):
     """The WhatsApp Cloud API channel (off while `token` is empty)."""
@@ -80,6 +89,10 @@ class WhatsAppConfig(_Section):
     verify_token: str = ""
     phone_number_id: str = ""
     api_url: str = "https://graph.facebook.com/v23.0"
+    template_name: str = ""  # approved template sent when the 24-hour window has closed
+    template_language: str = "id"
+    list_button: str = Field(default="Pilih / Choose", min_length=1, max_length=20)
+    messages_per_second: float = Field(default=40, gt=0, le=1000)
 
 
 class OfficersConfig(_Section):

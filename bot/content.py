@@ -22,6 +22,7 @@ from bot.data import ContentData
 from bot.data.contacts import load_contacts
 from bot.engine.flows import Flows, content_version
 from bot.engine.spec import NODE_KINDS, ActionNode, AskNode, Node, OptionSpec, PageNode, SystemSpec
+from bot.engine.text import normalize
 from bot.yamlsource import LineDict, Problem, YamlSourceError, line_of, load_yaml
 
 NODE_ID = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
@@ -203,6 +204,14 @@ def _check_graph(
         document=system_document,
         skip=("keywords", "yes_words", "no_words", "languages"),
     )
+    keywords = {normalize(word) for words in system.keywords.values() for word in words}
+    for command in system.commands:
+        if not re.fullmatch(r"[a-z0-9_]{1,32}", command) or command not in keywords:
+            checker.error(
+                system_file,
+                line_of(system_document, ("commands", command)),
+                f"commands.{command}: a command must be 1-32 of a-z, 0-9, _ and also a keyword",
+            )
     known_numbers = data.contacts.phone_numbers()
     for node_id, node in nodes.items():
         source = sources[node_id]

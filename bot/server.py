@@ -51,16 +51,13 @@ async def healthz(request: web.Request) -> web.Response:
 async def serve(config: Config) -> None:
     """Run the server until SIGINT/SIGTERM; SIGHUP reloads the content."""
     async with open_runtime(config) as runtime:
-        channels: list[Channel] = [
-            WebChatChannel(runtime, Path(config.media.dir), config.media.max_bytes)
-        ]
+        channels = make_channels(runtime, config)
         app = build_app(runtime, channels, config.media.max_bytes)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, config.server.host, config.server.port)
         await site.start()
-        for channel in channels:
-            await channel.start()
+        started = [channel for channel in channels if await _start(channel)]
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()
         loop.add_signal_handler(signal.SIGINT, stopping.set)
@@ -83,10 +80,34 @@ async def serve(config: Config) -> None:
             pruning.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await pruning
-            for channel in channels:
+            for channel in reversed(started):
                 await channel.stop()
             await runner.cleanup()
         log.info("stopped")
+
+
+def make_channels(runtime: Runtime, config: Config) -> list[Channel]:
+    """The channels this configuration turns on; the web chat is always on."""
+    media_dir = Path(config.media.dir)
+    channels: list[Channel] = [WebChatChannel(runtime, media_dir, config.media.max_bytes)]
+    if config.telegram.token:
+        from bot.channels.telegram import TelegramChannel
+
+        channels.append(
+            TelegramChannel(runtime, config.telegram, media_dir, config.media.max_bytes)
+        )
+    return channels
+
+
+async def _start(channel: Channel) -> bool:
+    """Start a channel; a failure is reported and leaves the other channels running."""
+    try:
+        await channel.start()
+    except Exception as error:
+        log.exception("channel %s failed to start", channel.name)
+        print(f"{channel.name}: FAILED to start: {error}", flush=True)
+        return False
+    return True
 
 
 async def _prune_forever(runtime: Runtime, retention_days: int) -> None:

@@ -43,7 +43,7 @@ def test_console_continues_after_a_restart(tmp_path):
     env = {"BOT_DB": str(tmp_path / "c.db")}
     bot("chat", stdin="halo\nbahasa\n2\n", env=env)
     result = bot("chat", stdin="", env=env)
-    assert "What would you like to know?" in result.stdout, "language and place were kept"
+    assert "Work abroad legally" in result.stdout, "language and place were kept"
 
 
 def test_check_content_command(tmp_path):

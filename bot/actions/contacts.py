@@ -31,7 +31,7 @@ def _pick(texts: dict[str, str] | None, lang: str) -> str:
     return (texts or {}).get(lang) or (texts or {}).get("id", "")
 
 
-def format_contact(contact: Contact, lang: str) -> str:
+def format_contact(contact: Contact, lang: str, full_source: bool = False) -> str:
     """One contact as a few short lines, with its source and date."""
     labels = LABELS.get(lang, LABELS["id"])
     lines = [f"*{_pick(contact.name, lang)}*"]
@@ -45,7 +45,8 @@ def format_contact(contact: Contact, lang: str) -> str:
         lines.append(f"🕒 {_pick(contact.hours, lang)}")
     if contact.note:
         lines.append(_pick(contact.note, lang))
-    lines.append(f"({labels['source']}: {contact.source}, {contact.source_date:%d-%m-%Y})")
+    source = contact.source if full_source or not contact.cite else contact.cite
+    lines.append(f"({labels['source']}: {source}, {contact.source_date:%d-%m-%Y})")
     return "\n".join(lines)
 
 

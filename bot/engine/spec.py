@@ -61,6 +61,7 @@ class SystemSpec(_Strict):
     no_words: list[str]
     messages: dict[MessageName, I18n]
     labels: dict[LabelName, I18n]
+    commands: dict[str, I18n] = Field(default_factory=dict)
 
 
 class OptionSpec(_Strict):

@@ -1,0 +1,310 @@
+"""The Telegram channel on python-telegram-bot 22: long polling, or a webhook in our server.
+
+Inbound updates become neutral `Inbound` messages; replies go through the
+outbox and are sent as HTML text with an inline keyboard. Decisions:
+
+- Every turn sends a new message; menus are not edited in place, so a user
+  scrolling back reads the conversation as it happened. Old buttons stay, and a
+  press on one is answered "this menu is out of date" with the current menu.
+- Edited messages are ignored: the bot already answered the original.
+- The bot answers only in private chats (the officers' group comes with the
+  report queue); other chats are ignored and logged at DEBUG.
+- One user's updates are processed in order (a lock per chat inside the update
+  processor); different users run concurrently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import secrets
+from collections.abc import Awaitable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from telegram import BotCommand, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    ContextTypes,
+    TypeHandler,
+)
+
+from bot.channels.base import Channel
+from bot.channels.telegram_render import render
+from bot.channels.webchat import sniff_image
+from bot.config import TelegramConfig
+from bot.delivery import OutboxWorker, RetryLater, Undeliverable
+from bot.messages import Inbound, InboundKind, Location, Media, Reply
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+CHANNEL = "telegram"
+WEBHOOK_PATH = "/webhook/telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+TELEGRAM_DOWNLOAD_LIMIT = 20_000_000
+
+
+def file_url(api_url: str) -> str:
+    """The file download base derived from the Bot API base (`…/bot` -> `…/file/bot`)."""
+    base = api_url.rstrip("/")
+    return base[: -len("bot")] + "file/bot" if base.endswith("bot") else base + "/file/bot"
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Runs updates of different chats concurrently and those of one chat in arrival order."""
+
+    def __init__(self, max_concurrent_updates: int = 256) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._users: dict[int, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        lock = self._locks.setdefault(chat.id, asyncio.Lock())
+        self._users[chat.id] = self._users.get(chat.id, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._users[chat.id] -= 1
+            if not self._users[chat.id]:
+                del self._users[chat.id], self._locks[chat.id]
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to tear down."""
+
+
+class TelegramChannel(Channel):
+    """Connects a python-telegram-bot `Application` to the runtime."""
+
+    name = CHANNEL
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        config: TelegramConfig,
+        media_dir: Path,
+        max_media_bytes: int,
+        retry_base_delay: float = 1.0,
+    ) -> None:
+        super().__init__(runtime)
+        self.config = config
+        self.media_dir = media_dir
+        self.max_media_bytes = min(max_media_bytes, TELEGRAM_DOWNLOAD_LIMIT)
+        self.webhook = bool(config.webhook_url)
+        builder = (
+            ApplicationBuilder()
+            .token(config.token)
+            .base_url(config.api_url)
+            .base_file_url(file_url(config.api_url))
+            .rate_limiter(AIORateLimiter(max_retries=0))
+            .concurrent_updates(PerChatUpdateProcessor())
+        )
+        if self.webhook:
+            builder = builder.updater(None)
+        self.application: Application = builder.build()
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+        self.application.add_error_handler(self._on_error)
+        self.outbox = OutboxWorker(
+            runtime.store,
+            CHANNEL,
+            self.send,
+            runtime.outbox_wakeup(CHANNEL),
+            base_delay=retry_base_delay,
+        )
+
+    # ----- lifecycle ----------------------------------------------------------------------
+
+    def setup(self, app: web.Application) -> None:
+        if self.webhook:
+            app.router.add_post(WEBHOOK_PATH, self.receive_webhook)
+
+    async def start(self) -> None:
+        application = self.application
+        await application.initialize()
+        await application.start()
+        await self._set_commands()
+        for item in await self.runtime.store.inbox_pending(CHANNEL):
+            await self._queue(json.loads(item.payload))
+        if self.webhook:
+            await application.bot.set_webhook(
+                self.config.webhook_url,
+                secret_token=self.config.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+            mode = f"webhook {self.config.webhook_url}"
+        else:
+            assert application.updater is not None
+            await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=20)
+            mode = "long polling"
+        self.outbox.start()
+        print(f"Telegram: on ({mode}) as @{application.bot.username}", flush=True)
+
+    async def stop(self) -> None:
+        await self.outbox.stop()
+        application = self.application
+        if application.updater and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+
+    async def _set_commands(self) -> None:
+        flows = self.runtime.content.flows
+        for index, lang in enumerate(flows.system.languages):
+            commands = [
+                BotCommand(name, flows.text(texts, lang))
+                for name, texts in flows.system.commands.items()
+            ]
+            if commands:
+                await self.application.bot.set_my_commands(
+                    commands, language_code=None if index == 0 else lang
+                )
+
+    # ----- inbound ------------------------------------------------------------------------
+
+    async def receive_webhook(self, request: web.Request) -> web.Response:
+        """The webhook route: check the secret token, persist the update, answer at once."""
+        given = request.headers.get(SECRET_HEADER, "")
+        if not self.config.webhook_secret or not hmac.compare_digest(
+            given.encode(), self.config.webhook_secret.encode()
+        ):
+            log.warning("telegram webhook: request with a wrong or missing secret token refused")
+            return web.Response(status=403, text="forbidden")
+        try:
+            data = await request.json()
+            update_id = str(int(data["update_id"]))
+        except (ValueError, KeyError, TypeError):
+            return web.Response(status=400, text="not a Telegram update")
+        payload = json.dumps(data, separators=(",", ":"))
+        if await self.runtime.store.inbox_put(CHANNEL, update_id, payload, datetime.now(UTC)):
+            await self._queue(data)
+        return web.Response(text="ok")
+
+    async def _queue(self, data: dict) -> None:
+        update = Update.de_json(data, self.application.bot)
+        await self.application.update_queue.put(update)
+
+    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        inbound = await self._parse(update)
+        if inbound is None:
+            await self.runtime.store.inbox_drop(CHANNEL, str(update.update_id))
+            return
+        for reply in await self.runtime.handle(inbound, queued=True):
+            await self.send(inbound.user, reply)  # the database failed: tell the user directly
+
+    async def _parse(self, update: Update) -> Inbound | None:
+        chat = update.effective_chat
+        if chat is None or chat.type != "private":
+            log.debug("telegram: update %s from a non-private chat ignored", update.update_id)
+            return None
+        now = datetime.now(UTC)
+        base = {
+            "channel": CHANNEL,
+            "user": str(chat.id),
+            "time": now,
+            "update_id": str(update.update_id),
+        }
+        if update.callback_query:
+            query = update.callback_query
+            try:
+                await query.answer()  # stops the spinning clock on the button at once
+            except TelegramError as error:
+                log.warning("telegram: answerCallbackQuery failed: %s", error)
+            return Inbound(kind=InboundKind.CHOICE, choice=query.data or "", **base)
+        message = update.message
+        if message is None:  # edited messages and other update kinds
+            return None
+        if message.text is not None:
+            text = message.text
+            if text.startswith("/"):  # "/hapusdata@MigranAmanBot payload" -> "/hapusdata"
+                text = text.split()[0].split("@")[0]
+            return Inbound(kind=InboundKind.TEXT, text=text, **base)
+        if message.location:
+            location = Location(message.location.latitude, message.location.longitude)
+            return Inbound(kind=InboundKind.LOCATION, location=location, **base)
+        if message.contact:
+            return Inbound(kind=InboundKind.TEXT, text=message.contact.phone_number, **base)
+        if message.photo or message.document:
+            media = await self._download(message)
+            if media is None:
+                return Inbound(kind=InboundKind.UNSUPPORTED, **base)
+            return Inbound(kind=InboundKind.MEDIA, media=(media,), **base)
+        return Inbound(kind=InboundKind.UNSUPPORTED, **base)  # sticker, voice, video, ...
+
+    async def _download(self, message) -> Media | None:
+        if message.photo:
+            attachment, declared = message.photo[-1], "image/jpeg"  # the largest size
+        else:
+            attachment, declared = message.document, message.document.mime_type or ""
+        if attachment.file_size and attachment.file_size > self.max_media_bytes:
+            log.info("telegram: attachment of %d bytes over the cap refused", attachment.file_size)
+            return None
+        try:
+            telegram_file = await attachment.get_file()
+            data = bytes(await telegram_file.download_as_bytearray())
+        except TelegramError as error:
+            log.warning("telegram: download failed: %s", error)
+            return None
+        if len(data) > self.max_media_bytes:
+            return None
+        sniffed = sniff_image(data[:16])
+        kind, mime, extension = (
+            ("image", sniffed[0], sniffed[1])
+            if sniffed
+            else ("document", declared or "application/octet-stream", ".bin")
+        )
+        self.media_dir.mkdir(parents=True, exist_ok=True)
+        path = self.media_dir / f"tg-{secrets.token_hex(12)}{extension}"
+        path.write_bytes(data)
+        log.info("telegram: %s received (%d bytes)", kind, len(data))
+        return Media(kind, mime, len(data), str(path))
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        update_id = update.update_id if isinstance(update, Update) else "-"
+        log.error("telegram: error while handling update %s", update_id, exc_info=context.error)
+
+    # ----- outbound -----------------------------------------------------------------------
+
+    async def send(self, user: str, reply: Reply) -> None:
+        """Send one reply (split if long); raise RetryLater or Undeliverable on failure."""
+        bot = self.application.bot
+        try:
+            for text, markup in render(reply):
+                await bot.send_message(
+                    int(user),
+                    text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    disable_web_page_preview=True,
+                )
+        except RetryAfter as error:
+            retry_after = error.retry_after
+            seconds = (
+                retry_after.total_seconds()
+                if hasattr(retry_after, "total_seconds")
+                else float(retry_after)
+            )
+            raise RetryLater(f"telegram rate limit: {error}", seconds) from error
+        except Forbidden as error:
+            raise Undeliverable(f"telegram: {error}") from error
+        except BadRequest as error:
+            raise Undeliverable(f"telegram refused the message: {error}") from error
+        except NetworkError as error:
+            raise RetryLater(f"telegram network error: {error}") from error
