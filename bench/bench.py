@@ -41,7 +41,11 @@ def measure(flows, script: list[str]) -> tuple[float, float, float]:
         now += timedelta(seconds=1)
     total = sum(timings) / 1e9
     timings.sort()
-    return STEPS / total, statistics.median(timings) / 1000, timings[int(len(timings) * 0.99)] / 1000
+    return (
+        STEPS / total,
+        statistics.median(timings) / 1000,
+        timings[int(len(timings) * 0.99)] / 1000,
+    )
 
 
 def main() -> None:
@@ -50,14 +54,23 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         fixture, _ = load_content(make_content_dir(Path(folder)), actions)
     rows = [
-        ("menu navigation (shipped content)", measure(shipped.flows, ["2", "kembali", "1", "menu"])),
-        ("ask with validation (text, number, phone, yes/no)",
-         measure(fixture.flows, ["menu", "3", "Siti", "25", "0812 3456 7890", "ya"])),
+        (
+            "menu navigation (shipped content)",
+            measure(shipped.flows, ["2", "kembali", "1", "menu"]),
+        ),
+        (
+            "ask with validation (text, number, phone, yes/no)",
+            measure(fixture.flows, ["menu", "3", "Siti", "25", "0812 3456 7890", "ya"]),
+        ),
     ]
-    print(f"Migran Aman engine benchmark — {datetime.now(UTC):%Y-%m-%d}, "
-          f"{platform.python_implementation()} {platform.python_version()}, {platform.machine()}")
-    print(f"method: {STEPS:,} calls of engine.step() in one thread, timed one by one with "
-          "perf_counter_ns\n")
+    print(
+        f"Migran Aman engine benchmark — {datetime.now(UTC):%Y-%m-%d}, "
+        f"{platform.python_implementation()} {platform.python_version()}, {platform.machine()}"
+    )
+    print(
+        f"method: {STEPS:,} calls of engine.step() in one thread, timed one by one with "
+        "perf_counter_ns\n"
+    )
     print(f"| {'scenario':<52} | {'steps/s':>9} | {'median µs':>9} | {'p99 µs':>7} |")
     print(f"|{'-' * 54}|{'-' * 11}|{'-' * 11}|{'-' * 9}|")
     for name, (rate, median, p99) in rows:

@@ -77,7 +77,10 @@ def booklet(content: Content, lang: str) -> str:
     out += [f"## {contacts}", "", f"{reviewed}: {book.reviewed}", ""]
     for group, members in book.in_groups(list(book.groups)):
         out += [f"### {flows.text(book.groups[group], lang)}", ""]
-        out += [format_contact(contact, lang, full_source=True).replace("\n", "  \n") + "\n" for contact in members]
+        out += [
+            format_contact(contact, lang, full_source=True).replace("\n", "  \n") + "\n"
+            for contact in members
+        ]
     return "\n".join(out).rstrip() + "\n"
 
 
