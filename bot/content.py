@@ -189,7 +189,7 @@ def _check_graph(
     data: ContentData,
 ) -> None:
     system_file, system_document = checker.system_source
-    for role in ("start", "emergency", "help"):
+    for role in ("start", "emergency", "help", "report"):
         target = getattr(system, role)
         if target not in origins:
             checker.error(
@@ -202,7 +202,7 @@ def _check_graph(
         system.languages,
         (),
         document=system_document,
-        skip=("keywords", "yes_words", "no_words", "languages"),
+        skip=("keywords", "yes_words", "no_words", "languages", "alert_phrases"),
     )
     keywords = {normalize(word) for words in system.keywords.values() for word in words}
     for command in system.commands:
@@ -260,11 +260,16 @@ def _links(node: Node) -> list[tuple[tuple[Any, ...], str]]:
         links.append((("options", index, "goto"), option.goto))
     if isinstance(node, AskNode | ActionNode) and node.next:
         links.append((("next",), node.next))
+    if isinstance(node, AskNode):
+        for index, choice in enumerate(node.input.choices):
+            if choice.goto:
+                links.append((("input", "choices", index, "goto"), choice.goto))
     return links
 
 
 def _reachable(system: SystemSpec, nodes: dict[str, Node]) -> set[str]:
-    seen = {root for root in (system.start, system.emergency, system.help) if root in nodes}
+    roots = (system.start, system.emergency, system.help, system.report)
+    seen = {root for root in roots if root in nodes}
     queue = deque(seen)
     while queue:
         for _, target in _links(nodes[queue.popleft()]):

@@ -31,7 +31,7 @@ def node_order(content: Content) -> list[str]:
     """Node ids breadth-first from the start, emergency and help nodes; then any others."""
     system, nodes = content.flows.system, content.flows.nodes
     seen: list[str] = []
-    queue = deque([system.start, system.emergency, system.help])
+    queue = deque([system.start, system.emergency, system.help, system.report])
     while queue:
         node_id = queue.popleft()
         if node_id in seen or node_id not in nodes:

@@ -170,6 +170,8 @@ def content_edges(content: Content) -> set[tuple[str, str]]:
             edges.add((node_id, option.goto))
         if isinstance(node, AskNode | ActionNode) and node.next:
             edges.add((node_id, node.next))
+        if isinstance(node, AskNode):
+            edges.update((node_id, choice.goto) for choice in node.input.choices if choice.goto)
     return edges
 
 

@@ -296,3 +296,55 @@ def test_indonesian_phone_formats(raw, expected):
     from bot.engine.inputs import normalize_phone
 
     assert normalize_phone(raw) == expected
+
+
+async def test_a_choice_can_branch_to_its_own_node(chat):
+    await chat.say("hi")
+    await chat.press("Isi formulir")
+    for answer in ["Siti", "30", "08123456789", "ya"]:
+        await chat.say(answer)
+    await chat.press("Lainnya")
+    assert chat.node == "info"
+    assert chat.session.answers["kind"] == "other"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tolong, paspor saya ditahan majikan",
+        "saya DITIPU calo",
+        "help me please",
+        "sy disekapp di mess",
+        "i got scammed",
+    ],
+)
+async def test_alarming_free_text_offers_emergency_and_report(chat, text):
+    await chat.say("hi")
+    await chat.press("Info")
+    await chat.say(text)
+    assert "dalam kesulitan" in chat.text
+    assert chat.labels == ["🆘 Kontak darurat", "Laporkan", "◀ Kembali"]
+    await chat.press("Laporkan")
+    assert chat.node == "report"
+
+
+async def test_alarming_first_message_skips_the_menu(chat):
+    await chat.say("tolong saya disekap")
+    assert "dalam kesulitan" in chat.text
+    await chat.press("Kontak darurat")
+    assert chat.node == "emergency" and "0800-1000" in chat.text
+
+
+async def test_alert_back_returns_to_where_the_user_was(chat):
+    await chat.say("hi")
+    await chat.press("Info")
+    await chat.say("ditipu")
+    await chat.press("Kembali")
+    assert chat.node == "info" and "Info singkat." in chat.text
+    assert "dihapus" not in chat.text
+
+
+async def test_ordinary_unknown_text_is_not_an_alert(chat):
+    await chat.say("hi")
+    await chat.say("jadwal bus ke Jakarta")
+    assert "belum mengerti" in chat.text

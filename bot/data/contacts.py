@@ -77,8 +77,11 @@ def load_contacts(path: Path, display: str) -> tuple[ContactBook | None, list[Pr
         book = ContactBook.model_validate(document)
     except ValidationError as error:
         return None, [
-            Problem(display, line_of(document, tuple(item["loc"])),
-                    f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}")
+            Problem(
+                display,
+                line_of(document, tuple(item["loc"])),
+                f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}",
+            )
             for item in error.errors()
         ]
     problems = []
@@ -86,8 +89,14 @@ def load_contacts(path: Path, display: str) -> tuple[ContactBook | None, list[Pr
     for index, contact in enumerate(book.contacts):
         line = line_of(document, ("contacts", index))
         if contact.group not in book.groups:
-            problems.append(Problem(display, line, f"contact '{contact.id}': unknown group "
-                                    f"'{contact.group}' (groups: {', '.join(book.groups)})"))
+            problems.append(
+                Problem(
+                    display,
+                    line,
+                    f"contact '{contact.id}': unknown group "
+                    f"'{contact.group}' (groups: {', '.join(book.groups)})",
+                )
+            )
         if contact.id in seen:
             problems.append(Problem(display, line, f"duplicate contact id '{contact.id}'"))
         seen.add(contact.id)

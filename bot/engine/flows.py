@@ -5,8 +5,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from bot.engine.spec import KeywordName, LabelName, MessageName, Node, PageNode, SystemSpec
 from bot.engine.text import normalize, split_screens
+
+ALERT_SIMILARITY = 90
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,7 @@ class Flows:
     yes_words: frozenset[str] = field(init=False)
     no_words: frozenset[str] = field(init=False)
     screens: dict[tuple[str, str], list[str]] = field(init=False)
+    alert_phrases: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         keywords = {
@@ -40,6 +45,8 @@ class Flows:
             for lang in self.system.languages
         }
         object.__setattr__(self, "screens", screens)
+        phrases = tuple(p for p in (normalize(p) for p in self.system.alert_phrases) if p)
+        object.__setattr__(self, "alert_phrases", phrases)
 
     @property
     def default_language(self) -> str:
@@ -56,6 +63,19 @@ class Flows:
         """A system button label in `lang`."""
         texts = self.system.labels[name]
         return texts.get(lang) or texts[self.default_language]
+
+    def sounds_alarming(self, text: str) -> bool:
+        """Whether free text contains an alert phrase (whole words, small typos forgiven)."""
+        words = normalize(text)
+        if not words:
+            return False
+        padded = f" {words} "
+        for phrase in self.alert_phrases:
+            if f" {phrase} " in padded:
+                return True
+            if len(phrase) >= 6 and fuzz.partial_ratio(phrase, words) >= ALERT_SIMILARITY:
+                return True
+        return False
 
     def text(self, texts: dict[str, str] | None, lang: str) -> str:
         """Pick `lang` from a content string, falling back to the default language."""

@@ -38,8 +38,11 @@ MessageName = Literal[
     "invalid_photo",
     "invalid_location",
     "failure",
+    "alert",
 ]
-LabelName = Literal["next", "back", "menu", "yes", "no", "skip", "delete_yes"]
+LabelName = Literal[
+    "next", "back", "menu", "yes", "no", "skip", "delete_yes", "emergency", "report"
+]
 InputType = Literal["text", "number", "phone", "yesno", "choice", "photo", "location"]
 
 
@@ -55,6 +58,7 @@ class SystemSpec(_Strict):
     start: str
     emergency: str
     help: str
+    report: str
     screen_chars: int = Field(default=600, ge=200, le=4000)
     keywords: dict[KeywordName, list[str]]
     yes_words: list[str]
@@ -62,6 +66,7 @@ class SystemSpec(_Strict):
     messages: dict[MessageName, I18n]
     labels: dict[LabelName, I18n]
     commands: dict[str, I18n] = Field(default_factory=dict)
+    alert_phrases: list[str] = Field(default_factory=list)
 
 
 class OptionSpec(_Strict):
@@ -76,6 +81,7 @@ class ChoiceSpec(_Strict):
 
     value: str
     label: I18n
+    goto: str | None = None  # where this answer leads, instead of the question's `next`
 
 
 class InputSpec(_Strict):

@@ -34,7 +34,7 @@ INVALID_MESSAGE: dict[str, MessageName] = {
 
 Act = tuple[Any, ...]
 """What pressing an option does: ("goto", node), ("next",), ("back",), ("menu",),
-("answer", value), ("lang", code), ("delete_yes",) or ("delete_no",)."""
+("answer", value), ("lang", code), ("delete_yes",), ("delete_no",) or ("dismiss",)."""
 
 
 def step(
@@ -95,6 +95,8 @@ class _Walker:
             self._reset()
             if keyword in ("emergency", "help", "language", "delete"):
                 self._keyword(keyword)
+            elif self._sounds_alarming(inbound):
+                self._alert()
             else:
                 self.say(restart)
                 self.visit_and_render()
@@ -210,6 +212,8 @@ class _Walker:
             self.emit(Reply(self.message("language_prompt"), self.options()))
         elif session.pending == "delete":
             self.emit(Reply(self.message("delete_confirm"), self.options()))
+        elif session.pending == "alert":
+            self.emit(Reply(self.message("alert"), self.options()))
         elif isinstance(node, ActionNode):
             self.turn.action = ActionCall(session.node or "", node.action, dict(node.args))
         elif isinstance(node, PageNode):
@@ -247,6 +251,12 @@ class _Walker:
             return [
                 (flows.label("delete_yes", lang), ("delete_yes",)),
                 (flows.label("no", lang), ("delete_no",)),
+            ]
+        if session.pending == "alert":
+            return [
+                (flows.label("emergency", lang), ("goto", flows.system.emergency)),
+                (flows.label("report", lang), ("goto", flows.system.report)),
+                (flows.label("back", lang), ("dismiss",)),
             ]
         items: list[tuple[str, Act]] = []
         if isinstance(node, EndNode):
@@ -340,10 +350,20 @@ class _Walker:
         index = None
         if inbound.kind == InboundKind.TEXT:
             index = match_label(clean_input(inbound.text), [label for label, _ in choices])
-        if index is None:
-            self.short_reply(self.message("not_understood"))
-        else:
+        if index is not None:
             self._act(choices[index][1])
+        elif self._sounds_alarming(inbound):
+            self._alert()
+        else:
+            self.short_reply(self.message("not_understood"))
+
+    def _sounds_alarming(self, inbound: Inbound) -> bool:
+        return inbound.kind == InboundKind.TEXT and self.flows.sounds_alarming(inbound.text)
+
+    def _alert(self) -> None:
+        """Free text that sounds like an emergency: offer emergency contacts and a report."""
+        self.session.pending = "alert"
+        self.render()
 
     def _answer(self, inbound: Inbound, node: AskNode) -> None:
         choices = self.choices()
@@ -385,7 +405,10 @@ class _Walker:
             node = self.node
             assert isinstance(node, AskNode)
             session.answers[node.save] = act[1]
-            self.go(node.next)
+            branch = next(
+                (c.goto for c in node.input.choices if c.value == act[1] and c.goto), None
+            )
+            self.go(branch or node.next)
         elif kind == "lang":
             session.lang = act[1]
             session.pending = ""
@@ -394,6 +417,9 @@ class _Walker:
         elif kind == "delete_yes":
             self.turn.erase = True
             self.emit(Reply(self.message("deleted")))
+        elif kind == "dismiss":
+            session.pending = ""
+            self.render()
         elif kind == "delete_no":
             session.pending = ""
             self.say("delete_cancelled")
