@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.actions import load_actions
 from bot.config import Config
 from bot.runtime import Runtime, load_checked_content
+from bot.services import Services
 from bot.store import Store
 
 
@@ -24,7 +25,12 @@ async def open_runtime(config: Config) -> AsyncIterator[Runtime]:
     try:
         await store.prune(datetime.now(UTC), config.session.retention_days)
         yield Runtime(
-            store, content, actions, content_dir, timedelta(minutes=config.session.timeout_minutes)
+            store,
+            content,
+            actions,
+            content_dir,
+            timedelta(minutes=config.session.timeout_minutes),
+            Services.from_config(store, config),
         )
     finally:
         await store.close()

@@ -88,7 +88,7 @@ class WhatsAppConfig(_Section):
     app_secret: str = ""
     verify_token: str = ""
     phone_number_id: str = ""
-    api_url: str = "https://graph.facebook.com/v23.0"
+    api_url: str = "https://graph.facebook.com/v25.0"
     template_name: str = ""  # approved template sent when the 24-hour window has closed
     template_language: str = "id"
     list_button: str = Field(default="Pilih / Choose", min_length=1, max_length=20)
@@ -100,6 +100,14 @@ class OfficersConfig(_Section):
 
     telegram_ids: list[int] = Field(default_factory=list)
     chat_id: int | None = None
+
+
+class ReportsConfig(_Section):
+    """Reports of suspicious offers: numbering, urgency reminders, retention of personal data."""
+
+    prefix: str = Field(default="SRG", pattern=r"^[A-Z]{2,6}$")
+    urgent_reannounce_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    retention_days: int = Field(default=365, ge=30, le=3650)
 
 
 class LoggingConfig(_Section):
@@ -119,6 +127,7 @@ class Config(_Section):
     telegram: TelegramConfig = Field(default_factory=TelegramConfig)
     whatsapp: WhatsAppConfig = Field(default_factory=WhatsAppConfig)
     officers: OfficersConfig = Field(default_factory=OfficersConfig)
+    reports: ReportsConfig = Field(default_factory=ReportsConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
 
 

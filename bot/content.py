@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +21,14 @@ from pydantic import TypeAdapter, ValidationError
 from bot.actions import ActionSpec
 from bot.data import ContentData
 from bot.data.contacts import load_contacts
+from bot.data.loading import OFFER_RULES, load_tool_data
 from bot.engine.flows import Flows, content_version
 from bot.engine.spec import NODE_KINDS, ActionNode, AskNode, Node, OptionSpec, PageNode, SystemSpec
 from bot.engine.text import normalize
 from bot.yamlsource import LineDict, Problem, YamlSourceError, line_of, load_yaml
 
 NODE_ID = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
-PHONE_IN_TEXT = re.compile(r"(?<![\w])(?:\+?\d[\d\s\-().]{5,}\d)")
+PHONE_IN_TEXT = re.compile(r"(?<![\w-])(?:\+?\d[\d\s\-().]{5,}\d)")
 WHATSAPP_BUTTON_TITLE = 20
 WHATSAPP_ROW_TITLE = 24
 WHATSAPP_MAX_BUTTONS = 3
@@ -101,10 +103,17 @@ def load_content(
     checker.problems += contact_problems
     if contacts_path.exists():
         blobs.append(contacts_path.read_bytes())
-    data = ContentData(contacts=contacts) if contacts else None
+    languages = system.languages if system else []
+    tools = load_tool_data(root / "data", checker.display, languages, date.today())
+    checker.problems += tools.problems
+    blobs += tools.blobs
+    data = ContentData(contacts=contacts, **tools.fields) if contacts else None
     unreadable = any("YAML syntax" in problem.message for problem in checker.problems)
     if system is not None and data is not None and not unreadable:
         _check_graph(checker, system, nodes, origins, sources, actions, data)
+        if data.offer_rules:
+            path = checker.display(root / "data" / OFFER_RULES)
+            checker.problems += data.offer_rules.answer_problems(path, _saved_answers(nodes))
     if any(problem.severity == "error" for problem in checker.problems) or not system or not data:
         return None, checker.problems
     flows = Flows(system=system, nodes=nodes, version=content_version(blobs))
@@ -189,9 +198,9 @@ def _check_graph(
     data: ContentData,
 ) -> None:
     system_file, system_document = checker.system_source
-    for role in ("start", "emergency", "help", "report"):
+    for role in ("start", "emergency", "help", "report", "reference_node"):
         target = getattr(system, role)
-        if target not in origins:
+        if target is not None and target not in origins:
             checker.error(
                 system_file, line_of(system_document, (role,)), f"{role}: no node '{target}'"
             )
@@ -234,14 +243,18 @@ def _check_graph(
         )
         _check_labels(checker, source.display, node_id, node, where)
         _check_kind_rules(checker, source.display, node_id, node, where, actions, data)
-        texts = getattr(node, "text", None) or {}
-        for lang, text in texts.items():
+        texts = [
+            (("text", lang), text) for lang, text in (getattr(node, "text", None) or {}).items()
+        ]
+        if isinstance(node, ActionNode):  # texts an action shows, given as arguments
+            texts += _strings(node.args, ("args",))
+        for path, text in texts:
             for number in PHONE_IN_TEXT.findall(text):
                 digits = "".join(char for char in number if char.isdigit())
                 if len(digits) >= 6 and digits not in known_numbers:
                     checker.error(
                         source.display,
-                        where("text", lang),
+                        where(*path),
                         f"{node_id}: phone number "
                         f"'{number.strip()}' is not in content/data/contacts.yaml "
                         "(every number needs a source there)",
@@ -252,6 +265,28 @@ def _check_graph(
     for node_id in nodes.keys() - reachable:
         display, line = origins[node_id]
         checker.error(display, line, f"node '{node_id}' is unreachable from '{system.start}'")
+
+
+def _strings(value: Any, path: tuple[Any, ...]) -> list[tuple[tuple[Any, ...], str]]:
+    """Every string inside nested arguments, with its path."""
+    if isinstance(value, str):
+        return [(path, value)]
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in _strings(item, (*path, key))]
+    if isinstance(value, list):
+        return [found for i, item in enumerate(value) for found in _strings(item, (*path, i))]
+    return []
+
+
+def _saved_answers(nodes: dict[str, Node]) -> dict[str, set[str]]:
+    """Answer keys the flows save, with their choice values (empty: any value)."""
+    saved: dict[str, set[str]] = {}
+    for node in nodes.values():
+        if isinstance(node, AskNode):
+            saved.setdefault(node.save, set()).update(c.value for c in node.input.choices)
+        elif isinstance(node, ActionNode) and isinstance(node.args.get("save"), str):
+            saved.setdefault(node.args["save"], set())  # an action's offered choices
+    return saved
 
 
 def _links(node: Node) -> list[tuple[tuple[Any, ...], str]]:
@@ -268,7 +303,7 @@ def _links(node: Node) -> list[tuple[tuple[Any, ...], str]]:
 
 
 def _reachable(system: SystemSpec, nodes: dict[str, Node]) -> set[str]:
-    roots = (system.start, system.emergency, system.help, system.report)
+    roots = (system.start, system.emergency, system.help, system.report, system.reference_node)
     seen = {root for root in roots if root in nodes}
     queue = deque(seen)
     while queue:
@@ -386,10 +421,11 @@ def _check_kind_rules(
         else:
             for message in spec.problems(node.args, data):
                 checker.error(display, where("args"), f"{node_id}: {message}")
-        if node.next and node.options:
+        if node.next and node.options and not (spec and spec.offers_choices):
             checker.error(
                 display,
                 where("next"),
                 f"{node_id}: an action has either 'next' "
-                "(continue) or 'options' (show links), not both",
+                "(continue) or 'options' (show links), not both "
+                "(both only for actions that offer choices: 'next' is where a pick leads)",
             )

@@ -7,7 +7,8 @@ Shared by the runtime (with the store around it) and by the transcript runner
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
+from typing import Any
 
 from bot.actions import ActionContext, ActionResult, ActionSpec
 from bot.content import Content
@@ -25,6 +26,7 @@ async def run_turn(
     session: Session | None,
     inbound: Inbound,
     timeout: timedelta = DEFAULT_TIMEOUT,
+    services: Any = None,
 ) -> Turn:
     """Step the engine and run the actions it names until the turn is complete."""
     now = inbound.time
@@ -32,28 +34,27 @@ async def run_turn(
     for _ in range(MAX_ACTIONS_PER_TURN):
         if turn.action is None or turn.session is None:
             return turn
-        result = await _run_action(
-            content, actions, turn.session, turn.action.name, turn.action.args, now
+        context = ActionContext(
+            lang=turn.session.lang,
+            args=turn.action.args,
+            answers=dict(turn.session.answers),
+            data=content.data,
+            now=now,
+            channel=inbound.channel,
+            user=inbound.user,
+            update_id=inbound.update_id,
+            services=services,
+            flows=content.flows,
         )
+        result = await _run_action(content, actions[turn.action.name], context)
         turn = resume(content.flows, turn, result, now)
     log.error("more than %d actions chained in one turn; stopping", MAX_ACTIONS_PER_TURN)
     return turn
 
 
-async def _run_action(
-    content: Content,
-    actions: dict[str, ActionSpec],
-    session: Session,
-    name: str,
-    args: dict,
-    now: datetime,
-) -> ActionResult:
-    spec = actions[name]
-    context = ActionContext(
-        lang=session.lang, args=args, answers=dict(session.answers), data=content.data, now=now
-    )
+async def _run_action(content: Content, spec: ActionSpec, context: ActionContext) -> ActionResult:
     try:
         return await spec.run(context)
     except Exception:
-        log.exception("action %s failed", name)
-        return ActionResult(texts=[content.flows.message("failure", session.lang)])
+        log.exception("action %s failed", spec.name)
+        return ActionResult(texts=[content.flows.message("failure", context.lang)], failed=True)

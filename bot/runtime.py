@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.actions import ActionSpec
 from bot.content import Content, load_content
 from bot.dialog import run_turn
+from bot.engine.session import Turn
 from bot.messages import Inbound, Reply
 from bot.store import Store, StoreError
 from bot.yamlsource import Problem
 
 log = logging.getLogger(__name__)
+Interceptor = Callable[[Inbound, Content], Awaitable[list[Reply] | None]]
+"""Sees a message before the dialog does; returns replies if it handled the message."""
 
 
 class ContentLoadError(Exception):
@@ -55,6 +59,7 @@ class Runtime:
         actions: dict[str, ActionSpec],
         content_dir: Path,
         timeout: timedelta,
+        services: Any = None,
     ) -> None:
         self.store = store
         self.content = content
@@ -64,6 +69,8 @@ class Runtime:
         self._locks: dict[tuple[str, str], asyncio.Lock] = {}
         self._waiting: dict[tuple[str, str], int] = {}
         self._wakeups: dict[str, asyncio.Event] = {}
+        self.services = services
+        self.interceptor: Interceptor | None = None
 
     async def handle(self, inbound: Inbound, queued: bool = False) -> list[Reply]:
         """Answer one inbound message; returns the replies to send (empty for a duplicate).
@@ -93,9 +100,17 @@ class Runtime:
                 log.info("duplicate update %s on %s ignored", inbound.update_id, inbound.channel)
                 return []
             session = await self.store.load_session(inbound.channel, inbound.user)
-            turn = await run_turn(content, self.actions, session, inbound, self.timeout)
+            intercepted = None
+            if self.interceptor and session is not None:
+                intercepted = await self.interceptor(inbound, content)
+            if intercepted is not None:  # an officer conversation: no dialog step
+                turn = Turn(session=session, replies=intercepted)
+            else:
+                turn = await run_turn(
+                    content, self.actions, session, inbound, self.timeout, self.services
+                )
             outbox = [reply.to_dict() for reply in turn.replies] if queued else None
-            await self.store.commit_turn(
+            erased = await self.store.commit_turn(
                 inbound.channel,
                 inbound.user,
                 turn.session,
@@ -104,6 +119,8 @@ class Runtime:
                 inbound.time,
                 outbox,
             )
+            for path in erased:  # the user deleted their data: their photos go too
+                Path(path).unlink(missing_ok=True)
         except StoreError as error:
             log.error(
                 "database error while handling update %s on %s: %s",

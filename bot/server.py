@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from aiohttp import web
@@ -18,8 +18,12 @@ from aiohttp import web
 from bot.app import open_runtime
 from bot.channels.base import Channel
 from bot.channels.webchat import WebChatChannel
+from bot.channels.whatsapp import ROUTE as WHATSAPP_ROUTE
+from bot.channels.whatsapp import WhatsAppChannel
 from bot.config import Config
+from bot.officers.desk import OfficerDesk
 from bot.runtime import Runtime
+from bot.store import StoreError
 
 log = logging.getLogger(__name__)
 PRUNE_EVERY_SECONDS = 3600
@@ -73,6 +77,15 @@ async def serve(config: Config) -> None:
             print("Telegram: off (TELEGRAM_BOT_TOKEN is not set)", flush=True)
         if not config.whatsapp.token:
             print("WhatsApp: off (WHATSAPP_TOKEN is not set)", flush=True)
+        else:
+            print(f"WhatsApp: webhook at {WHATSAPP_ROUTE}", flush=True)
+        if not (config.telegram.token and config.officers.chat_id and config.officers.telegram_ids):
+            print(
+                "WARNING: reports are stored but NO officer is notified: set "
+                "TELEGRAM_BOT_TOKEN, OFFICER_CHAT_ID and OFFICER_TELEGRAM_IDS",
+                flush=True,
+            )
+            log.warning("officer notifications are off")
         pruning = asyncio.create_task(_prune_forever(runtime, config.session.retention_days))
         try:
             await stopping.wait()
@@ -93,8 +106,14 @@ def make_channels(runtime: Runtime, config: Config) -> list[Channel]:
     if config.telegram.token:
         from bot.channels.telegram import TelegramChannel
 
+        desk = OfficerDesk(runtime.services, lambda: runtime.content)
+        runtime.interceptor = desk.intercept  # reporters' answers go to the officers
         channels.append(
-            TelegramChannel(runtime, config.telegram, media_dir, config.media.max_bytes)
+            TelegramChannel(runtime, config.telegram, media_dir, config.media.max_bytes, desk=desk)
+        )
+    if config.whatsapp.token:
+        channels.append(
+            WhatsAppChannel(runtime, config.whatsapp, media_dir, config.media.max_bytes)
         )
     return channels
 
@@ -111,8 +130,22 @@ async def _start(channel: Channel) -> bool:
 
 
 async def _prune_forever(runtime: Runtime, retention_days: int) -> None:
+    """Hourly: erase idle sessions, and personal data of reports past their retention."""
     while True:
+        try:
+            await prune_once(runtime, retention_days)
+        except StoreError as error:
+            log.error("pruning failed: %s", error)
         await asyncio.sleep(PRUNE_EVERY_SECONDS)
-        erased = await runtime.store.prune(datetime.now(UTC), retention_days)
-        if erased:
-            log.info("erased %d sessions idle for more than %d days", erased, retention_days)
+
+
+async def prune_once(runtime: Runtime, retention_days: int) -> None:
+    """Erase what the retention rules say must go now."""
+    now = datetime.now(UTC)
+    erased = await runtime.store.prune(now, retention_days)
+    if erased:
+        log.info("erased %d sessions idle for more than %d days", erased, retention_days)
+    report_days = runtime.services.report_retention_days
+    photos = await runtime.store.erase_report_personal_data(now - timedelta(days=report_days))
+    for path in photos:
+        Path(path).unlink(missing_ok=True)

@@ -18,13 +18,13 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlite_utils
 
-from bot.engine.session import Session
+from bot.engine.session import Offered, Session
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -88,7 +88,107 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2]
+def _migration_3(db: sqlite_utils.Database) -> None:
+    db["whatsapp_users"].create(
+        {"user_ref": str, "wa_id": str, "bsuid": str, "last_inbound_at": str},
+        pk="user_ref",
+        not_null={"wa_id", "bsuid", "last_inbound_at"},
+    )
+    db["whatsapp_users"].create_index(["wa_id"])
+    db["whatsapp_users"].create_index(["bsuid"])
+    db["whatsapp_statuses"].create(
+        {"wamid": str, "recipient": str, "status": str, "error": str, "updated_at": str},
+        pk="wamid",
+    )
+    db["whatsapp_statuses"].create_index(["updated_at"])
+
+
+def _migration_4(db: sqlite_utils.Database) -> None:
+    db["sessions"].add_column("choices", str)  # JSON: choices an action offered (Offered)
+
+
+def _migration_5(db: sqlite_utils.Database) -> None:
+    db["reports"].create(
+        {
+            "id": int,
+            "ref": str,
+            "idempotency_key": str,
+            "channel": str,
+            "user_ref": str,
+            "anonymous": int,
+            "urgent": int,
+            "status": str,
+            "outcome": str,
+            "offer": str,
+            "recruiter": str,
+            "place": str,
+            "kecamatan": str,
+            "country": str,
+            "name": str,
+            "phone": str,
+            "lang": str,
+            "created_at": str,
+            "claimed_by": int,
+            "claimed_by_name": str,
+            "claimed_at": str,
+            "closed_at": str,
+            "announced_at": str,
+            "erased_at": str,
+        },
+        pk="id",
+        not_null={"ref", "status", "created_at"},
+    )
+    db["reports"].create_index(["ref"], unique=True)
+    db["reports"].create_index(["idempotency_key"], unique=True)
+    db["reports"].create_index(["channel", "user_ref"])
+    db["reports"].create_index(["status", "urgent"])
+    db["report_media"].create(
+        {"id": int, "report_id": int, "path": str},
+        pk="id",
+        foreign_keys=[("report_id", "reports", "id")],
+    )
+    db["report_messages"].create(
+        {
+            "id": int,
+            "report_id": int,
+            "direction": str,
+            "author": str,
+            "text": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("report_id", "reports", "id")],
+    )
+    db["audit_log"].create(
+        {"id": int, "at": str, "officer_id": int, "action": str, "report_ref": str, "detail": str},
+        pk="id",
+    )
+    for event in ("UPDATE", "DELETE"):  # append-only: the audit log cannot be rewritten
+        db.execute(
+            f"CREATE TRIGGER audit_log_no_{event.lower()} BEFORE {event} ON audit_log "
+            "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+        )
+    db["officer_prompts"].create(
+        {"officer_id": int, "chat_id": int, "action": str, "report_ref": str, "created_at": str},
+        pk=("officer_id", "chat_id"),
+    )
+    db["relays"].create(
+        {"channel": str, "user_ref": str, "report_ref": str, "opened_at": str},
+        pk=("channel", "user_ref"),
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _migration_1,
+    _migration_2,
+    _migration_3,
+    _migration_4,
+    _migration_5,
+]
+OFFICER_COLUMNS = frozenset(
+    {"status", "outcome", "claimed_by", "claimed_by_name", "claimed_at", "closed_at"}
+)
+"""Report columns an officer action may change."""
 OUTBOX_REPLY = 0
 OUTBOX_BULK = 1
 
@@ -109,6 +209,69 @@ class InboxItem:
 
     update_id: str
     payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class WhatsAppContact:
+    """How to reach a WhatsApp user, when they last wrote, how many messages wait for them."""
+
+    user_ref: str
+    wa_id: str
+    bsuid: str
+    last_inbound_at: datetime
+    held: int
+
+
+WHATSAPP = "whatsapp"
+STATUS_RANK = {"sent": 1, "delivered": 2, "read": 3, "failed": 4}
+"""WhatsApp delivery statuses arrive out of order; a lower rank never overwrites a higher one."""
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """A message to queue for one user on one channel; `relay_ref` opens an officer relay."""
+
+    channel: str
+    user: str
+    body: dict
+    relay_ref: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportMessage:
+    """One line of a report's thread: officer question, reporter answer, or officer note."""
+
+    direction: str  # "to_reporter", "from_reporter" or "note"
+    author: str
+    text: str
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRecord:
+    """A report as stored, with its photos and thread."""
+
+    id: int
+    ref: str
+    channel: str
+    user: str
+    anonymous: bool
+    urgent: bool
+    status: str
+    outcome: str
+    offer: str
+    recruiter: str
+    place: str
+    kecamatan: str
+    country: str
+    name: str
+    phone: str
+    lang: str
+    created_at: datetime
+    claimed_by: int | None
+    claimed_by_name: str
+    photos: list[str]
+    messages: list[ReportMessage]
 
 
 @dataclass
@@ -228,13 +391,13 @@ class Store:
 
         def read(db: sqlite_utils.Database) -> Session | None:
             row = db.execute(
-                "SELECT lang, node, screen, stack, answers, pending, updated_at FROM sessions "
-                "WHERE channel = ? AND user_ref = ?",
+                "SELECT lang, node, screen, stack, answers, pending, updated_at, choices "
+                "FROM sessions WHERE channel = ? AND user_ref = ?",
                 [channel, user],
             ).fetchone()
             if row is None:
                 return None
-            lang, node, screen, stack, answers, pending, updated_at = row
+            lang, node, screen, stack, answers, pending, updated_at, choices = row
             return Session(
                 lang=lang,
                 node=node,
@@ -243,6 +406,7 @@ class Store:
                 answers=json.loads(answers),
                 pending=pending or "",
                 updated_at=datetime.fromisoformat(updated_at) if updated_at else None,
+                offered=Offered.from_dict(json.loads(choices)) if choices else None,
             )
 
         return await self._call(read)
@@ -270,26 +434,37 @@ class Store:
         visits: list[str],
         now: datetime,
         outbox: list[dict] | None = None,
-    ) -> None:
+    ) -> list[str]:
         """Save one turn atomically: session (or its erasure), update id, visits, queued replies.
 
         The update id leaves the inbox in the same transaction, so a crash either
-        redoes the whole turn or none of it.
+        redoes the whole turn or none of it. Erasing a session also erases the
+        user's personal data from their reports (the facts stay for the officers)
+        and returns the paths of their photos, for the caller to delete.
         """
 
-        def write(db: sqlite_utils.Database) -> None:
+        def write(db: sqlite_utils.Database) -> list[str]:
+            erased: list[str] = []
             if session is None:
                 db.execute(
                     "DELETE FROM sessions WHERE channel = ? AND user_ref = ?", [channel, user]
                 )
+                db.execute("DELETE FROM relays WHERE channel = ? AND user_ref = ?", [channel, user])
+                ids = [
+                    row[0]
+                    for row in db.execute(
+                        "SELECT id FROM reports WHERE channel = ? AND user_ref = ?", [channel, user]
+                    )
+                ]
+                erased = _erase_reports(db, ids, now)
             else:
                 db.execute(
                     "INSERT INTO sessions (channel, user_ref, lang, node, screen, stack, answers, "
-                    "pending, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "pending, updated_at, choices) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT (channel, user_ref) DO UPDATE SET lang = excluded.lang, "
                     "node = excluded.node, screen = excluded.screen, stack = excluded.stack, "
                     "answers = excluded.answers, pending = excluded.pending, "
-                    "updated_at = excluded.updated_at",
+                    "updated_at = excluded.updated_at, choices = excluded.choices",
                     [
                         channel,
                         user,
@@ -300,6 +475,7 @@ class Store:
                         json.dumps(session.answers, separators=(",", ":"), ensure_ascii=False),
                         session.pending,
                         now.isoformat(),
+                        _json(session.offered.to_dict()) if session.offered else None,
                     ],
                 )
             if update_id:
@@ -323,8 +499,9 @@ class Store:
                     "channel, node) DO UPDATE SET count = count + 1",
                     [day, channel, node],
                 )
+            return erased
 
-        await self._call(write)
+        return await self._call(write)
 
     async def enqueue(
         self,
@@ -337,7 +514,7 @@ class Store:
         """Queue messages that are not a reply to a turn (alerts, relays, broadcasts)."""
 
         def write(db: sqlite_utils.Database) -> None:
-            db.executemany(
+            db.conn.executemany(
                 "INSERT INTO outbox (channel, user_ref, body, priority, created_at) "
                 "VALUES (?, ?, ?, ?, ?)",
                 [(channel, user, _json(body), priority, now.isoformat()) for body in bodies],
@@ -448,6 +625,94 @@ class Store:
             )
         )
 
+    # ----- WhatsApp: contacts, the 24-hour window, delivery statuses ----------------------
+
+    async def whatsapp_seen(self, wa_id: str, bsuid: str, at: datetime) -> tuple[str, int]:
+        """Record that a user wrote at `at`; returns (user ref, number of held messages released).
+
+        The user ref is the business-scoped id when known, else the phone-based wa_id;
+        a user first seen by one of them keeps that ref when the other appears later.
+        Messages held while the 24-hour window was closed become pending again.
+        """
+
+        def write(db: sqlite_utils.Database) -> tuple[str, int]:
+            row = db.execute(
+                "SELECT user_ref FROM whatsapp_users WHERE (bsuid != '' AND bsuid = ?) "
+                "OR (wa_id != '' AND wa_id = ?) ORDER BY bsuid = ? DESC LIMIT 1",
+                [bsuid, wa_id, bsuid],
+            ).fetchone()
+            user = row[0] if row else (bsuid or wa_id)
+            db.execute(
+                "INSERT INTO whatsapp_users (user_ref, wa_id, bsuid, last_inbound_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (user_ref) DO UPDATE SET "
+                "wa_id = CASE WHEN excluded.wa_id != '' THEN excluded.wa_id ELSE wa_id END, "
+                "bsuid = CASE WHEN excluded.bsuid != '' THEN excluded.bsuid ELSE bsuid END, "
+                "last_inbound_at = MAX(last_inbound_at, excluded.last_inbound_at)",
+                [user, wa_id, bsuid, at.isoformat()],
+            )
+            released = db.execute(
+                "UPDATE outbox SET status = 'pending', next_attempt_at = NULL, attempts = 0 "
+                "WHERE channel = ? AND user_ref = ? AND status = 'held'",
+                [WHATSAPP, user],
+            ).rowcount
+            return user, released
+
+        return await self._call(write)
+
+    async def whatsapp_contact(self, user: str) -> WhatsAppContact | None:
+        """A WhatsApp user's ids, last message time and held message count (None: unknown)."""
+
+        def read(db: sqlite_utils.Database) -> WhatsAppContact | None:
+            row = db.execute(
+                "SELECT wa_id, bsuid, last_inbound_at, (SELECT COUNT(*) FROM outbox WHERE "
+                "channel = ? AND user_ref = ? AND status = 'held') FROM whatsapp_users "
+                "WHERE user_ref = ?",
+                [WHATSAPP, user, user],
+            ).fetchone()
+            if row is None:
+                return None
+            return WhatsAppContact(user, row[0], row[1], datetime.fromisoformat(row[2]), row[3])
+
+        return await self._call(read)
+
+    async def whatsapp_hold(self, user: str, cutoff: datetime) -> bool:
+        """Hold a user's pending messages unless they wrote after `cutoff`; True if held."""
+
+        def write(db: sqlite_utils.Database) -> bool:
+            recent = db.execute(
+                "SELECT 1 FROM whatsapp_users WHERE user_ref = ? AND last_inbound_at >= ?",
+                [user, cutoff.isoformat()],
+            ).fetchone()
+            if recent:
+                return False
+            db.execute(
+                "UPDATE outbox SET status = 'held' WHERE channel = ? AND user_ref = ? "
+                "AND status = 'pending'",
+                [WHATSAPP, user],
+            )
+            return True
+
+        return await self._call(write)
+
+    async def whatsapp_status(
+        self, wamid: str, recipient: str, status: str, error: str, at: datetime
+    ) -> None:
+        """Record a delivery status of a sent message; a stale (lower) status is ignored."""
+        rank = STATUS_RANK.get(status, 0)
+
+        def write(db: sqlite_utils.Database) -> None:
+            old = db.execute(
+                "SELECT status FROM whatsapp_statuses WHERE wamid = ?", [wamid]
+            ).fetchone()
+            if old and STATUS_RANK.get(old[0], 0) > rank:
+                return
+            db.execute(
+                "INSERT OR REPLACE INTO whatsapp_statuses VALUES (?, ?, ?, ?, ?)",
+                [wamid, recipient, status, error[:500], at.isoformat()],
+            )
+
+        await self._call(write)
+
     async def prune(self, now: datetime, session_days: int, update_days: int = 7) -> int:
         """Erase sessions idle longer than `session_days` and old processed ids; count erased."""
 
@@ -459,7 +724,264 @@ class Store:
             ).rowcount
             db.execute("DELETE FROM processed_updates WHERE processed_at < ?", [update_cutoff])
             db.execute("DELETE FROM outbox WHERE status = 'sent' AND sent_at < ?", [update_cutoff])
+            db.execute("DELETE FROM whatsapp_statuses WHERE updated_at < ?", [update_cutoff])
+            db.execute("DELETE FROM whatsapp_users WHERE last_inbound_at < ?", [session_cutoff])
             return erased
+
+        return await self._call(write)
+
+    # ----- reports and the officer queue --------------------------------------------------
+
+    async def file_report(
+        self,
+        key: str,
+        fields: dict[str, Any],
+        photos: list[str],
+        now: datetime,
+        prefix: str,
+        notify: Callable[[ReportRecord], list[Envelope]],
+    ) -> tuple[ReportRecord, bool]:
+        """Commit a report, its photos and the officers' notifications in one transaction.
+
+        `key` makes filing idempotent: a redelivered message finds the report it
+        already filed (second value False) and queues nothing again.
+        """
+
+        def write(db: sqlite_utils.Database) -> tuple[ReportRecord, bool]:
+            existing = db.execute(
+                "SELECT ref FROM reports WHERE idempotency_key = ?", [key]
+            ).fetchone()
+            if existing:
+                return _report(db, existing[0]), False
+            year_prefix = f"{prefix}-{now.year}-"
+            last = db.execute(
+                "SELECT MAX(ref) FROM reports WHERE ref LIKE ?", [year_prefix + "%"]
+            ).fetchone()[0]
+            number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+            ref = f"{year_prefix}{number:05d}"
+            report_id = db.execute(
+                "INSERT INTO reports (ref, idempotency_key, channel, user_ref, anonymous, urgent, "
+                "status, offer, recruiter, place, kecamatan, country, name, phone, lang, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    ref,
+                    key,
+                    fields["channel"],
+                    fields["user"],
+                    int(fields["anonymous"]),
+                    int(fields["urgent"]),
+                    fields["offer"],
+                    fields["recruiter"],
+                    fields["place"],
+                    fields["kecamatan"],
+                    fields["country"],
+                    fields["name"],
+                    fields["phone"],
+                    fields["lang"],
+                    now.isoformat(),
+                ],
+            ).lastrowid
+            db.conn.executemany(
+                "INSERT INTO report_media (report_id, path) VALUES (?, ?)",
+                [(report_id, path) for path in photos],
+            )
+            record = _report(db, ref)
+            _enqueue(db, notify(record), now)
+            return record, True
+
+        return await self._call(write)
+
+    async def report(self, ref: str) -> ReportRecord | None:
+        """A report with its photos and messages, by reference number."""
+        return await self._call(lambda db: _report(db, ref))
+
+    async def open_reports(self, limit: int = 20) -> list[ReportRecord]:
+        """Reports not yet closed: urgent first, then oldest first."""
+
+        def read(db: sqlite_utils.Database) -> list[ReportRecord]:
+            refs = db.execute(
+                "SELECT ref FROM reports WHERE status != 'closed' ORDER BY urgent DESC, id LIMIT ?",
+                [limit],
+            ).fetchall()
+            return [_report(db, ref) for (ref,) in refs]
+
+        return await self._call(read)
+
+    async def officer_update(
+        self,
+        ref: str,
+        officer_id: int,
+        action: str,
+        now: datetime,
+        changes: dict[str, Any] | None = None,
+        note: str = "",
+        envelopes: Callable[[ReportRecord], list[Envelope]] | None = None,
+    ) -> ReportRecord | None:
+        """An officer's action on a report: changes, a note, messages to queue, the audit line.
+
+        All in one transaction, so the audit log never misses an action that happened.
+        """
+
+        def write(db: sqlite_utils.Database) -> ReportRecord | None:
+            record = _report(db, ref)
+            if record is None:
+                return None
+            if changes:
+                assert set(changes) <= OFFICER_COLUMNS, changes
+                assignments = ", ".join(f"{column} = ?" for column in changes)
+                db.execute(
+                    f"UPDATE reports SET {assignments} WHERE ref = ?",
+                    [*changes.values(), ref],
+                )
+            if note:
+                db.execute(
+                    "INSERT INTO report_messages (report_id, direction, author, text, "
+                    "created_at) VALUES (?, ?, ?, ?, ?)",
+                    [record.id, action, str(officer_id), note, now.isoformat()],
+                )
+            _audit(db, officer_id, action, ref, note[:200] if action == "note" else "", now)
+            record = _report(db, ref)
+            if envelopes:
+                _enqueue(db, envelopes(record), now)
+            return record
+
+        return await self._call(write)
+
+    async def audit(
+        self, officer_id: int, action: str, ref: str, detail: str, now: datetime
+    ) -> None:
+        """Append one line to the audit log (refusals, exports, views)."""
+        await self._call(lambda db: _audit(db, officer_id, action, ref, detail, now))
+
+    async def set_officer_prompt(
+        self, officer_id: int, chat_id: int, action: str, ref: str, now: datetime
+    ) -> None:
+        """Remember that this officer's next message in this chat answers a prompt."""
+        await self._call(
+            lambda db: db.execute(
+                "INSERT OR REPLACE INTO officer_prompts VALUES (?, ?, ?, ?, ?)",
+                [officer_id, chat_id, action, ref, now.isoformat()],
+            )
+        )
+
+    async def take_officer_prompt(self, officer_id: int, chat_id: int) -> tuple[str, str] | None:
+        """The pending prompt (action, report ref) of this officer in this chat, removed."""
+
+        def write(db: sqlite_utils.Database) -> tuple[str, str] | None:
+            row = db.execute(
+                "SELECT action, report_ref FROM officer_prompts WHERE "
+                "officer_id = ? AND chat_id = ?",
+                [officer_id, chat_id],
+            ).fetchone()
+            if row:
+                db.execute(
+                    "DELETE FROM officer_prompts WHERE officer_id = ? AND chat_id = ?",
+                    [officer_id, chat_id],
+                )
+            return (row[0], row[1]) if row else None
+
+        return await self._call(write)
+
+    async def relay_of(self, channel: str, user: str) -> str | None:
+        """The report whose officer is talking with this user right now, if any."""
+        row = await self._call(
+            lambda db: db.execute(
+                "SELECT report_ref FROM relays WHERE channel = ? AND user_ref = ?", [channel, user]
+            ).fetchone()
+        )
+        return row[0] if row else None
+
+    async def relay_from_reporter(
+        self, channel: str, user: str, ref: str, text: str, now: datetime, envelopes: list[Envelope]
+    ) -> None:
+        """Keep the reporter's answer in the report thread and queue it for the officers."""
+
+        def write(db: sqlite_utils.Database) -> None:
+            db.execute(
+                "INSERT INTO report_messages (report_id, direction, author, text, "
+                "created_at) SELECT id, 'from_reporter', 'reporter', ?, ? FROM reports "
+                "WHERE ref = ?",
+                [text, now.isoformat(), ref],
+            )
+            _enqueue(db, envelopes, now)
+
+        await self._call(write)
+
+    async def close_relay(self, channel: str, user: str) -> None:
+        """End the officer conversation of this user (the reporter went back to the menu)."""
+        await self._call(
+            lambda db: db.execute(
+                "DELETE FROM relays WHERE channel = ? AND user_ref = ?", [channel, user]
+            )
+        )
+
+    async def unclaimed_urgent(self, announced_before: datetime) -> list[ReportRecord]:
+        """Urgent reports nobody claimed, last announced before the given time."""
+
+        def read(db: sqlite_utils.Database) -> list[ReportRecord]:
+            refs = db.execute(
+                "SELECT ref FROM reports WHERE urgent = 1 AND status = 'received' AND "
+                "COALESCE(announced_at, created_at) < ? ORDER BY id",
+                [announced_before.isoformat()],
+            ).fetchall()
+            return [_report(db, ref) for (ref,) in refs]
+
+        return await self._call(read)
+
+    async def reannounce(self, ref: str, now: datetime, envelopes: list[Envelope]) -> None:
+        """Queue a repeated announcement of an unclaimed urgent report."""
+
+        def write(db: sqlite_utils.Database) -> None:
+            db.execute("UPDATE reports SET announced_at = ? WHERE ref = ?", [now.isoformat(), ref])
+            _enqueue(db, envelopes, now)
+
+        await self._call(write)
+
+    async def export_reports(self, start: datetime, end: datetime) -> list[ReportRecord]:
+        """Reports filed in [start, end), oldest first."""
+
+        def read(db: sqlite_utils.Database) -> list[ReportRecord]:
+            refs = db.execute(
+                "SELECT ref FROM reports WHERE created_at >= ? AND created_at < ? ORDER BY id",
+                [start.isoformat(), end.isoformat()],
+            ).fetchall()
+            return [_report(db, ref) for (ref,) in refs]
+
+        return await self._call(read)
+
+    async def report_stats(self) -> dict[str, list[tuple[str, int]]]:
+        """Counts of reports by status, by kecamatan and by ISO week (no personal data)."""
+
+        def read(db: sqlite_utils.Database) -> dict[str, list[tuple[str, int]]]:
+            queries = {
+                "status": "SELECT status, COUNT(*) FROM reports GROUP BY status ORDER BY status",
+                "kecamatan": "SELECT COALESCE(NULLIF(kecamatan, ''), place), COUNT(*) FROM "
+                "reports GROUP BY 1 ORDER BY 2 DESC, 1",
+                "week": "SELECT strftime('%Y-W%W', created_at), COUNT(*) FROM reports "
+                "GROUP BY 1 ORDER BY 1 DESC LIMIT 8",
+            }
+            return {
+                name: [(str(key), count) for key, count in db.execute(sql).fetchall()]
+                for name, sql in queries.items()
+            }
+
+        return await self._call(read)
+
+    async def erase_report_personal_data(self, older_than: datetime) -> list[str]:
+        """Erase personal data of reports filed before `older_than`; return photo paths to delete.
+
+        The facts officers need for statistics (status, outcome, kecamatan, dates) remain.
+        """
+
+        def write(db: sqlite_utils.Database) -> list[str]:
+            ids = [
+                row[0]
+                for row in db.execute(
+                    "SELECT id FROM reports WHERE created_at < ? AND erased_at IS NULL",
+                    [older_than.isoformat()],
+                ).fetchall()
+            ]
+            return _erase_reports(db, ids, datetime.now(UTC))
 
         return await self._call(write)
 
@@ -470,6 +992,102 @@ class Store:
         except (StoreError, TimeoutError):
             return False
         return True
+
+
+def _report(db: sqlite_utils.Database, ref: str) -> ReportRecord | None:
+    row = db.execute(
+        "SELECT id, ref, channel, user_ref, anonymous, urgent, status, outcome, offer, recruiter, "
+        "place, kecamatan, country, name, phone, lang, created_at, claimed_by, claimed_by_name "
+        "FROM reports WHERE ref = ?",
+        [ref],
+    ).fetchone()
+    if row is None:
+        return None
+    photos = [
+        path
+        for (path,) in db.execute(
+            "SELECT path FROM report_media WHERE report_id = ? ORDER BY id", [row[0]]
+        ).fetchall()
+    ]
+    messages = [
+        ReportMessage(*message)
+        for message in db.execute(
+            "SELECT direction, author, text, created_at FROM report_messages WHERE report_id = ? "
+            "ORDER BY id",
+            [row[0]],
+        ).fetchall()
+    ]
+    return ReportRecord(
+        id=row[0],
+        ref=row[1],
+        channel=row[2] or "",
+        user=row[3] or "",
+        anonymous=bool(row[4]),
+        urgent=bool(row[5]),
+        status=row[6],
+        outcome=row[7] or "",
+        offer=row[8] or "",
+        recruiter=row[9] or "",
+        place=row[10] or "",
+        kecamatan=row[11] or "",
+        country=row[12] or "",
+        name=row[13] or "",
+        phone=row[14] or "",
+        lang=row[15] or "id",
+        created_at=datetime.fromisoformat(row[16]),
+        claimed_by=row[17],
+        claimed_by_name=row[18] or "",
+        photos=photos,
+        messages=messages,
+    )
+
+
+def _enqueue(db: sqlite_utils.Database, envelopes: list[Envelope], now: datetime) -> None:
+    db.conn.executemany(
+        "INSERT INTO outbox (channel, user_ref, body, priority, created_at) VALUES (?, ?, ?, ?, ?)",
+        [
+            (envelope.channel, envelope.user, _json(envelope.body), OUTBOX_REPLY, now.isoformat())
+            for envelope in envelopes
+        ],
+    )
+    for envelope in envelopes:
+        if envelope.relay_ref:
+            db.execute(
+                "INSERT OR REPLACE INTO relays VALUES (?, ?, ?, ?)",
+                [envelope.channel, envelope.user, envelope.relay_ref, now.isoformat()],
+            )
+
+
+def _audit(
+    db: sqlite_utils.Database, officer_id: int, action: str, ref: str, detail: str, now: datetime
+) -> None:
+    db.execute(
+        "INSERT INTO audit_log (at, officer_id, action, report_ref, detail) VALUES (?, ?, ?, ?, ?)",
+        [now.isoformat(), officer_id, action, ref, detail],
+    )
+
+
+def _erase_reports(db: sqlite_utils.Database, ids: list[int], now: datetime) -> list[str]:
+    paths: list[str] = []
+    for report_id in ids:
+        paths += [
+            path
+            for (path,) in db.execute(
+                "SELECT path FROM report_media WHERE report_id = ?", [report_id]
+            ).fetchall()
+        ]
+        db.execute("DELETE FROM report_media WHERE report_id = ?", [report_id])
+        db.execute(
+            "UPDATE report_messages SET text = '(dihapus)' WHERE report_id = ? AND "
+            "direction != 'note'",
+            [report_id],
+        )
+        db.execute(
+            "UPDATE reports SET user_ref = NULL, name = NULL, phone = NULL, "
+            "erased_at = ? WHERE id = ?",
+            [now.isoformat(), report_id],
+        )
+    return paths
 
 
 def _json(value: object) -> str:

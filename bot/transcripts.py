@@ -20,7 +20,8 @@ Content authors run them with `python -m bot test-transcripts DIR`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import tempfile
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,8 @@ from bot.dialog import run_turn
 from bot.engine.session import Session
 from bot.engine.spec import ActionNode, AskNode
 from bot.messages import Inbound, InboundKind, Location, Media, Reply
+from bot.services import Services
+from bot.store import Store
 from bot.yamlsource import YamlSourceError, line_of, load_yaml
 
 START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
@@ -70,7 +73,7 @@ def _reply_text(replies: list[Reply]) -> str:
 
 
 async def run_transcript(
-    path: Path, content: Content, actions: dict[str, ActionSpec]
+    path: Path, content: Content, actions: dict[str, ActionSpec], services: Services | None = None
 ) -> TranscriptResult:
     """Replay one transcript file against `content`."""
     try:
@@ -99,7 +102,8 @@ async def run_transcript(
         if inbound is None:
             continue
         before = session.node if session else None
-        turn = await run_turn(content, actions, session, inbound)
+        inbound = replace(inbound, update_id=f"{path.stem}-{index}")
+        turn = await run_turn(content, actions, session, inbound, services=services)
         session = turn.session
         _record(result, before, turn.visits)
         last = turn.replies
@@ -178,5 +182,18 @@ def content_edges(content: Content) -> set[tuple[str, str]]:
 async def run_all(
     folder: Path, content: Content, actions: dict[str, ActionSpec]
 ) -> list[TranscriptResult]:
-    """Replay every `*.yaml` transcript under `folder`, in name order."""
-    return [await run_transcript(path, content, actions) for path in sorted(folder.rglob("*.yaml"))]
+    """Replay every `*.yaml` transcript under `folder`, in name order.
+
+    Actions that store things (filing a report) write to a throw-away database.
+    """
+    with tempfile.TemporaryDirectory() as scratch:
+        store = Store(Path(scratch) / "transcripts.db")
+        await store.open()
+        try:
+            services = Services(store=store, media_dir=Path(scratch) / "media")
+            return [
+                await run_transcript(path, content, actions, services)
+                for path in sorted(folder.rglob("*.yaml"))
+            ]
+        finally:
+            await store.close()

@@ -115,7 +115,7 @@ async def test_a_failing_job_does_not_take_its_batch_down(store):
         return_exceptions=True,
     )
     assert isinstance(results[0], StoreError)
-    assert all(result is None for result in results[1:])
+    assert all(result == [] for result in results[1:])
 
 
 async def test_runtime_answers_a_redelivered_update_once(store, fixture_content, actions):

@@ -18,22 +18,44 @@ from bot.data import ContentData
 
 @dataclass(frozen=True, slots=True)
 class ActionContext:
-    """What an action may read: the user's language and answers, its arguments, the data."""
+    """What an action may use: the user's language and answers, its arguments, the data.
+
+    `channel`, `user` and `update_id` identify the message being answered;
+    `services` gives actions with side effects (filing a report) the store and
+    settings. The engine never sees them: actions are the I/O boundary.
+    """
 
     lang: str
     args: dict[str, Any]
     answers: dict[str, Any]
     data: ContentData
     now: datetime
+    channel: str = ""
+    user: str = ""
+    update_id: str = ""
+    services: Any = None
+    flows: Any = None  # the content's Flows, for system messages in the user's language
 
 
 @dataclass(frozen=True, slots=True)
 class ActionResult:
-    """What an action gives back: texts to show, answers to remember, optionally where to go."""
+    """What an action gives back: texts to show, answers to remember, optionally where to go.
+
+    With `choices` ((label, value) pairs) the user picks one: the engine shows them as
+    options, saves the picked value as answers[save] and continues at the node's `next`
+    (or runs the node again when it has none, e.g. to show another page of results).
+    """
 
     texts: list[str] = field(default_factory=list)
     answers: dict[str, Any] = field(default_factory=dict)
     goto: str | None = None
+    failed: bool = False  # the action could not do its job: say so and go back, never onward
+    choices: list[tuple[str, Any]] = field(default_factory=list)
+    save: str = ""  # the answer key a picked choice's value is saved under
+
+    def __post_init__(self) -> None:
+        if self.choices and not self.save:
+            raise ValueError("an ActionResult with choices needs 'save', the answer key")
 
 
 ActionFunction = Callable[[ActionContext], Awaitable[ActionResult]]
@@ -49,6 +71,7 @@ class ActionSpec:
     required: frozenset[str]
     optional: frozenset[str]
     check_args: ArgsChecker | None = None
+    offers_choices: bool = False  # its node may have both `next` (where a pick leads) and options
 
     def problems(self, args: dict[str, Any], data: ContentData) -> list[str]:
         """Why `args` cannot be used with this action (empty when they can)."""
@@ -75,12 +98,18 @@ def action(
     required: tuple[str, ...] = (),
     optional: tuple[str, ...] = (),
     check_args: ArgsChecker | None = None,
+    offers_choices: bool = False,
 ) -> Callable[[ActionFunction], ActionFunction]:
     """Register an async function as the action `name`."""
 
     def register(function: ActionFunction) -> ActionFunction:
         REGISTRY[name] = ActionSpec(
-            name, function, frozenset(required), frozenset(optional), check_args
+            name,
+            function,
+            frozenset(required),
+            frozenset(optional),
+            check_args,
+            offers_choices,
         )
         return function
 
@@ -89,6 +118,12 @@ def action(
 
 def load_actions() -> dict[str, ActionSpec]:
     """Import every action module so that its actions are registered; return the registry."""
-    from bot.actions import contacts  # noqa: F401  (registers on import)
+    from bot.actions import (  # noqa: F401  (registers on import)
+        contacts,
+        jobs,
+        offer,
+        recruiters,
+        reports,
+    )
 
     return REGISTRY

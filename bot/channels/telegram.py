@@ -16,6 +16,7 @@ outbox and are sent as HTML text with an inline keyboard. Decisions:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
-from telegram import BotCommand, Update
+from telegram import BotCommand, CallbackQuery, ForceReply, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
@@ -39,12 +40,15 @@ from telegram.ext import (
 )
 
 from bot.channels.base import Channel
-from bot.channels.telegram_render import render
+from bot.channels.telegram_render import render, to_html
 from bot.channels.webchat import sniff_image
 from bot.config import TelegramConfig
 from bot.delivery import OutboxWorker, RetryLater, Undeliverable
 from bot.messages import Inbound, InboundKind, Location, Media, Reply
+from bot.officers.cards import PREFIX
+from bot.officers.desk import REFUSED, Officer, OfficerDesk
 from bot.runtime import Runtime
+from bot.store import OUTBOX_REPLY, StoreError
 
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
@@ -52,6 +56,8 @@ WEBHOOK_PATH = "/webhook/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 TELEGRAM_DOWNLOAD_LIMIT = 20_000_000
+CAPTION_LIMIT = 1000  # Telegram allows 1024 caption characters
+REMINDER_SECONDS = 60
 
 
 def file_url(api_url: str) -> str:
@@ -102,9 +108,12 @@ class TelegramChannel(Channel):
         media_dir: Path,
         max_media_bytes: int,
         retry_base_delay: float = 1.0,
+        desk: OfficerDesk | None = None,
     ) -> None:
         super().__init__(runtime)
         self.config = config
+        self.desk = desk
+        self._reminders: asyncio.Task | None = None
         self.media_dir = media_dir
         self.max_media_bytes = min(max_media_bytes, TELEGRAM_DOWNLOAD_LIMIT)
         self.webhook = bool(config.webhook_url)
@@ -154,9 +163,15 @@ class TelegramChannel(Channel):
             await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=20)
             mode = "long polling"
         self.outbox.start()
+        if self.desk:
+            self._reminders = asyncio.create_task(self._remind_forever(self.desk))
         print(f"Telegram: on ({mode}) as @{application.bot.username}", flush=True)
 
     async def stop(self) -> None:
+        if self._reminders:
+            self._reminders.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reminders
         await self.outbox.stop()
         application = self.application
         if application.updater and application.updater.running:
@@ -202,12 +217,67 @@ class TelegramChannel(Channel):
         await self.application.update_queue.put(update)
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if self.desk and await self._officer_update(update, self.desk):
+            await self.runtime.store.inbox_drop(CHANNEL, str(update.update_id))
+            return
         inbound = await self._parse(update)
         if inbound is None:
             await self.runtime.store.inbox_drop(CHANNEL, str(update.update_id))
             return
         for reply in await self.runtime.handle(inbound, queued=True):
             await self.send(inbound.user, reply)  # the database failed: tell the user directly
+
+    async def _officer_update(self, update: Update, desk: OfficerDesk) -> bool:
+        """Officer buttons and commands, and everything in the officers' group; True if handled."""
+        chat, person = update.effective_chat, update.effective_user
+        if chat is None or person is None:
+            return False
+        officer = Officer(person.id, person.full_name or str(person.id), chat.id)
+        query = update.callback_query
+        if query is not None:
+            if not (query.data or "").startswith(f"{PREFIX}:"):
+                return False
+            if not desk.is_officer(person.id):
+                await desk.refuse(person.id, query.data or "")
+                await _answer_quietly(query, REFUSED)
+                return True
+            await _answer_quietly(query)
+            await self._to_chat(chat.id, await desk.press(officer, query.data or ""))
+            return True
+        message = update.message
+        in_officer_chat = chat.id == desk.services.officer_chat_id
+        if message is None or message.text is None:
+            return in_officer_chat  # the officers' group is not a dialog
+        if desk.is_officer(person.id) and (chat.type == "private" or in_officer_chat):
+            replies = await desk.type(officer, message.text)
+            if replies is not None:
+                await self._to_chat(chat.id, replies)
+                return True
+        elif desk.is_officer_input(message.text):
+            await self._to_chat(chat.id, await desk.refuse(person.id, message.text))
+            return True
+        return in_officer_chat
+
+    async def _to_chat(self, chat_id: int, replies: list[Reply]) -> None:
+        """Queue replies to an officer chat and wake the outbox."""
+        await self.runtime.store.enqueue(
+            CHANNEL,
+            str(chat_id),
+            [r.to_dict() for r in replies],
+            datetime.now(UTC),
+            priority=OUTBOX_REPLY,
+        )
+        self.runtime.outbox_wakeup(CHANNEL).set()
+
+    async def _remind_forever(self, desk: OfficerDesk) -> None:
+        """Announce unclaimed urgent reports again, once a minute."""
+        while True:
+            try:
+                if await desk.reannounce_urgent(datetime.now(UTC)):
+                    self.runtime.outbox_wakeup(CHANNEL).set()
+            except StoreError as error:
+                log.error("telegram: urgent reminders: database error: %s", error)
+            await asyncio.sleep(REMINDER_SECONDS)
 
     async def _parse(self, update: Update) -> Inbound | None:
         chat = update.effective_chat
@@ -286,14 +356,21 @@ class TelegramChannel(Channel):
         """Send one reply (split if long); raise RetryLater or Undeliverable on failure."""
         bot = self.application.bot
         try:
+            if reply.media:
+                await self._send_file(int(user), reply)
+                return
             for text, markup in render(reply):
                 await bot.send_message(
                     int(user),
                     text,
                     parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
+                    reply_markup=ForceReply(selective=True)
+                    if reply.expects == "reply" and markup is None
+                    else markup,
                     disable_web_page_preview=True,
                 )
+        except FileNotFoundError as error:
+            raise Undeliverable(f"attachment is gone: {error.filename}") from error
         except RetryAfter as error:
             retry_after = error.retry_after
             seconds = (
@@ -308,3 +385,25 @@ class TelegramChannel(Channel):
             raise Undeliverable(f"telegram refused the message: {error}") from error
         except NetworkError as error:
             raise RetryLater(f"telegram network error: {error}") from error
+
+    async def _send_file(self, chat_id: int, reply: Reply) -> None:
+        """A photo (by its first bytes) or any other file, with the text as caption."""
+        path = Path(reply.media)
+        data = path.read_bytes()
+        caption = to_html(reply.text[:CAPTION_LIMIT]) if reply.text else None
+        if sniff_image(data[:16]):
+            await self.application.bot.send_photo(
+                chat_id, data, caption=caption, parse_mode=ParseMode.HTML
+            )
+        else:
+            await self.application.bot.send_document(
+                chat_id, data, filename=path.name, caption=caption, parse_mode=ParseMode.HTML
+            )
+
+
+async def _answer_quietly(query: CallbackQuery, text: str | None = None) -> None:
+    """Answer a button press (stops the spinner); a failure only costs the spinner."""
+    try:
+        await query.answer(text, show_alert=bool(text))
+    except TelegramError as error:
+        log.warning("telegram: answerCallbackQuery failed: %s", error)

@@ -1,14 +1,26 @@
-"""Registries under `content/data/` that actions read (contacts now; agencies and jobs later)."""
+"""Registries under `content/data/` that actions read: contacts, agencies, jobs, offer rules."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from bot.data.agencies import AgencyRegistry
 from bot.data.contacts import ContactBook
+from bot.data.jobs import JobBoard
+from bot.data.offer_rules import OfferRules
+from bot.data.vocabulary import Vocabulary
 
 
 @dataclass(frozen=True, slots=True)
 class ContentData:
-    """All loaded data registries, replaced as a whole when content reloads."""
+    """All loaded data registries, replaced as a whole when content reloads.
+
+    Only the contacts are required; a registry whose file is absent stays empty,
+    and `check-content` refuses actions that need it.
+    """
 
     contacts: ContactBook
+    agencies: AgencyRegistry = field(default_factory=AgencyRegistry)
+    jobs: JobBoard = field(default_factory=JobBoard)
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    offer_rules: OfferRules | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -63,6 +64,14 @@ class Flows:
         """A system button label in `lang`."""
         texts = self.system.labels[name]
         return texts.get(lang) or texts[self.default_language]
+
+    def reference(self, text: str) -> str | None:
+        """The report number if `text` is one (case and spaces forgiven), else None."""
+        pattern = self.system.reference_pattern
+        if not pattern or not self.system.reference_node:
+            return None
+        candidate = text.strip().upper().replace(" ", "")
+        return candidate if re.fullmatch(pattern, candidate) else None
 
     def sounds_alarming(self, text: str) -> bool:
         """Whether free text contains an alert phrase (whole words, small typos forgiven)."""

@@ -9,6 +9,23 @@ from typing import Any
 from bot.messages import Reply
 
 
+@dataclass(frozen=True, slots=True)
+class Offered:
+    """Choices an action offered: (label, value) pairs; a pick is saved as answers[save]."""
+
+    save: str
+    items: tuple[tuple[str, Any], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form, for the store and the state key."""
+        return {"save": self.save, "items": [[label, value] for label, value in self.items]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Offered:
+        """The inverse of `to_dict`."""
+        return cls(data["save"], tuple((label, value) for label, value in data["items"]))
+
+
 @dataclass(slots=True)
 class Session:
     """Where one user is: language, node, screen of a page, back stack, answers so far."""
@@ -20,6 +37,7 @@ class Session:
     answers: dict[str, Any] = field(default_factory=dict)
     pending: str = ""  # a system question awaiting an answer: "language" or "delete"
     updated_at: datetime | None = None
+    offered: Offered | None = None  # choices an action node is showing, until one is picked
 
     def copy(self) -> Session:
         """An independent copy, so a step never mutates its input."""
@@ -31,6 +49,7 @@ class Session:
             dict(self.answers),
             self.pending,
             self.updated_at,
+            self.offered,
         )
 
 

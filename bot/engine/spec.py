@@ -39,6 +39,17 @@ MessageName = Literal[
     "invalid_location",
     "failure",
     "alert",
+    "report_summary",
+    "report_filed",
+    "report_urgent",
+    "report_status",
+    "report_not_found",
+    "report_officer_message",
+    "relay_question",
+    "relay_sent",
+    "status_received",
+    "status_claimed",
+    "status_closed",
 ]
 LabelName = Literal[
     "next", "back", "menu", "yes", "no", "skip", "delete_yes", "emergency", "report"
@@ -67,6 +78,8 @@ class SystemSpec(_Strict):
     labels: dict[LabelName, I18n]
     commands: dict[str, I18n] = Field(default_factory=dict)
     alert_phrases: list[str] = Field(default_factory=list)
+    reference_pattern: str | None = None  # a report number typed anywhere...
+    reference_node: str | None = None  # ...opens this node, with answers["reference"] set
 
 
 class OptionSpec(_Strict):
@@ -93,6 +106,7 @@ class InputSpec(_Strict):
     max: float | None = None
     choices: list[ChoiceSpec] = Field(default_factory=list)
     optional: bool = False
+    multiple: bool = False  # each answer is added to a list (e.g. several photos)
 
 
 class MenuNode(_Strict):

@@ -9,13 +9,14 @@ the step stops with `Turn.action` set; the runtime runs the action and calls
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.actions import ActionResult
 from bot.engine.flows import Flows
 from bot.engine.inputs import Accepted, validate
-from bot.engine.session import ActionCall, Session, Turn
+from bot.engine.session import ActionCall, Offered, Session, Turn
 from bot.engine.spec import ActionNode, AskNode, EndNode, MenuNode, MessageName, PageNode
 from bot.engine.text import clean_input, match_label, normalize
 from bot.messages import Inbound, InboundKind, Option, Reply
@@ -34,7 +35,8 @@ INVALID_MESSAGE: dict[str, MessageName] = {
 
 Act = tuple[Any, ...]
 """What pressing an option does: ("goto", node), ("next",), ("back",), ("menu",),
-("answer", value), ("lang", code), ("delete_yes",), ("delete_no",) or ("dismiss",)."""
+("answer", value), ("pick", value) (a choice an action offered), ("lang", code),
+("delete_yes",), ("delete_no",) or ("dismiss",)."""
 
 
 def step(
@@ -63,6 +65,8 @@ def state_key(flows: Flows, session: Session) -> str:
     """A short fingerprint of what the user currently sees; option ids carry it."""
     top = session.stack[-1] if session.stack else ""
     raw = f"{flows.version}|{session.node}|{session.screen}|{session.pending}|{top}"
+    if session.offered:  # a press on choices an action offered earlier is stale
+        raw += "|" + json.dumps(session.offered.to_dict(), sort_keys=True, default=str)
     return hashlib.blake2b(raw.encode(), digest_size=4).hexdigest()
 
 
@@ -91,9 +95,12 @@ class _Walker:
             restart = "welcome"
         elif session.node not in self.flows.nodes:
             restart = "content_changed"
+        reference = self.flows.reference(inbound.text) if inbound.kind == InboundKind.TEXT else None
         if restart:
             self._reset()
-            if keyword in ("emergency", "help", "language", "delete"):
+            if reference:
+                self._open_reference(reference)
+            elif keyword in ("emergency", "help", "language", "delete"):
                 self._keyword(keyword)
             elif self._sounds_alarming(inbound):
                 self._alert()
@@ -103,6 +110,8 @@ class _Walker:
             return
         if keyword:
             self._keyword(keyword)
+        elif reference:
+            self._open_reference(reference)
         elif inbound.kind == InboundKind.OPEN:
             self.render()
         elif inbound.kind == InboundKind.UNSUPPORTED:
@@ -116,14 +125,23 @@ class _Walker:
 
     def after_action(self, call: ActionCall, result: ActionResult) -> None:
         node = self.flows.nodes.get(call.node)
+        if result.failed:
+            self.turn.prefix.extend(result.texts)
+            self.back()
+            return
         self.session.answers.update(result.answers)
         texts = [self.flows.text(node.text, self.lang)] if isinstance(node, ActionNode) else []
         texts = [text for text in (*texts, *result.texts) if text]
-        target = result.goto or (node.next if isinstance(node, ActionNode) else None)
+        action_node = node if isinstance(node, ActionNode) else None
+        # a node with options, or offered choices, waits for the user; otherwise it goes on
+        waits = bool(result.choices) or bool(action_node and action_node.options)
+        target = result.goto or (None if waits or not action_node else action_node.next)
         if target:
             self.turn.prefix.extend(texts)
             self.go(target, push=False)
         else:
+            offered = Offered(result.save, tuple(result.choices)) if result.choices else None
+            self.session.offered = offered
             self.emit(Reply("\n\n".join(texts) or self.message("not_understood"), self.options()))
 
     def finish(self, now: datetime) -> Turn:
@@ -180,6 +198,7 @@ class _Walker:
         session.answers.clear()
         session.screen = 0
         session.pending = ""
+        session.offered = None
 
     # ----- navigation ---------------------------------------------------------------------
 
@@ -194,6 +213,7 @@ class _Walker:
         session.node = target
         session.screen = 0
         session.pending = ""
+        session.offered = None
         self.visit_and_render()
 
     def back(self) -> None:
@@ -281,6 +301,8 @@ class _Walker:
         ):
             items.append((flows.label("next", lang), ("next",)))
         elif isinstance(node, MenuNode | PageNode | ActionNode):
+            if isinstance(node, ActionNode) and session.offered:
+                items += [(label, ("pick", value)) for label, value in session.offered.items]
             items += [
                 (flows.text(option.label, lang), ("goto", option.goto)) for option in node.options
             ]
@@ -357,6 +379,11 @@ class _Walker:
         else:
             self.short_reply(self.message("not_understood"))
 
+    def _open_reference(self, reference: str) -> None:
+        """A report number typed anywhere shows that report's status."""
+        self.session.answers["reference"] = reference
+        self.go(self.flows.system.reference_node or self.flows.system.start)
+
     def _sounds_alarming(self, inbound: Inbound) -> bool:
         return inbound.kind == InboundKind.TEXT and self.flows.sounds_alarming(inbound.text)
 
@@ -404,11 +431,21 @@ class _Walker:
         elif kind == "answer":
             node = self.node
             assert isinstance(node, AskNode)
-            session.answers[node.save] = act[1]
+            if node.input.multiple:
+                earlier = session.answers.get(node.save)
+                earlier = earlier if isinstance(earlier, list) else []
+                session.answers[node.save] = [*earlier, act[1]] if act[1] is not None else earlier
+            else:
+                session.answers[node.save] = act[1]
             branch = next(
                 (c.goto for c in node.input.choices if c.value == act[1] and c.goto), None
             )
             self.go(branch or node.next)
+        elif kind == "pick":
+            node, offered = self.node, session.offered
+            assert isinstance(node, ActionNode) and offered is not None
+            session.answers[offered.save] = act[1]
+            self.go(node.next or session.node or self.flows.system.start)
         elif kind == "lang":
             session.lang = act[1]
             session.pending = ""

@@ -28,6 +28,7 @@ class Call:
 
     method: str
     params: dict[str, Any]
+    failed: bool = False  # answered with a scripted error
     at: float = field(default_factory=time.monotonic)
 
 
@@ -71,13 +72,18 @@ class FakeBotApi:
         self.errors.setdefault(method, []).append((status, body))
 
     def sent(self, chat_id: int | None = None) -> list[dict]:
-        """Parameters of every sendMessage (to `chat_id` if given), in order."""
+        """Parameters of every delivered sendMessage (to `chat_id` if given), in order."""
         return [
             call.params
             for call in self.calls
             if call.method == "sendMessage"
+            and not call.failed
             and (chat_id is None or call.params.get("chat_id") == chat_id)
         ]
+
+    def attempts(self, method: str) -> list[Call]:
+        """Every call of `method`, failed ones included."""
+        return [call for call in self.calls if call.method == method]
 
     def called(self, method: str) -> list[dict]:
         return [call.params for call in self.calls if call.method == method]
@@ -104,6 +110,7 @@ class FakeBotApi:
         self._changed.set()
         scripted = self.errors.get(method)
         if scripted:
+            self.calls[-1].failed = True
             status, body = scripted.pop(0)
             return web.json_response(body, status=status)
         handler = getattr(self, f"_do_{method}", None)
@@ -118,6 +125,7 @@ class FakeBotApi:
         params: dict[str, Any] = {}
         for key, value in form.items():
             if not isinstance(value, str):
+                params[key] = {"upload": value.filename, "bytes": len(value.file.read())}
                 continue
             try:
                 params[key] = json.loads(value)
@@ -195,6 +203,26 @@ class FakeBotApi:
             }
         )
 
+    async def _do_sendPhoto(self, params: dict) -> web.Response:
+        return self._ok(
+            {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "chat": {"id": params["chat_id"], "type": "private"},
+                "photo": [{"file_id": "sent", "file_unique_id": "sent", "width": 1, "height": 1}],
+            }
+        )
+
+    async def _do_sendDocument(self, params: dict) -> web.Response:
+        return self._ok(
+            {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "chat": {"id": params["chat_id"], "type": "private"},
+                "document": {"file_id": "doc", "file_unique_id": "doc"},
+            }
+        )
+
     async def _do_getFile(self, params: dict) -> web.Response:
         file_id = params["file_id"]
         if file_id not in self.files:
@@ -253,7 +281,7 @@ def message_update(user_id: int, message_id: int = 1, chat: dict | None = None, 
     }
 
 
-def callback_update(user_id: int, data: str, message_id: int = 1) -> dict:
+def callback_update(user_id: int, data: str, message_id: int = 1, chat: dict | None = None) -> dict:
     return {
         "callback_query": {
             "id": f"cq{user_id}-{message_id}-{time.monotonic_ns()}",
@@ -263,7 +291,7 @@ def callback_update(user_id: int, data: str, message_id: int = 1) -> dict:
             "message": {
                 "message_id": message_id,
                 "date": int(time.time()),
-                "chat": private_chat(user_id),
+                "chat": chat or private_chat(user_id),
                 "text": "menu",
             },
         }

@@ -1,0 +1,106 @@
+"""Checking a job offer: `offer_countries` (the destination question) and `offer_verdict`.
+
+The verdict applies the rules of `content/data/offer_rules.yaml` to the answers,
+the destination and what the P3MI registry says about the named recruiter. It
+keeps its findings in the answers (`offer_level`, `offer_flags`, ...) so that a
+report started from the verdict can be filled in from them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.actions import ActionContext, ActionResult, action
+from bot.actions.recruiters import registry_footer
+from bot.actions.wording import check_args, day, fill, pick
+from bot.data import ContentData
+from bot.data.agencies import Agency, AgencyRegistry
+from bot.data.offer_rules import OTHER_COUNTRY, Finding
+
+LABELS = {
+    "id": {"found": "Yang perlu Anda perhatikan:", "sources": "Sumber", "reviewed": "Diperiksa"},
+    "en": {"found": "What to look at:", "sources": "Sources", "reviewed": "Reviewed"},
+}
+BULLETS = {"danger": "🔴", "caution": "🟡", "info": "✅"}
+
+
+def _needs_rules(data: ContentData) -> str | None:
+    if data.offer_rules is None:
+        return "needs the rules content/data/offer_rules.yaml"
+    return None if data.agencies.loaded else "needs the registry content/data/agencies.csv"
+
+
+@action(
+    "offer_countries",
+    required=("save", "other"),
+    check_args=check_args(answers=("save",), texts=("other",), needs=_needs_rules),
+    offers_choices=True,
+)
+async def offer_countries(context: ActionContext) -> ActionResult:
+    """The destinations the rules know, in their order, and 'other / not sure'."""
+    rules, vocabulary = context.data.offer_rules, context.data.vocabulary
+    assert rules is not None
+    choices: list[tuple[str, Any]] = [
+        (vocabulary.country(code, context.lang), code) for code in rules.countries
+    ]
+    choices.append((pick(context.args["other"], context.lang), OTHER_COUNTRY))
+    return ActionResult(choices=choices, save=context.args["save"])
+
+
+def recruiter_finding(registry: AgencyRegistry, name: Any) -> tuple[Finding, Agency | None]:
+    """What the registry says about a recruiter's name, and the agency it points to."""
+    query = str(name or "").strip()
+    if not query:
+        return "none", None
+    matches = registry.search(query, limit=1)
+    if not matches:
+        return "not_found", None
+    match = matches[0]
+    return (match.agency.status if match.exact else "similar"), match.agency  # type: ignore[return-value]
+
+
+@action(
+    "offer_verdict",
+    required=("country_from", "recruiter_from"),
+    check_args=check_args(answers=("country_from", "recruiter_from"), needs=_needs_rules),
+)
+async def offer_verdict(context: ActionContext) -> ActionResult:
+    """The level (looks official / be careful / danger), every reason, and next steps."""
+    data, lang, answers = context.data, context.lang, context.answers
+    rules = data.offer_rules
+    assert rules is not None
+    country = str(answers.get(context.args["country_from"]) or OTHER_COUNTRY)
+    query = str(answers.get(context.args["recruiter_from"]) or "").strip()
+    finding, agency = recruiter_finding(data.agencies, query)
+    verdict = rules.evaluate(answers, country, finding)
+    values = {
+        "query": query,
+        "recruiter": agency.name if agency else query,
+        "licence": agency.licence if agency else "",
+        "since": day(agency.status_date) if agency else "",
+        "date": day(data.agencies.as_of),
+        "country": data.vocabulary.country(country, lang),
+    }
+    labels = LABELS.get(lang, LABELS["id"])
+    level = rules.levels[verdict.level]
+    texts = [f"*{pick(level.title, lang)}*"]
+    if verdict.hits:
+        reasons = [
+            f"{BULLETS[rule.level]} {fill(pick(rule.why, lang), **values)}" for rule in verdict.hits
+        ]
+        texts.append("\n".join([labels["found"], *reasons]))
+    texts.append(pick(level.advice, lang))
+    sources = list(dict.fromkeys(source for rule in verdict.hits for source in rule.sources))
+    footer = f"{labels['reviewed']}: {day(rules.reviewed)}."
+    if sources:
+        footer = f"{labels['sources']}: {'; '.join(sources)}. {footer}"
+    if finding != "none":
+        footer += "\n" + registry_footer(data.agencies, lang)
+    texts.append(footer)
+    found = {
+        "offer_level": verdict.level,
+        "offer_flags": [rule.id for rule in verdict.hits],
+        "offer_recruiter_status": finding,
+        "offer_recruiter_licence": agency.licence if agency and finding != "similar" else None,
+    }
+    return ActionResult(texts=texts, answers=found)

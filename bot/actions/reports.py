@@ -1,0 +1,160 @@
+"""Actions of the report flow: summarise the answers, file the report, show a report's status.
+
+Filing commits the report, its photos and the officers' notifications in one
+transaction before the user is told anything; the reference number the user
+gets is the one stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from bot.actions import ActionContext, ActionResult, action
+from bot.officers.cards import card
+from bot.services import Services
+from bot.store import Envelope, ReportRecord
+
+log = logging.getLogger(__name__)
+OFFICER_CHANNEL = "telegram"
+WORDS = {
+    "id": {
+        "yes": "ya",
+        "no": "tidak",
+        "none": "-",
+        "anonymous": "tanpa nama",
+        "abroad": "luar negeri",
+        "elsewhere": "di luar Kab. Serang",
+    },
+    "en": {
+        "yes": "yes",
+        "no": "no",
+        "none": "-",
+        "anonymous": "anonymous",
+        "abroad": "abroad",
+        "elsewhere": "outside Kab. Serang",
+    },
+}
+
+
+def _words(lang: str) -> dict[str, str]:
+    return WORDS.get(lang, WORDS["id"])
+
+
+def _place(answers: dict[str, Any], lang: str) -> str:
+    words = _words(lang)
+    if answers.get("kecamatan"):
+        return f"Kec. {answers['kecamatan']}"
+    if answers.get("where") == "abroad":
+        return f"{words['abroad']}: {answers.get('country') or '-'}"
+    return words.get(str(answers.get("where")), words["none"])
+
+
+def _named(answers: dict[str, Any]) -> bool:
+    return answers.get("contact") == "named"
+
+
+@action("report_summary")
+async def report_summary(context: ActionContext) -> ActionResult:
+    """The answers so far, for the reporter to check before sending."""
+    answers, lang, words = context.answers, context.lang, _words(context.lang)
+    reporter = words["anonymous"]
+    if _named(answers):
+        reporter = (
+            ", ".join(str(part) for part in (answers.get("name"), answers.get("phone")) if part)
+            or words["none"]
+        )
+    text = context.flows.message(
+        "report_summary",
+        lang,
+        offer=answers.get("offer") or words["none"],
+        recruiter=answers.get("recruiter") or words["none"],
+        place=_place(answers, lang),
+        danger=words["yes"] if answers.get("danger") == "yes" else words["no"],
+        photos=len([photo for photo in answers.get("photos") or [] if photo]),
+        reporter=reporter,
+    )
+    return ActionResult(texts=[text])
+
+
+def officer_envelopes(services: Services, report: ReportRecord) -> list[Envelope]:
+    """The card and photos for the officers' chat (nothing if no chat is configured)."""
+    if services.officer_chat_id is None:
+        log.warning("report %s filed, but no OFFICER_CHAT_ID is configured", report.ref)
+        return []
+    chat = str(services.officer_chat_id)
+    envelopes = [Envelope(OFFICER_CHANNEL, chat, card(report).to_dict())]
+    for number, path in enumerate(report.photos, 1):
+        caption = f"Foto {number}/{len(report.photos)} — {report.ref}"
+        envelopes.append(Envelope(OFFICER_CHANNEL, chat, {"text": caption, "media": path}))
+    return envelopes
+
+
+@action("file_report")
+async def file_report(context: ActionContext) -> ActionResult:
+    """Commit the report (once per message, even if redelivered), then give its number."""
+    services: Services = context.services
+    answers = context.answers
+    named = _named(answers)
+    fields = {
+        "channel": context.channel,
+        "user": context.user,
+        "anonymous": not named,
+        "urgent": answers.get("danger") == "yes",
+        "offer": answers.get("offer") or "",
+        "recruiter": answers.get("recruiter") or "",
+        "place": answers.get("where") or "",
+        "kecamatan": answers.get("kecamatan") or "",
+        "country": answers.get("country") or "",
+        "name": (answers.get("name") or "") if named else "",
+        "phone": (answers.get("phone") or "") if named else "",
+        "lang": context.lang,
+    }
+    photos = [photo for photo in answers.get("photos") or [] if photo]
+    key = f"{context.channel}:{context.user}:{context.update_id or context.now.isoformat()}"
+    report, created = await services.store.file_report(
+        key,
+        fields,
+        photos,
+        context.now,
+        services.report_prefix,
+        lambda record: officer_envelopes(services, record),
+    )
+    if created:
+        log.info(
+            "report %s filed (urgent=%s, anonymous=%s)", report.ref, report.urgent, report.anonymous
+        )
+    texts = [context.flows.message("report_filed", context.lang, ref=report.ref)]
+    if report.urgent:
+        texts.append(context.flows.message("report_urgent", context.lang))
+    return ActionResult(texts=texts)
+
+
+@action("report_status")
+async def report_status(context: ActionContext) -> ActionResult:
+    """Status of the report named in answers["reference"]; officer messages only to its author."""
+    services: Services = context.services
+    flows, lang = context.flows, context.lang
+    ref = str(context.answers.get("reference") or "").strip().upper()
+    report = await services.store.report(ref) if ref else None
+    if report is None:
+        return ActionResult(texts=[flows.message("report_not_found", lang, ref=ref or "-")])
+    status = flows.message(f"status_{report.status}", lang)
+    texts = [
+        flows.message(
+            "report_status",
+            lang,
+            ref=report.ref,
+            date=f"{report.created_at:%d-%m-%Y}",
+            status=status,
+        )
+    ]
+    if report.channel == context.channel and report.user == context.user:
+        texts += [
+            flows.message(
+                "report_officer_message", lang, date=message.created_at[:10], text=message.text
+            )
+            for message in report.messages
+            if message.direction == "to_reporter"
+        ][-3:]
+    return ActionResult(texts=texts)

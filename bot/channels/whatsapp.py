@@ -1,0 +1,471 @@
+"""The WhatsApp Cloud API channel: the `/webhook/whatsapp` route and outbound delivery.
+
+Inbound: `GET` answers Meta's verification handshake; `POST` is refused unless its
+`X-Hub-Signature-256` is the HMAC-SHA256 of the raw body with the app secret. Each
+user message is persisted in the inbox (deduplicated by its wamid) before Meta gets
+its 200, then processed in the background: in arrival order per sender, senders
+concurrently. Messages still in the inbox after a crash are processed on start.
+Delivery statuses are recorded, never treated as user messages.
+
+Outbound: replies go through the outbox; its worker calls `send`, which renders the
+reply (see `whatsapp_render`) and maps Graph errors to RetryLater or Undeliverable.
+More than 24 hours after the user's last message WhatsApp accepts only templates:
+such messages are held (outbox status 'held') until the user writes again, after
+inviting them back with the configured template, if any.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from bot.channels.base import Channel
+from bot.channels.graph_api import GraphClient, GraphError
+from bot.channels.webchat import sniff_image
+from bot.channels.whatsapp_render import render
+from bot.config import WhatsAppConfig
+from bot.delivery import OutboxWorker, RetryLater, Undeliverable
+from bot.messages import Inbound, InboundKind, Location, Media, Reply
+from bot.runtime import Runtime
+from bot.store import InboxItem, StoreError, WhatsAppContact
+
+log = logging.getLogger(__name__)
+ROUTE = "/webhook/whatsapp"
+WINDOW = timedelta(hours=24)
+WINDOW_MARGIN = timedelta(minutes=5)  # clocks differ; do not send in the window's last minutes
+MAX_TEXT_CHARS = 10_000
+MEDIA_MIMES = frozenset({"image/jpeg", "image/png", "image/webp", "application/pdf"})
+MEDIA_ATTEMPTS = 3
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    """The current time in UTC."""
+    return datetime.now(UTC)
+
+
+class SerialQueues:
+    """Runs a handler on items in arrival order per key, different keys concurrently."""
+
+    def __init__(self, handler: Callable[[InboxItem], Awaitable[None]]) -> None:
+        self._handler = handler
+        self._queues: dict[str, deque[InboxItem]] = {}
+        self._tasks: set[asyncio.Task] = set()
+
+    def put(self, key: str, item: InboxItem) -> None:
+        """Queue an item behind the earlier items with the same key."""
+        queue = self._queues.get(key)
+        if queue is not None:
+            queue.append(item)
+            return
+        self._queues[key] = deque([item])
+        task = asyncio.create_task(self._drain(key), name=f"whatsapp-{key[-4:]}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    @property
+    def idle(self) -> bool:
+        """True when nothing is queued or running."""
+        return not self._queues
+
+    async def cancel(self) -> None:
+        """Stop processing; unprocessed items stay in the inbox for the next start."""
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _drain(self, key: str) -> None:
+        queue = self._queues[key]
+        try:
+            while queue:
+                await self._handler(queue[0])
+                queue.popleft()
+        finally:
+            del self._queues[key]
+
+
+class WhatsAppChannel(Channel):
+    """Receives WhatsApp webhooks and delivers replies through the Graph API."""
+
+    name = "whatsapp"
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        config: WhatsAppConfig,
+        media_dir: Path,
+        max_media_bytes: int,
+        clock: Clock = utc_now,
+        retry_delay: float = 1.0,
+        idle_poll: float = 5.0,
+    ) -> None:
+        super().__init__(runtime)
+        self.config = config
+        self.media_dir = media_dir
+        self.max_media_bytes = max_media_bytes
+        self.clock = clock
+        self.graph = GraphClient(
+            config.api_url, config.phone_number_id, config.token, config.messages_per_second
+        )
+        self.worker = OutboxWorker(
+            runtime.store,
+            self.name,
+            self.send,
+            runtime.outbox_wakeup(self.name),
+            base_delay=retry_delay,
+            idle_poll=idle_poll,
+        )
+        self.queues = SerialQueues(self._process)
+        self._queued: set[str] = set()
+        self._progress: dict[tuple[str, str], int] = {}
+        self._background: set[asyncio.Task] = set()
+        self._started = False
+
+    # ----- lifecycle ----------------------------------------------------------------------
+
+    def setup(self, app: web.Application) -> None:
+        app.router.add_get(ROUTE, self.verify)
+        app.router.add_post(ROUTE, self.webhook)
+
+    async def start(self) -> None:
+        """Open the Graph client, start delivery, process what a crash left in the inbox."""
+        if not self.config.app_secret:
+            log.error("WHATSAPP_APP_SECRET is not set: every WhatsApp webhook will be refused")
+        await self.graph.start()
+        self.worker.start()
+        self._started = True
+        pending = await self.runtime.store.inbox_pending(self.name)
+        if pending:
+            log.info("processing %d WhatsApp messages left in the inbox", len(pending))
+        for item in pending:
+            self._enqueue(item)
+
+    async def stop(self) -> None:
+        """Stop processing and delivery; what is unfinished stays stored for the next start."""
+        self._started = False
+        await self.queues.cancel()
+        await self.worker.stop()
+        for task in list(self._background):
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
+        await self.graph.close()
+
+    # ----- webhook ------------------------------------------------------------------------
+
+    async def verify(self, request: web.Request) -> web.Response:
+        """Meta's subscription handshake: echo the challenge if the verify token matches."""
+        query = request.query
+        token = query.get("hub.verify_token", "")
+        if (
+            query.get("hub.mode") == "subscribe"
+            and self.config.verify_token
+            and hmac.compare_digest(token.encode(), self.config.verify_token.encode())
+        ):
+            log.info("WhatsApp webhook verified")
+            return web.Response(text=query.get("hub.challenge", ""))
+        log.warning("WhatsApp webhook verification refused: wrong mode or verify token")
+        return web.Response(status=403, text="verification failed")
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        """Verify, persist and acknowledge an event notification; process it afterwards."""
+        body = await request.read()
+        signature = request.headers.get("X-Hub-Signature-256", "")
+        if not signature:
+            log.warning("WhatsApp webhook without signature refused")
+            return web.Response(status=401, text="signature missing")
+        if not self._signed(body, signature):
+            log.warning("WhatsApp webhook with a wrong signature refused")
+            return web.Response(status=403, text="signature mismatch")
+        try:
+            envelope = json.loads(body)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return web.Response(status=400, text="body must be JSON")
+        if not isinstance(envelope, dict):
+            return web.Response(status=400, text="body must be a JSON object")
+        try:
+            for value in self._values(envelope):
+                await self._record_statuses(value)
+                await self._persist_messages(value)
+        except StoreError as error:
+            log.error("WhatsApp webhook not stored (Meta will send it again): %s", error)
+            return web.Response(status=503, text="try again")
+        return web.Response(text="ok")
+
+    def _signed(self, body: bytes, signature: str) -> bool:
+        if not self.config.app_secret:
+            return False
+        digest = hmac.new(self.config.app_secret.encode(), body, hashlib.sha256).hexdigest()
+        return hmac.compare_digest(f"sha256={digest}".encode(), signature.strip().encode())
+
+    def _values(self, envelope: dict[str, Any]) -> list[dict[str, Any]]:
+        """The `value` of every messages change for our phone number, in order."""
+        values = []
+        for entry in _dicts(envelope.get("entry")):
+            for change in _dicts(entry.get("changes")):
+                value = change.get("value")
+                if change.get("field") != "messages" or not isinstance(value, dict):
+                    continue
+                metadata = value.get("metadata")
+                number = metadata.get("phone_number_id") if isinstance(metadata, dict) else None
+                if self.config.phone_number_id and number != self.config.phone_number_id:
+                    log.warning("WhatsApp event for another phone number id ignored")
+                    continue
+                for error in _dicts(value.get("errors")):
+                    log.error("WhatsApp error %s: %s", error.get("code"), error.get("title"))
+                values.append(value)
+        return values
+
+    async def _record_statuses(self, value: dict[str, Any]) -> None:
+        for status in _dicts(value.get("statuses")):
+            wamid, state = str(status.get("id", "")), str(status.get("status", ""))
+            if not wamid or not state:
+                continue
+            errors = [
+                f"{error.get('code')} {error.get('title', '')}".strip()
+                for error in _dicts(status.get("errors"))
+            ]
+            if state == "failed":
+                log.error("WhatsApp message %s failed: %s", wamid, "; ".join(errors) or "-")
+            else:
+                log.debug("WhatsApp message %s %s", wamid, state)
+            await self.runtime.store.whatsapp_status(
+                wamid, str(status.get("recipient_id", "")), state, "; ".join(errors), self.clock()
+            )
+
+    async def _persist_messages(self, value: dict[str, Any]) -> None:
+        contacts = list(_dicts(value.get("contacts")))
+        for message in _dicts(value.get("messages")):
+            wamid, sender = str(message.get("id", "")), str(message.get("from", ""))
+            if not wamid or not sender:
+                log.warning("WhatsApp message without id or sender ignored")
+                continue
+            contact = _contact_of(contacts, sender)
+            ids = {key: contact[key] for key in ("wa_id", "user_id") if key in contact}
+            event = {"message": message, "contact": ids}
+            payload = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
+            if await self.runtime.store.inbox_put(self.name, wamid, payload, self.clock()):
+                self._enqueue(InboxItem(wamid, payload))
+            else:
+                log.info("duplicate WhatsApp message %s ignored", wamid)
+
+    def _enqueue(self, item: InboxItem) -> None:
+        if not self._started or item.update_id in self._queued:
+            return  # not started: start() picks it up from the inbox
+        self._queued.add(item.update_id)
+        sender = str(json.loads(item.payload)["message"].get("from", ""))
+        self.queues.put(sender, item)
+
+    # ----- processing ---------------------------------------------------------------------
+
+    async def _process(self, item: InboxItem) -> None:
+        try:
+            await self._process_one(item)
+        except Exception:
+            log.exception(
+                "WhatsApp message %s failed; it stays in the inbox until restart", item.update_id
+            )
+        finally:
+            self._queued.discard(item.update_id)
+
+    async def _process_one(self, item: InboxItem) -> None:
+        event = json.loads(item.payload)
+        message: dict[str, Any] = event["message"]
+        wa_id, bsuid = _ids(message, event.get("contact") or {})
+        now = self.clock()
+        try:
+            user, released = await self.runtime.store.whatsapp_seen(
+                wa_id, bsuid, _message_time(message, now)
+            )
+        except StoreError as error:
+            log.error("WhatsApp contact not recorded: %s", error)
+            user, released = bsuid or wa_id, 0
+        if released:
+            log.info("%d held WhatsApp messages released: the user wrote again", released)
+            self.runtime.outbox_wakeup(self.name).set()
+        self._spawn(self._mark_read(item.update_id))
+        inbound = await self._inbound(user, message, now)
+        for reply in await self.runtime.handle(inbound, queued=True):
+            try:  # the database failed: tell the user directly, best effort
+                await self._deliver(_recipient(wa_id, bsuid), user, reply)
+            except (RetryLater, Undeliverable) as error:
+                log.error("WhatsApp failure notice not sent: %s", error)
+
+    async def _inbound(self, user: str, message: dict[str, Any], now: datetime) -> Inbound:
+        kind = message.get("type")
+        content = message.get(kind) if isinstance(kind, str) else None
+        content = content if isinstance(content, dict) else {}
+        make = partial(Inbound, channel=self.name, user=user, time=now, update_id=message["id"])
+        if kind == "text":
+            return make(kind=InboundKind.TEXT, text=str(content.get("body", ""))[:MAX_TEXT_CHARS])
+        if kind == "interactive":
+            pressed = content.get("button_reply") or content.get("list_reply")
+            if isinstance(pressed, dict) and pressed.get("id"):
+                return make(kind=InboundKind.CHOICE, choice=str(pressed["id"])[:256])
+        if kind == "button":  # a quick-reply button of a template
+            return make(kind=InboundKind.TEXT, text=str(content.get("text", ""))[:MAX_TEXT_CHARS])
+        if kind in ("image", "document"):
+            media = await self._fetch_media(str(kind), content)
+            return make(kind=InboundKind.MEDIA, media=(media,) if media else ())
+        if kind == "location":
+            location = _location(content)
+            if location:
+                return make(kind=InboundKind.LOCATION, location=location)
+        return make(kind=InboundKind.UNSUPPORTED)
+
+    async def _fetch_media(self, kind: str, content: dict[str, Any]) -> Media | None:
+        """Download a photo or document into the media directory; None if refused or failed."""
+        media_id = str(content.get("id", ""))
+        declared = str(content.get("mime_type", "")).split(";")[0].strip().lower()
+        if not media_id or declared not in MEDIA_MIMES:
+            log.info("WhatsApp %s of type %s not accepted", kind, declared or "-")
+            return None
+        data = await self._download(kind, media_id)
+        if data is None:
+            return None
+        sniffed = sniff_image(data[:16]) or (
+            ("application/pdf", ".pdf") if data.startswith(b"%PDF-") else None
+        )
+        if sniffed is None:
+            log.info("WhatsApp %s refused: content is not an accepted type", kind)
+            return None
+        mime, extension = sniffed
+        self.media_dir.mkdir(parents=True, exist_ok=True)
+        path = self.media_dir / f"wa-{secrets.token_hex(12)}{extension}"
+        path.write_bytes(data)
+        log.info("%s received on WhatsApp (%d bytes)", kind, len(data))
+        return Media(kind, mime, len(data), str(path))
+
+    async def _download(self, kind: str, media_id: str) -> bytes | None:
+        for attempt in range(MEDIA_ATTEMPTS):
+            try:
+                info = await self.graph.media_info(media_id)
+                if info.size > self.max_media_bytes:
+                    log.info("WhatsApp %s too large (%d bytes)", kind, info.size)
+                    return None
+                return await self.graph.download(info.url, self.max_media_bytes)
+            except GraphError as error:
+                if not error.retryable or attempt == MEDIA_ATTEMPTS - 1:
+                    log.warning("WhatsApp %s not downloaded: %s", kind, error)
+                    return None
+                await asyncio.sleep(0.5 * 2**attempt)
+        return None
+
+    async def _mark_read(self, wamid: str) -> None:
+        try:
+            await self.graph.mark_read(wamid)
+        except GraphError as error:
+            log.warning("WhatsApp message %s not marked read: %s", wamid, error)
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(coroutine)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    # ----- delivery -----------------------------------------------------------------------
+
+    async def send(self, user: str, reply: Reply) -> None:
+        """Deliver one queued reply (the outbox worker's send); raises RetryLater/Undeliverable."""
+        contact = await self.runtime.store.whatsapp_contact(user)
+        if contact is None or not (contact.wa_id or contact.bsuid):
+            raise Undeliverable("no WhatsApp id is known for this user")
+        if self.clock() - contact.last_inbound_at >= WINDOW - WINDOW_MARGIN and await self._hold(
+            contact
+        ):
+            raise RetryLater("held until the user writes again: 24-hour window closed")
+        await self._deliver(_recipient(contact.wa_id, contact.bsuid), user, reply)
+
+    async def _hold(self, contact: WhatsAppContact) -> bool:
+        """Hold the user's messages, inviting them back with the template once; False if
+        they wrote in the meantime (then the message can go out now)."""
+        if contact.held == 0 and self.config.template_name:
+            template = {
+                "type": "template",
+                "template": {
+                    "name": self.config.template_name,
+                    "language": {"code": self.config.template_language},
+                },
+            }
+            try:
+                await self.graph.send(_recipient(contact.wa_id, contact.bsuid), template)
+            except GraphError as error:
+                if error.retryable:
+                    raise RetryLater(f"template: {error}", error.retry_after) from error
+                log.error("WhatsApp template %s refused: %s", self.config.template_name, error)
+        cutoff = self.clock() - (WINDOW - WINDOW_MARGIN)
+        held = await self.runtime.store.whatsapp_hold(contact.user_ref, cutoff)
+        if held:
+            log.info("WhatsApp 24-hour window closed: messages held until the user writes")
+        return held
+
+    async def _deliver(self, recipient: dict[str, str], user: str, reply: Reply) -> None:
+        """Send the messages of one reply; after a retryable failure, resume where it broke."""
+        messages = render(reply, self.config.list_button)
+        digest = hashlib.blake2b(json.dumps(messages).encode(), digest_size=8).hexdigest()
+        key = (user, digest)
+        for index in range(self._progress.pop(key, 0), len(messages)):
+            try:
+                await self.graph.send(recipient, messages[index])
+            except GraphError as error:
+                if not error.retryable:
+                    raise Undeliverable(str(error)) from error
+                if index:
+                    self._progress[key] = index
+                raise RetryLater(str(error), error.retry_after) from error
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _contact_of(contacts: list[dict[str, Any]], sender: str) -> dict[str, Any]:
+    """The contact entry describing `sender` (the only one, if none names it)."""
+    for contact in contacts:
+        if sender in (contact.get("wa_id"), contact.get("user_id")):
+            return contact
+    return contacts[0] if len(contacts) == 1 else {}
+
+
+def _ids(message: dict[str, Any], contact: dict[str, Any]) -> tuple[str, str]:
+    """(wa_id, business-scoped user id) of a message's sender; either may be empty."""
+    sender = str(message.get("from", ""))
+    bsuid = str(contact.get("user_id") or "")
+    wa_id = str(contact.get("wa_id") or (sender if sender.isdigit() else ""))
+    if not wa_id and not bsuid:
+        bsuid = sender
+    return wa_id, bsuid
+
+
+def _recipient(wa_id: str, bsuid: str) -> dict[str, str]:
+    """The addressing of a send: the phone-based wa_id, else the business-scoped id."""
+    return {"to": wa_id} if wa_id else {"recipient": bsuid}
+
+
+def _message_time(message: dict[str, Any], now: datetime) -> datetime:
+    """When the user sent the message (Meta's timestamp), never later than now."""
+    try:
+        sent = datetime.fromtimestamp(int(message["timestamp"]), UTC)
+    except (KeyError, TypeError, ValueError, OverflowError, OSError):
+        return now
+    return min(sent, now)
+
+
+def _location(content: dict[str, Any]) -> Location | None:
+    try:
+        latitude, longitude = float(content["latitude"]), float(content["longitude"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if -90 <= latitude <= 90 and -180 <= longitude <= 180:
+        return Location(latitude, longitude)
+    return None

@@ -1,0 +1,88 @@
+"""Names of the country and sector codes that the data files use (`content/data/vocabulary.yaml`).
+
+Job listings and the offer-check rules store short codes (`TW`, `care`); users
+see the names in their language, and an import may use either the code or a name.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bot.engine.spec import I18n
+from bot.engine.text import normalize
+from bot.yamlsource import Problem, YamlSourceError, line_of, load_yaml
+
+CODE = r"^[A-Za-z][A-Za-z0-9_]{1,31}$"
+
+
+class Vocabulary(BaseModel):
+    """Country codes (ISO 3166 alpha-2) and sector codes, each with its names per language."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    countries: dict[str, I18n] = Field(default_factory=dict)
+    sectors: dict[str, I18n] = Field(default_factory=dict)
+
+    def country(self, code: str, lang: str) -> str:
+        """The country's name in `lang` (the code itself if unknown)."""
+        return _pick(self.countries.get(code), lang) or code
+
+    def sector(self, code: str, lang: str) -> str:
+        """The sector's name in `lang` (the code itself if unknown)."""
+        return _pick(self.sectors.get(code), lang) or code
+
+    def country_code(self, text: str) -> str | None:
+        """The code of a country given by code or by any of its names."""
+        return _code(self.countries, text)
+
+    def sector_code(self, text: str) -> str | None:
+        """The code of a sector given by code or by any of its names."""
+        return _code(self.sectors, text)
+
+
+def _pick(names: I18n | None, lang: str) -> str:
+    return (names or {}).get(lang) or (names or {}).get("id", "")
+
+
+def _code(table: dict[str, I18n], text: str) -> str | None:
+    wanted = normalize(text)
+    for code, names in table.items():
+        if wanted == normalize(code) or wanted in {normalize(name) for name in names.values()}:
+            return code
+    return None
+
+
+def load_vocabulary(
+    path: Path, display: str, languages: list[str]
+) -> tuple[Vocabulary | None, list[Problem]]:
+    """Read and check the vocabulary file; every name needs every language."""
+    try:
+        document = load_yaml(path, display)
+    except YamlSourceError as error:
+        return None, [error.problem]
+    try:
+        vocabulary = Vocabulary.model_validate(document or {})
+    except ValidationError as error:
+        return None, [
+            Problem(
+                display,
+                line_of(document, tuple(item["loc"])),
+                f"{'.'.join(map(str, item['loc']))}: {item['msg']}",
+            )
+            for item in error.errors()
+        ]
+    problems = []
+    for kind, table in (("countries", vocabulary.countries), ("sectors", vocabulary.sectors)):
+        for code, names in table.items():
+            line = line_of(document, (kind, code))
+            if not re.fullmatch(CODE, code):
+                problems.append(Problem(display, line, f"{kind}.{code}: use letters, digits, _"))
+            problems += [
+                Problem(display, line, f"{kind}.{code}: missing translation '{lang}'")
+                for lang in languages
+                if not (names.get(lang) or "").strip()
+            ]
+    return vocabulary, problems

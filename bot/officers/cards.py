@@ -1,0 +1,94 @@
+"""How a report looks to officers: the card with its buttons, and the outcome choices.
+
+A card never shows an anonymous reporter's name, phone, account or channel user id.
+"""
+
+from __future__ import annotations
+
+from bot.messages import Option, Reply
+from bot.store import ReportRecord
+
+OUTCOMES = {
+    "police": "Dirujuk ke polisi",
+    "disnaker": "Dirujuk ke Disnaker",
+    "false_alarm": "Bukan masalah",
+    "duplicate": "Duplikat",
+    "resolved": "Selesai",
+}
+STATUS = {"received": "🆕 baru", "claimed": "🔧 ditangani", "closed": "✅ ditutup"}
+PREFIX = "o"  # callback ids of officer buttons start with "o:"; the engine's never do
+EXCERPT = 500
+
+
+def option(action: str, ref: str, label: str, extra: str = "") -> Option:
+    """An officer button: `o:<action>:<ref>[:<extra>]` (well under Telegram's 64 bytes)."""
+    return Option(":".join(part for part in (PREFIX, action, ref, extra) if part), label)
+
+
+def place(report: ReportRecord) -> str:
+    if report.kecamatan:
+        return f"Kec. {report.kecamatan}"
+    if report.country:
+        return f"luar negeri: {report.country}"
+    return {"abroad": "luar negeri", "elsewhere": "di luar Kab. Serang"}.get(report.place, "-")
+
+
+def reporter(report: ReportRecord) -> str:
+    if report.anonymous:
+        return "anonim (hanya bisa dihubungi lewat bot)"
+    if not report.name and not report.phone and not report.user:
+        return "data pribadi sudah dihapus"
+    contact = ", ".join(part for part in (report.name, report.phone) if part)
+    return f"{contact or 'tanpa nama'} (via {report.channel})"
+
+
+def card_text(report: ReportRecord) -> str:
+    """The report as officers read it."""
+    head = f"🚨 *MENDESAK* — {report.ref}" if report.urgent else f"📄 Laporan {report.ref}"
+    status = STATUS.get(report.status, report.status)
+    if report.status == "claimed" and report.claimed_by_name:
+        status += f" oleh {report.claimed_by_name}"
+    if report.status == "closed" and report.outcome:
+        status += f": {OUTCOMES.get(report.outcome, report.outcome)}"
+    lines = [
+        head,
+        f"Status: {status}",
+        f"Masuk: {report.created_at:%d-%m-%Y %H:%M} UTC",
+        f"Tempat: {place(report)}",
+        f"Tawaran: {_excerpt(report.offer)}",
+        f"Perekrut: {_excerpt(report.recruiter)}",
+        f"Foto: {len(report.photos)}",
+        f"Pelapor: {reporter(report)}",
+    ]
+    thread = [message for message in report.messages if message.direction != "note"]
+    if thread:
+        lines.append(f"Percakapan: {len(thread)} pesan")
+    notes = [message for message in report.messages if message.direction == "note"]
+    lines += [f"📝 {note.text}" for note in notes[-3:]]
+    return "\n".join(lines)
+
+
+def card(report: ReportRecord) -> Reply:
+    """The card with the buttons that fit the report's status."""
+    ref = report.ref
+    if report.status == "closed":
+        options: tuple[Option, ...] = (option("note", ref, "📝 Catatan"),)
+    else:
+        options = (
+            *((option("claim", ref, "✋ Ambil"),) if report.status == "received" else ()),
+            option("ask", ref, "💬 Tanya pelapor"),
+            option("note", ref, "📝 Catatan"),
+            option("close", ref, "✅ Tutup"),
+        )
+    return Reply(card_text(report), options)
+
+
+def outcome_choices(report: ReportRecord) -> Reply:
+    """The outcomes an officer closes a report with."""
+    options = tuple(option("out", report.ref, label, code) for code, label in OUTCOMES.items())
+    return Reply(f"Tutup {report.ref} dengan hasil:", options)
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"

@@ -1,0 +1,35 @@
+"""What actions with side effects and the officers' desk need: the store and the settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.config import Config
+from bot.store import Store
+
+
+@dataclass(frozen=True)
+class Services:
+    """Shared by the runtime's actions and the officer desk."""
+
+    store: Store
+    report_prefix: str = "SRG"
+    officer_chat_id: int | None = None
+    officer_ids: frozenset[int] = field(default_factory=frozenset)
+    urgent_reannounce_minutes: int = 30
+    report_retention_days: int = 365
+    media_dir: Path = Path("data/media")
+
+    @classmethod
+    def from_config(cls, store: Store, config: Config) -> Services:
+        """Services for a running bot."""
+        return cls(
+            store=store,
+            report_prefix=config.reports.prefix,
+            officer_chat_id=config.officers.chat_id,
+            officer_ids=frozenset(config.officers.telegram_ids),
+            urgent_reannounce_minutes=config.reports.urgent_reannounce_minutes,
+            report_retention_days=config.reports.retention_days,
+            media_dir=Path(config.media.dir),
+        )

@@ -1,0 +1,345 @@
+"""Reports and the officer queue, end to end through the real Telegram client and a fake server.
+
+Reporters and officers both use Telegram here; the officers' group is chat -100.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestServer
+
+from bot.channels.telegram import TelegramChannel
+from bot.config import TelegramConfig
+from bot.officers.desk import OfficerDesk
+from bot.runtime import Runtime
+from bot.services import Services
+from bot.store import Store
+from tests.fakes.bot_api import FakeBotApi, callback_update, message_update, text_update
+
+GROUP = {"id": -100, "type": "supergroup", "title": "Petugas Migran Aman"}
+OFFICER = 42
+REF = "SRG-2026-00001"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+ANONYMOUS_ANSWERS = [
+    "/start",
+    "Laporkan penipuan",
+    "Buat laporan",
+    "Setuju, lanjut",
+    "Kerja pabrik di Malaysia, bayar 5 juta dulu",
+    "Pak Udin, grup Facebook",
+    "Di Kab. Serang",
+    "Pontang",
+    "Tidak",
+    "Tidak ada",
+    "Tanpa nama",
+    "Kirim laporan",
+]
+
+
+@pytest.fixture
+async def env(tmp_path: Path, shipped_content, actions, monkeypatch):
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    fake = FakeBotApi()
+    server = TestServer(fake.app, host="127.0.0.1")
+    await server.start_server()
+    store = Store(tmp_path / "bot.db")
+    await store.open()
+    services = Services(
+        store=store,
+        officer_chat_id=-100,
+        officer_ids=frozenset({OFFICER}),
+        media_dir=tmp_path / "media",
+    )
+    runtime = Runtime(
+        store, shipped_content, actions, Path("content"), timedelta(minutes=30), services
+    )
+    desk = OfficerDesk(services, lambda: runtime.content)
+    runtime.interceptor = desk.intercept
+    config = TelegramConfig(token=fake.token, api_url=f"http://127.0.0.1:{server.port}/bot")
+    channel = TelegramChannel(
+        runtime, config, tmp_path / "media", 100_000, retry_base_delay=0.05, desk=desk
+    )
+    await channel.start()
+    yield fake, desk, store, tmp_path
+    await channel.stop()
+    await store.close()
+    await server.close()
+
+
+async def say(fake: FakeBotApi, chat: int, *texts: str) -> dict:
+    """Send texts one by one, each waiting for its answer; returns the last message sent."""
+    for text in texts:
+        count = len(fake.sent(chat))
+        fake.push(text_update(chat, text))
+        await fake.wait_for(lambda count=count: len(fake.sent(chat)) > count)
+    return fake.sent(chat)[-1]
+
+
+async def officer_press(fake: FakeBotApi, data: str, user: int = OFFICER, messages: int = 1):
+    count = len(fake.sent(-100))
+    fake.push(callback_update(user, data, chat=GROUP))
+    await fake.wait_for(lambda: len(fake.sent(-100)) >= count + messages)
+    return fake.sent(-100)[-1]
+
+
+async def officer_types(fake: FakeBotApi, text: str, messages: int = 1) -> dict:
+    count = len(fake.sent(-100))
+    fake.push(message_update(OFFICER, chat=GROUP, text=text))
+    await fake.wait_for(lambda: len(fake.sent(-100)) >= count + messages)
+    return fake.sent(-100)[-1]
+
+
+def buttons(params: dict) -> list[str]:
+    rows = (params.get("reply_markup") or {}).get("inline_keyboard", [])
+    return [button["callback_data"] for row in rows for button in row]
+
+
+def officer_side_text(fake: FakeBotApi) -> str:
+    return "\n".join(str(call.params) for call in fake.calls if call.params.get("chat_id") == -100)
+
+
+async def test_anonymous_report_full_cycle_without_exposing_the_reporter(env):
+    fake = env[0]
+    last = await say(fake, 500, *ANONYMOUS_ANSWERS)
+    assert REF in last["text"] and "tersimpan" in last["text"]
+    await fake.wait_for(lambda: fake.sent(-100))
+    card = fake.sent(-100)[0]
+    assert REF in card["text"] and "Kec. Pontang" in card["text"]
+    assert "anonim" in card["text"]
+    assert buttons(card) == [f"o:claim:{REF}", f"o:ask:{REF}", f"o:note:{REF}", f"o:close:{REF}"]
+
+    claimed = await officer_press(fake, f"o:claim:{REF}", messages=2)
+    assert "mengambil" in fake.sent(-100)[-2]["text"] and "ditangani" in claimed["text"]
+    assert "sedang ditangani" in (await say(fake, 500, REF))["text"]
+
+    prompt = await officer_press(fake, f"o:ask:{REF}")
+    assert prompt["reply_markup"].get("force_reply") is True
+    count = len(fake.sent(500))
+    await officer_types(fake, "Kapan dan di mana Anda bertemu perekrut itu?")
+    await fake.wait_for(lambda: len(fake.sent(500)) > count)
+    question = fake.sent(500)[-1]
+    assert "Pesan dari petugas" in question["text"] and "bertemu perekrut" in question["text"]
+
+    count = len(fake.sent(-100))
+    reply = await say(fake, 500, "Kemarin sore di balai desa")
+    assert "Terkirim ke petugas" in reply["text"], "the bot does not interrupt the relay"
+    await fake.wait_for(lambda: len(fake.sent(-100)) > count)
+    assert "Kemarin sore di balai desa" in fake.sent(-100)[-1]["text"]
+
+    outcomes = await officer_press(fake, f"o:close:{REF}")
+    assert f"o:out:{REF}:police" in buttons(outcomes)
+    await officer_press(fake, f"o:out:{REF}:police", messages=2)
+    status = await say(fake, 500, REF)
+    assert "selesai ditangani" in status["text"] and "bertemu perekrut" in status["text"]
+
+    everything = officer_side_text(fake)
+    assert "500" not in everything and "User500" not in everything, "no identity leaks"
+    audit = (
+        sqlite3.connect(env[3] / "bot.db")
+        .execute("SELECT officer_id, action FROM audit_log ORDER BY id")
+        .fetchall()
+    )
+    assert [action for _, action in audit] == ["claim", "to_reporter", "close"]
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        connection = sqlite3.connect(env[3] / "bot.db")
+        connection.execute("DELETE FROM audit_log")
+
+
+async def test_named_report_with_photo_shows_contact_and_attachment(env):
+    fake, _, _, _ = env
+    fake.files["ph"] = PNG
+    await say(
+        fake,
+        600,
+        "/start",
+        "Laporkan penipuan",
+        "Buat laporan",
+        "Setuju, lanjut",
+        "Tawaran kerja kapal",
+        "PT Entah",
+        "Di luar negeri",
+        "Taiwan",
+        "Tidak",
+        "Ya, kirim foto",
+    )
+    count = len(fake.sent(600))
+    fake.push(
+        message_update(
+            600,
+            photo=[
+                {
+                    "file_id": "ph",
+                    "file_unique_id": "u",
+                    "width": 9,
+                    "height": 9,
+                    "file_size": len(PNG),
+                }
+            ],
+        )
+    )
+    await fake.wait_for(lambda: len(fake.sent(600)) > count)
+    await say(
+        fake, 600, "Sudah, lanjut", "Boleh dihubungi", "Rina", "0812 3333 4444", "Kirim laporan"
+    )
+    await fake.wait_for(lambda: fake.called("sendPhoto"))
+    card = fake.sent(-100)[0]
+    assert "Rina, +6281233334444 (via telegram)" in card["text"]
+    assert "luar negeri: Taiwan" in card["text"] and "Foto: 1" in card["text"]
+    (photo,) = fake.called("sendPhoto")
+    assert photo["chat_id"] == -100 and REF in photo["caption"]
+
+
+async def test_non_officer_is_refused_and_the_refusal_is_logged(env):
+    fake, _, _, tmp_path = env
+    await say(fake, 500, *ANONYMOUS_ANSWERS)
+    fake.push(callback_update(77, f"o:claim:{REF}", chat=GROUP))
+    await fake.wait_for(lambda: any(c.get("text") for c in fake.called("answerCallbackQuery")))
+    refusal = next(c for c in fake.called("answerCallbackQuery") if c.get("text"))
+    assert "hanya untuk petugas" in refusal["text"] and refusal["show_alert"] is True
+    assert "sedang ditangani" not in (await say(fake, 500, REF))["text"]
+    reply = await say(fake, 77, "/queue")
+    assert "hanya untuk petugas" in reply["text"]
+    audit = (
+        sqlite3.connect(tmp_path / "bot.db")
+        .execute("SELECT officer_id, action FROM audit_log")
+        .fetchall()
+    )
+    assert (77, "refused") in audit and len(audit) == 2
+
+
+async def test_officer_commands_queue_report_stats_export(env):
+    fake, _, _, _ = env
+    await say(fake, 500, *ANONYMOUS_ANSWERS)
+    await fake.wait_for(lambda: fake.sent(-100))
+    queue = await officer_types(fake, "/queue")
+    assert REF in queue["text"] and f"o:claim:{REF}" in buttons(queue)
+    detail = await officer_types(fake, f"/report {REF}")
+    assert "Tawaran: Kerja pabrik di Malaysia" in detail["text"]
+    stats = await officer_types(fake, "/stats")
+    assert "Pontang: 1" in stats["text"] and "received: 1" in stats["text"]
+    fake.push(message_update(OFFICER, chat=GROUP, text="/export"))
+    await fake.wait_for(lambda: fake.called("sendDocument"))
+    (document,) = fake.called("sendDocument")
+    assert document["chat_id"] == -100 and "Ekspor 1 laporan" in document["caption"]
+
+
+async def test_export_keeps_personal_data_of_named_reports_only(env):
+    fake, desk, _, _ = env
+    await say(fake, 500, *ANONYMOUS_ANSWERS)
+    await say(
+        fake,
+        600,
+        "menu",
+        "Laporkan penipuan",
+        "Buat laporan",
+        "Setuju, lanjut",
+        "Kerja",
+        "Agen",
+        "Di tempat lain",
+        "Tidak",
+        "Tidak ada",
+        "Boleh dihubungi",
+        "Rina",
+        "Lewati",
+        "Kirim laporan",
+    )
+    from bot.officers.desk import Officer
+
+    (reply,) = await desk.type(Officer(OFFICER, "Petugas", -100), "/export")
+    rows = Path(reply.media).read_text().splitlines()
+    assert len(rows) == 3
+    assert ",Rina," in rows[2] and "telegram" in rows[2]
+    assert "telegram" not in rows[1], "an anonymous report exports no channel or name"
+
+
+async def test_reporter_deleting_their_data_keeps_the_report_facts(env):
+    fake, _, store, _ = env
+    await say(
+        fake,
+        600,
+        "/start",
+        "Laporkan penipuan",
+        "Buat laporan",
+        "Setuju, lanjut",
+        "Kerja kapal",
+        "PT Entah",
+        "Di tempat lain",
+        "Tidak",
+        "Tidak ada",
+        "Boleh dihubungi",
+        "Rina",
+        "0812 3333 4444",
+        "Kirim laporan",
+    )
+    await say(fake, 600, "hapus data", "Ya, hapus")
+    report = await store.report(REF)
+    assert report.name == "" and report.phone == "" and report.user == ""
+    assert report.offer == "Kerja kapal" and report.status == "received"
+    detail = await officer_types(fake, f"/report {REF}")
+    assert "data pribadi sudah dihapus" in detail["text"]
+
+
+async def test_urgent_report_is_marked_and_announced_again_if_unclaimed(env):
+    fake, desk, _, _ = env
+    await say(
+        fake,
+        500,
+        "/start",
+        "Laporkan penipuan",
+        "Buat laporan",
+        "Setuju, lanjut",
+        "Paspor ditahan",
+        "Majikan",
+        "Di luar negeri",
+        "Malaysia",
+        "Ya, sekarang",
+    )
+    last = await say(fake, 500, "Tidak ada", "Tanpa nama", "Kirim laporan")
+    assert "MENDESAK" in last["text"]
+    await fake.wait_for(lambda: fake.sent(-100))
+    assert fake.sent(-100)[0]["text"].startswith("🚨")
+    assert await desk.reannounce_urgent(datetime.now(UTC)) == 0, "not yet"
+    assert await desk.reannounce_urgent(datetime.now(UTC) + timedelta(minutes=31)) == 1
+    await fake.wait_for(lambda: len(fake.sent(-100)) == 2)
+    assert "Belum ada yang mengambil" in fake.sent(-100)[1]["text"]
+    await officer_press(fake, f"o:claim:{REF}", messages=2)
+    assert await desk.reannounce_urgent(datetime.now(UTC) + timedelta(hours=2)) == 0
+
+
+async def test_officer_card_survives_a_telegram_outage_and_arrives_once(env):
+    fake, _, _, _ = env
+    await say(fake, 500, *ANONYMOUS_ANSWERS[:-1])
+    fake.fail_next("sendMessage", 500)  # the reporter's confirmation
+    fake.fail_next("sendMessage", 500)
+    fake.push(text_update(500, "Kirim laporan"))
+    await fake.wait_for(
+        lambda: fake.sent(-100) and any(REF in params["text"] for params in fake.sent(500))
+    )
+    await asyncio.sleep(0.3)
+    cards = [params for params in fake.sent(-100) if REF in params["text"]]
+    assert len(cards) == 1
+
+
+async def test_a_menu_keyword_ends_the_conversation_with_the_officer(env):
+    fake, _, _, _ = env
+    await say(fake, 500, *ANONYMOUS_ANSWERS)
+    await officer_press(fake, f"o:ask:{REF}")
+    await officer_types(fake, "Masih di sana?")
+    await fake.wait_for(lambda: "Masih di sana" in fake.sent(500)[-1]["text"])
+    menu = await say(fake, 500, "menu")
+    assert "Apa yang ingin Anda lakukan" in menu["text"]
+    count = len(fake.sent(-100))
+    await say(fake, 500, "halo lagi")
+    await asyncio.sleep(0.2)
+    assert len(fake.sent(-100)) == count, "after 'menu' the bot talks again, not the relay"
+
+
+def test_store_refuses_unknown_report_columns():
+    from bot.store import OFFICER_COLUMNS
+
+    assert "user_ref" not in OFFICER_COLUMNS and "anonymous" not in OFFICER_COLUMNS

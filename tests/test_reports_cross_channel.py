@@ -1,0 +1,176 @@
+"""A report filed on WhatsApp is worked by officers on Telegram, both through their real protocols.
+
+Signed webhooks go into the real aiohttp app, replies go out to a fake Graph API;
+officers use the real python-telegram-bot client against a fake Bot API.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.channels.telegram import TelegramChannel
+from bot.channels.whatsapp import WhatsAppChannel
+from bot.config import TelegramConfig, WhatsAppConfig
+from bot.officers.desk import OfficerDesk
+from bot.runtime import Runtime
+from bot.server import build_app
+from bot.services import Services
+from bot.store import Store
+from tests.fakes.bot_api import FakeBotApi, callback_update, message_update
+from tests.fakes.graph_api import PHONE_NUMBER_ID, FakeGraphApi, encode, messages_body, sign, text
+
+WA = "6285711112222"
+SECRET = "cross-secret"
+GROUP = {"id": -100, "type": "supergroup", "title": "Petugas"}
+OFFICER = 42
+REF = "SRG-2026-00001"
+
+
+class World:
+    """A reporter on WhatsApp, officers on Telegram, one bot in between."""
+
+    def __init__(self, graph: FakeGraphApi, telegram: FakeBotApi, client: TestClient) -> None:
+        self.graph = graph
+        self.telegram = telegram
+        self.client = client
+
+    async def reporter_says(self, words: str) -> str:
+        """Send a WhatsApp text; return the text of the bot's answer."""
+        count = len(self.graph.sent(WA))
+        raw = encode(messages_body(WA, text(WA, words)))
+        response = await self.client.post(
+            "/webhook/whatsapp",
+            data=raw,
+            headers={"Content-Type": "application/json", "X-Hub-Signature-256": sign(raw, SECRET)},
+        )
+        assert response.status == 200
+        await self.graph.wait_for(lambda: len(self.graph.sent(WA)) > count)
+        return self.last_to_reporter()
+
+    def last_to_reporter(self) -> str:
+        sent = self.graph.sent(WA)[-1]
+        if sent["type"] == "text":
+            return sent["text"]["body"]
+        return sent["interactive"]["body"]["text"]
+
+    async def officer(self, update: dict, messages: int = 1) -> dict:
+        count = len(self.telegram.sent(-100))
+        self.telegram.push(update)
+        await self.telegram.wait_for(lambda: len(self.telegram.sent(-100)) >= count + messages)
+        return self.telegram.sent(-100)[-1]
+
+    def officer_side(self) -> str:
+        return "\n".join(str(call.params) for call in self.telegram.calls)
+
+
+@pytest.fixture
+async def world(tmp_path: Path, shipped_content, actions, monkeypatch):
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    graph = FakeGraphApi("wa-token")
+    await graph.start()
+    telegram = FakeBotApi()
+    telegram_server = TestServer(telegram.app, host="127.0.0.1")
+    await telegram_server.start_server()
+    store = Store(tmp_path / "bot.db")
+    await store.open()
+    services = Services(
+        store=store,
+        officer_chat_id=-100,
+        officer_ids=frozenset({OFFICER}),
+        media_dir=tmp_path / "media",
+    )
+    runtime = Runtime(
+        store, shipped_content, actions, Path("content"), timedelta(minutes=30), services
+    )
+    desk = OfficerDesk(services, lambda: runtime.content)
+    runtime.interceptor = desk.intercept
+    whatsapp = WhatsAppChannel(
+        runtime,
+        WhatsAppConfig(
+            token="wa-token",
+            app_secret=SECRET,
+            verify_token="v",
+            phone_number_id=PHONE_NUMBER_ID,
+            api_url=graph.api_url,
+            messages_per_second=1000,
+        ),
+        tmp_path / "media",
+        100_000,
+        retry_delay=0.01,
+        idle_poll=0.05,
+    )
+    officers = TelegramChannel(
+        runtime,
+        TelegramConfig(
+            token=telegram.token, api_url=f"http://127.0.0.1:{telegram_server.port}/bot"
+        ),
+        tmp_path / "media",
+        100_000,
+        retry_base_delay=0.05,
+        desk=desk,
+    )
+    client = TestClient(TestServer(build_app(runtime, [whatsapp, officers], 100_000)))
+    await client.start_server()
+    await whatsapp.start()
+    await officers.start()
+    yield World(graph, telegram, client)
+    await officers.stop()
+    await whatsapp.stop()
+    await client.close()
+    await store.close()
+    await telegram_server.close()
+    await graph.close()
+
+
+@pytest.mark.parametrize("anonymous", [True, False])
+async def test_whatsapp_report_worked_by_telegram_officers(world, anonymous):
+    answers = [
+        "halo",
+        "Laporkan penipuan",
+        "Buat laporan",
+        "Setuju, lanjut",
+        "Kerja di kapal ikan, bayar 7 juta ke rekening pribadi",
+        "Bang Jali, 0813-xxxx",
+        "Di Kab. Serang",
+        "Tirtayasa",
+        "Tidak",
+        "Tidak ada",
+    ]
+    answers += ["Tanpa nama"] if anonymous else ["Boleh dihubungi", "Siti Aminah", "Lewati"]
+    for words in answers:
+        await world.reporter_says(words)
+    assert REF in await world.reporter_says("Kirim laporan")
+
+    await world.telegram.wait_for(lambda: world.telegram.sent(-100))
+    card = world.telegram.sent(-100)[0]
+    assert REF in card["text"] and "Kec. Tirtayasa" in card["text"]
+    if anonymous:
+        assert "anonim" in card["text"]
+    else:
+        assert "Siti Aminah (via whatsapp)" in card["text"]
+
+    await world.officer(callback_update(OFFICER, f"o:claim:{REF}", chat=GROUP), messages=2)
+    await world.officer(callback_update(OFFICER, f"o:ask:{REF}", chat=GROUP))
+    count = len(world.graph.sent(WA))
+    await world.officer(message_update(OFFICER, chat=GROUP, text="Berapa uang yang sudah dibayar?"))
+    await world.graph.wait_for(lambda: len(world.graph.sent(WA)) > count)
+    assert "Berapa uang yang sudah dibayar?" in world.last_to_reporter()
+
+    count = len(world.telegram.sent(-100))
+    assert "Terkirim ke petugas" in await world.reporter_says("Sudah 7 juta, lewat transfer")
+    await world.telegram.wait_for(lambda: len(world.telegram.sent(-100)) > count)
+    assert "Sudah 7 juta, lewat transfer" in world.telegram.sent(-100)[-1]["text"]
+
+    await world.officer(callback_update(OFFICER, f"o:close:{REF}", chat=GROUP))
+    await world.officer(callback_update(OFFICER, f"o:out:{REF}:disnaker", chat=GROUP), messages=2)
+    status = await world.reporter_says(REF)
+    assert "selesai ditangani" in status and "Berapa uang" in status
+
+    if anonymous:
+        officer_side = world.officer_side()
+        for identifying in (WA, "Siti", "wamid"):
+            assert identifying not in officer_side, identifying
