@@ -98,3 +98,19 @@ class Reply:
             return self.text
         lines = [f"{number}. {option.label}" for number, option in enumerate(self.options, 1)]
         return self.text + "\n\n" + "\n".join(lines)
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """`text` in parts of at most `limit` characters, cut at paragraph, line or word ends."""
+    parts: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        cut = next(
+            (index for sep in ("\n\n", "\n", " ") if (index := rest.rfind(sep, 0, limit)) > 0),
+            limit,
+        )
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        parts.append(rest)
+    return parts

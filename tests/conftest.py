@@ -107,3 +107,50 @@ class EngineChat:
 @pytest.fixture
 def chat(fixture_content, actions) -> EngineChat:
     return EngineChat(fixture_content, actions)
+
+
+OFFICER_ID = 42
+OFFICER_CHAT = -100
+
+
+@pytest.fixture
+async def bot_api(monkeypatch):
+    """A running fake Telegram Bot API; `bot_api.url` is the base_url for the client."""
+    from aiohttp.test_utils import TestServer
+
+    from tests.fakes.bot_api import FakeBotApi
+
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    api = FakeBotApi()
+    server = TestServer(api.app, host="127.0.0.1")
+    await server.start_server()
+    api.url = f"http://127.0.0.1:{server.port}/bot"
+    yield api
+    await server.close()
+
+
+@pytest.fixture
+async def officer_runtime(tmp_path: Path, shipped_content, actions):
+    """A runtime on the shipped content; officer 42 works in chat -100. Yields (runtime, desk)."""
+    from datetime import timedelta
+
+    from bot.officers.desk import OfficerDesk
+    from bot.runtime import Runtime
+    from bot.services import Services
+    from bot.store import Store
+
+    store = Store(tmp_path / "bot.db")
+    await store.open()
+    services = Services(
+        store=store,
+        officer_chat_id=OFFICER_CHAT,
+        officer_ids=frozenset({OFFICER_ID}),
+        media_dir=tmp_path / "media",
+    )
+    runtime = Runtime(
+        store, shipped_content, actions, Path("content"), timedelta(minutes=30), services
+    )
+    desk = OfficerDesk(services, lambda: runtime.content)
+    runtime.interceptor = desk.intercept
+    yield runtime, desk
+    await store.close()

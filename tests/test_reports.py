@@ -11,14 +11,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from aiohttp.test_utils import TestServer
 
 from bot.channels.telegram import TelegramChannel
 from bot.config import TelegramConfig
-from bot.officers.desk import OfficerDesk
-from bot.runtime import Runtime
-from bot.services import Services
-from bot.store import Store
 from tests.fakes.bot_api import FakeBotApi, callback_update, message_update, text_update
 
 GROUP = {"id": -100, "type": "supergroup", "title": "Petugas Migran Aman"}
@@ -42,33 +37,15 @@ ANONYMOUS_ANSWERS = [
 
 
 @pytest.fixture
-async def env(tmp_path: Path, shipped_content, actions, monkeypatch):
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    fake = FakeBotApi()
-    server = TestServer(fake.app, host="127.0.0.1")
-    await server.start_server()
-    store = Store(tmp_path / "bot.db")
-    await store.open()
-    services = Services(
-        store=store,
-        officer_chat_id=-100,
-        officer_ids=frozenset({OFFICER}),
-        media_dir=tmp_path / "media",
-    )
-    runtime = Runtime(
-        store, shipped_content, actions, Path("content"), timedelta(minutes=30), services
-    )
-    desk = OfficerDesk(services, lambda: runtime.content)
-    runtime.interceptor = desk.intercept
-    config = TelegramConfig(token=fake.token, api_url=f"http://127.0.0.1:{server.port}/bot")
+async def env(tmp_path: Path, bot_api, officer_runtime):
+    runtime, desk = officer_runtime
+    config = TelegramConfig(token=bot_api.token, api_url=bot_api.url)
     channel = TelegramChannel(
         runtime, config, tmp_path / "media", 100_000, retry_base_delay=0.05, desk=desk
     )
     await channel.start()
-    yield fake, desk, store, tmp_path
+    yield bot_api, desk, runtime.store, tmp_path
     await channel.stop()
-    await store.close()
-    await server.close()
 
 
 async def say(fake: FakeBotApi, chat: int, *texts: str) -> dict:

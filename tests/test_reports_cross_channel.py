@@ -6,7 +6,6 @@ officers use the real python-telegram-bot client against a fake Bot API.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,11 +14,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.channels.telegram import TelegramChannel
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.config import TelegramConfig, WhatsAppConfig
-from bot.officers.desk import OfficerDesk
-from bot.runtime import Runtime
 from bot.server import build_app
-from bot.services import Services
-from bot.store import Store
 from tests.fakes.bot_api import FakeBotApi, callback_update, message_update
 from tests.fakes.graph_api import PHONE_NUMBER_ID, FakeGraphApi, encode, messages_body, sign, text
 
@@ -68,26 +63,10 @@ class World:
 
 
 @pytest.fixture
-async def world(tmp_path: Path, shipped_content, actions, monkeypatch):
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+async def world(tmp_path: Path, bot_api, officer_runtime):
+    runtime, desk = officer_runtime
     graph = FakeGraphApi("wa-token")
     await graph.start()
-    telegram = FakeBotApi()
-    telegram_server = TestServer(telegram.app, host="127.0.0.1")
-    await telegram_server.start_server()
-    store = Store(tmp_path / "bot.db")
-    await store.open()
-    services = Services(
-        store=store,
-        officer_chat_id=-100,
-        officer_ids=frozenset({OFFICER}),
-        media_dir=tmp_path / "media",
-    )
-    runtime = Runtime(
-        store, shipped_content, actions, Path("content"), timedelta(minutes=30), services
-    )
-    desk = OfficerDesk(services, lambda: runtime.content)
-    runtime.interceptor = desk.intercept
     whatsapp = WhatsAppChannel(
         runtime,
         WhatsAppConfig(
@@ -105,9 +84,7 @@ async def world(tmp_path: Path, shipped_content, actions, monkeypatch):
     )
     officers = TelegramChannel(
         runtime,
-        TelegramConfig(
-            token=telegram.token, api_url=f"http://127.0.0.1:{telegram_server.port}/bot"
-        ),
+        TelegramConfig(token=bot_api.token, api_url=bot_api.url),
         tmp_path / "media",
         100_000,
         retry_base_delay=0.05,
@@ -117,12 +94,10 @@ async def world(tmp_path: Path, shipped_content, actions, monkeypatch):
     await client.start_server()
     await whatsapp.start()
     await officers.start()
-    yield World(graph, telegram, client)
+    yield World(graph, bot_api, client)
     await officers.stop()
     await whatsapp.stop()
     await client.close()
-    await store.close()
-    await telegram_server.close()
     await graph.close()
 
 

@@ -27,13 +27,8 @@ SECRET = "s3cret_token-1"
 
 
 @pytest.fixture
-async def fake():
-    api = FakeBotApi()
-    server = TestServer(api.app, host="127.0.0.1")
-    await server.start_server()
-    api.url = f"http://127.0.0.1:{server.port}/bot"
-    yield api
-    await server.close()
+def fake(bot_api):
+    return bot_api
 
 
 @pytest.fixture

@@ -15,10 +15,10 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.channels.graph_api import RateLimiter, classify
 from bot.channels.whatsapp import WhatsAppChannel
-from bot.channels.whatsapp_render import render, split_text
+from bot.channels.whatsapp_render import render
 from bot.config import WhatsAppConfig
 from bot.content import Content, load_content
-from bot.messages import Option, Reply
+from bot.messages import Option, Reply, split_text
 from bot.runtime import Runtime
 from bot.server import build_app
 from bot.store import Store, StoreError

@@ -7,7 +7,7 @@ import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.messages import Reply
+from bot.messages import Reply, split_text
 
 MAX_TEXT = 4096
 SPLIT_AT = 3900  # leaves room for the HTML of *bold* spans
@@ -18,30 +18,6 @@ _BOLD = re.compile(r"\*([^*\n]+)\*")
 def to_html(text: str) -> str:
     """Escape for Telegram's HTML parse mode; content's *bold* becomes <b>bold</b>."""
     return _BOLD.sub(r"<b>\1</b>", html.escape(text, quote=False))
-
-
-def split_text(text: str, limit: int = SPLIT_AT) -> list[str]:
-    """Split on paragraph boundaries into parts of at most `limit` characters."""
-    parts: list[str] = []
-    current = ""
-    for paragraph in text.split("\n\n"):
-        while len(paragraph) > limit:  # one huge paragraph: cut at a line or space
-            cut = max(paragraph.rfind("\n", 0, limit), paragraph.rfind(" ", 0, limit))
-            cut = cut if cut > 0 else limit
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(paragraph[:cut])
-            paragraph = paragraph[cut:].lstrip()
-        candidate = f"{current}\n\n{paragraph}" if current else paragraph
-        if len(candidate) <= limit:
-            current = candidate
-        else:
-            parts.append(current)
-            current = paragraph
-    if current or not parts:
-        parts.append(current)
-    return parts
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -69,7 +45,7 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 
 def render(reply: Reply) -> list[tuple[str, InlineKeyboardMarkup | None]]:
     """The messages to send for one reply: (html text, keyboard on the last one)."""
-    parts = split_text(reply.text or "…")
+    parts = split_text(reply.text or "…", SPLIT_AT)
     markup = keyboard(reply)
     return [
         (to_html(part), markup if index == len(parts) - 1 else None)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.messages import Option, Reply
+from bot.messages import Option, Reply, split_text
 
 MAX_TEXT = 4096
 MAX_BODY = 1024
@@ -42,22 +42,6 @@ def render(reply: Reply, list_button: str) -> list[dict[str, Any]]:
 def text_message(text: str) -> dict[str, Any]:
     """A plain text message object."""
     return {"type": "text", "text": {"body": text, "preview_url": False}}
-
-
-def split_text(text: str, limit: int) -> list[str]:
-    """`text` in parts of at most `limit` characters, cut at paragraph, line or word ends."""
-    parts: list[str] = []
-    rest = text.strip()
-    while len(rest) > limit:
-        cut = next(
-            (index for sep in ("\n\n", "\n", " ") if (index := rest.rfind(sep, 0, limit)) > 0),
-            limit,
-        )
-        parts.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if rest:
-        parts.append(rest)
-    return parts
 
 
 def shorten(label: str, limit: int) -> str:
