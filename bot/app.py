@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -11,7 +12,9 @@ from bot.actions import load_actions
 from bot.config import Config
 from bot.runtime import Runtime, load_checked_content
 from bot.services import Services
-from bot.store import Store
+from bot.store import Store, StoreError
+
+log = logging.getLogger(__name__)
 
 
 @asynccontextmanager
@@ -23,7 +26,10 @@ async def open_runtime(config: Config) -> AsyncIterator[Runtime]:
     store = Store(config.database.path)
     await store.open()
     try:
-        await store.prune(datetime.now(UTC), config.session.retention_days)
+        try:
+            await store.prune(datetime.now(UTC), config.session.retention_days)
+        except StoreError as error:  # e.g. a full disk: serve anyway, prune again later
+            log.error("pruning at start-up failed: %s", error)
         yield Runtime(
             store,
             content,

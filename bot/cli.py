@@ -1,4 +1,5 @@
-"""The command line: run the server, chat in the terminal, check content, replay transcripts."""
+"""The command line: run the server, chat in the terminal, check content, replay transcripts,
+import the official P3MI list and verified job listings."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from datetime import date
 from pathlib import Path
 
 from bot.actions import load_actions
@@ -30,6 +32,19 @@ def main(argv: list[str] | None = None) -> int:
     transcripts.add_argument("--content", type=Path, help="content directory")
     export = commands.add_parser("export-content", help="write the content as Markdown booklets")
     export.add_argument("--out", type=Path, default=Path("export"), help="output folder")
+    agencies = commands.add_parser(
+        "import-agencies",
+        help="load the official P3MI list (CSV) into content/data; all or nothing",
+    )
+    agencies.add_argument("file", type=Path, help="CSV file with the agencies")
+    agencies.add_argument("--source", help="whose list it is (shown to users)")
+    agencies.add_argument("--as-of", type=date.fromisoformat, help="date of the list, YYYY-MM-DD")
+    agencies.add_argument("--content", type=Path, help="content directory")
+    jobs = commands.add_parser(
+        "import-jobs", help="load verified job listings (CSV) into content/data; all or nothing"
+    )
+    jobs.add_argument("file", type=Path, help="CSV file with the listings")
+    jobs.add_argument("--content", type=Path, help="content directory")
     arguments = parser.parse_args(argv)
     try:
         config = load_config()
@@ -44,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         return check_content(Path(arguments.dir or config.content.dir), arguments.quiet)
     if command == "export-content":
         return export_content(Path(config.content.dir), arguments.out)
+    if command in ("import-agencies", "import-jobs"):
+        return import_list(command, arguments, arguments.content or Path(config.content.dir))
     if command == "test-transcripts":
         return asyncio.run(
             test_transcripts(arguments.dir, arguments.content or Path(config.content.dir))
@@ -92,6 +109,18 @@ def check_content(content_dir: Path, quiet: bool = False) -> int:
         f"{warnings} warning(s)"
     )
     return 0
+
+
+def import_list(command: str, arguments: argparse.Namespace, content_dir: Path) -> int:
+    """Run `import-agencies` or `import-jobs`; the report goes to stdout."""
+    from bot.importer import import_agencies, import_jobs
+
+    today = date.today()
+    if command == "import-jobs":
+        return import_jobs(arguments.file, content_dir, today, print)
+    return import_agencies(
+        arguments.file, content_dir, today, print, arguments.source, arguments.as_of
+    )
 
 
 def export_content(content_dir: Path, folder: Path) -> int:

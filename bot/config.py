@@ -110,6 +110,14 @@ class ReportsConfig(_Section):
     retention_days: int = Field(default=365, ge=30, le=3650)
 
 
+class FloodConfig(_Section):
+    """Per-user flood limit of the server's channels: beyond it messages are dropped, and the
+    user gets one "slow down" reply. The console is never limited."""
+
+    burst: int = Field(default=20, ge=0, le=1000)  # messages at once; 0 turns the limit off
+    per_minute: int = Field(default=60, ge=1, le=6000)  # sustained rate after the burst
+
+
 class LoggingConfig(_Section):
     """Log verbosity. Message bodies are never logged at INFO."""
 
@@ -128,6 +136,7 @@ class Config(_Section):
     whatsapp: WhatsAppConfig = Field(default_factory=WhatsAppConfig)
     officers: OfficersConfig = Field(default_factory=OfficersConfig)
     reports: ReportsConfig = Field(default_factory=ReportsConfig)
+    flood: FloodConfig = Field(default_factory=FloodConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -25,6 +26,7 @@ from bot.store import Store, StoreError
 from bot.yamlsource import Problem
 
 log = logging.getLogger(__name__)
+FAILURE_NOTICE_SECONDS = 60.0
 Interceptor = Callable[[Inbound, Content], Awaitable[list[Reply] | None]]
 """Sees a message before the dialog does; returns replies if it handled the message."""
 
@@ -49,6 +51,59 @@ def load_checked_content(content_dir: Path, actions: dict[str, ActionSpec]) -> C
     return content
 
 
+SLOW_DOWN = {
+    "id": "Pesan Anda terlalu cepat, jadi beberapa dilewati. Tunggu sebentar, lalu kirim lagi.",
+    "en": "You are sending messages too fast, so some were skipped. Wait, then send again.",
+}
+"""Fallback of the content's `slow_down` message."""
+
+
+class Throttle:
+    """A per-user flood limit: a token bucket of `burst` messages, refilled at `per_minute`.
+
+    `admit` says whether a message may be processed, and whether a refused one is the
+    first of its flood (the user gets one "slow down" reply; the rest are dropped
+    silently until the bucket has refilled completely). Buckets that have refilled are
+    forgotten, so memory stays bounded.
+    """
+
+    ADMIT, NOTIFY, DROP = "admit", "notify", "drop"
+    SWEEP_AT = 10_000
+
+    def __init__(
+        self, burst: int, per_minute: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.burst = burst
+        self.rate = per_minute / 60.0
+        self.clock = clock
+        self._buckets: dict[tuple[str, str], tuple[float, float, bool]] = {}
+
+    def admit(self, key: tuple[str, str]) -> str:
+        """ADMIT, NOTIFY (refused, first of a flood) or DROP (refused, already told)."""
+        now = self.clock()
+        tokens, last, told = self._buckets.get(key, (float(self.burst), now, False))
+        tokens = min(float(self.burst), tokens + (now - last) * self.rate)
+        told = told and tokens < self.burst  # a full bucket: the flood is over
+        if tokens >= 1.0:
+            self._buckets[key] = (tokens - 1.0, now, told)
+            verdict = self.ADMIT
+        else:
+            self._buckets[key] = (tokens, now, True)
+            verdict = self.DROP if told else self.NOTIFY
+        if len(self._buckets) > self.SWEEP_AT:
+            self._sweep(now)
+        return verdict
+
+    def _sweep(self, now: float) -> None:
+        full = [
+            key
+            for key, (tokens, last, _) in self._buckets.items()
+            if tokens + (now - last) * self.rate >= self.burst
+        ]
+        for key in full:
+            del self._buckets[key]
+
+
 class Runtime:
     """Processes inbound messages for every channel; holds the current content."""
 
@@ -71,6 +126,8 @@ class Runtime:
         self._wakeups: dict[str, asyncio.Event] = {}
         self.services = services
         self.interceptor: Interceptor | None = None
+        self.throttle: Throttle | None = None  # the server sets one; the console has none
+        self._told: dict[tuple[str, str], float] = {}
 
     async def handle(self, inbound: Inbound, queued: bool = False) -> list[Reply]:
         """Answer one inbound message; returns the replies to send (empty for a duplicate).
@@ -79,12 +136,55 @@ class Runtime:
         (a channel's delivery worker sends them with retries) and the result holds
         only what could not be queued: the notice that the database failed.
         """
+        verdict = self.throttle.admit((inbound.channel, inbound.user)) if self.throttle else ""
+        if verdict in (Throttle.NOTIFY, Throttle.DROP):
+            return await self._refuse_flood(inbound, queued, verdict == Throttle.NOTIFY)
         with self._user_lock(inbound.channel, inbound.user) as lock:
             async with lock:
                 replies = await self._handle_locked(inbound, queued)
         if queued and inbound.channel in self._wakeups:
             self._wakeups[inbound.channel].set()
         return replies
+
+    async def _refuse_flood(self, inbound: Inbound, queued: bool, notify: bool) -> list[Reply]:
+        """A message over the user's rate: dropped (marked answered), the first one told so."""
+        if notify:
+            log.warning("user flooding on %s: messages dropped for a while", inbound.channel)
+        reply: Reply | None = None
+        try:
+            if notify or not queued:  # the web chat answers every request
+                session = await self.store.load_session(inbound.channel, inbound.user)
+                flows = self.content.flows
+                lang = session.lang if session else flows.default_language
+                texts = flows.system.messages.get("slow_down") or SLOW_DOWN
+                reply = Reply(texts.get(lang) or texts.get(flows.default_language) or "")
+            if queued and (inbound.update_id or reply):
+                outbox = [reply.to_dict()] if reply else []
+                await self.store.skip_update(
+                    inbound.channel, inbound.user, inbound.update_id, inbound.time, outbox
+                )
+        except StoreError as error:
+            log.error("database error while dropping a flood message: %s", error)
+            return []
+        if queued:
+            if reply and inbound.channel in self._wakeups:
+                self._wakeups[inbound.channel].set()
+            return []
+        return [reply] if reply else []
+
+    def failure_notice(self, channel: str, user: str, lang: str = "") -> Reply | None:
+        """The "our system has a problem" reply for a message that could not even be stored;
+        None if this user was told within the last minute (platforms resend such messages)."""
+        now = time.monotonic()
+        key = (channel, user)
+        if key in self._told and now - self._told[key] < FAILURE_NOTICE_SECONDS:
+            return None
+        if len(self._told) > 10_000:
+            self._told = {k: t for k, t in self._told.items() if now - t < FAILURE_NOTICE_SECONDS}
+        self._told[key] = now
+        flows = self.content.flows
+        lang = lang if lang in flows.system.languages else flows.default_language
+        return Reply(flows.message("failure", lang))
 
     def outbox_wakeup(self, channel: str) -> asyncio.Event:
         """The event a channel's delivery worker waits on; set when replies are queued."""

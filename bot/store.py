@@ -348,6 +348,12 @@ class Store:
     ) -> None:
         try:
             connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:  # locked or read-only: every job fails alike, at once
+            _rollback(connection)  # and never leave a stray transaction open
+            for job in batch:
+                _resolve(job, error=_as_store_error(error))
+            return
+        try:
             results = [job.function(db) for job in batch]
             connection.execute("COMMIT")
         except Exception as error:
@@ -624,6 +630,28 @@ class Store:
                 "DELETE FROM inbox WHERE channel = ? AND update_id = ?", [channel, update_id]
             )
         )
+
+    async def skip_update(
+        self, channel: str, user: str, update_id: str, now: datetime, outbox: list[dict]
+    ) -> None:
+        """Count an update as answered without a dialog turn (a flood drop); queue `outbox`."""
+
+        def write(db: sqlite_utils.Database) -> None:
+            if update_id:
+                db.execute(
+                    "INSERT OR IGNORE INTO processed_updates VALUES (?, ?, ?)",
+                    [channel, update_id, now.isoformat()],
+                )
+                db.execute(
+                    "DELETE FROM inbox WHERE channel = ? AND update_id = ?", [channel, update_id]
+                )
+            db.conn.executemany(
+                "INSERT INTO outbox (channel, user_ref, body, priority, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(channel, user, _json(body), OUTBOX_REPLY, now.isoformat()) for body in outbox],
+            )
+
+        await self._call(write)
 
     # ----- WhatsApp: contacts, the 24-hour window, delivery statuses ----------------------
 

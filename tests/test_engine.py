@@ -348,3 +348,23 @@ async def test_ordinary_unknown_text_is_not_an_alert(chat):
     await chat.say("hi")
     await chat.say("jadwal bus ke Jakarta")
     assert "belum mengerti" in chat.text
+
+
+async def test_a_question_already_answered_can_be_skipped(fixture_content, actions):
+
+    from bot.content import Content
+    from bot.engine.flows import Flows
+    from tests.conftest import EngineChat
+
+    nodes = dict(fixture_content.flows.nodes)
+    nodes["form_name"] = nodes["form_name"].model_copy(update={"skip_if_answered": True})
+    flows = Flows(
+        system=fixture_content.flows.system, nodes=nodes, version=fixture_content.flows.version
+    )
+    chat = EngineChat(Content(flows=flows, data=fixture_content.data), actions)
+    await chat.say("hi")
+    chat.session.answers["name"] = "Siti"  # carried over, e.g. from a check
+    await chat.press("Isi formulir")
+    assert chat.node == "form_age" and "umur" in chat.text
+    await chat.say("kembali")
+    assert chat.node == "main", "back skips the question that was skipped"

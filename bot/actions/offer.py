@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from bot.actions import ActionContext, ActionResult, action
-from bot.actions.recruiters import registry_footer
+from bot.actions.recruiters import registry_footer, status_text
 from bot.actions.wording import check_args, day, fill, pick
 from bot.data import ContentData
 from bot.data.agencies import Agency, AgencyRegistry
-from bot.data.offer_rules import OTHER_COUNTRY, Finding
+from bot.data.offer_rules import OTHER_COUNTRY, RANK, UNKNOWN_COUNTRY, Finding
 
 LABELS = {
     "id": {"found": "Yang perlu Anda perhatikan:", "sources": "Sumber", "reviewed": "Diperiksa"},
@@ -32,18 +32,19 @@ def _needs_rules(data: ContentData) -> str | None:
 
 @action(
     "offer_countries",
-    required=("save", "other"),
-    check_args=check_args(answers=("save",), texts=("other",), needs=_needs_rules),
+    required=("save", "other", "unsure"),
+    check_args=check_args(answers=("save",), texts=("other", "unsure"), needs=_needs_rules),
     offers_choices=True,
 )
 async def offer_countries(context: ActionContext) -> ActionResult:
-    """The destinations the rules know, in their order, and 'other / not sure'."""
+    """The destinations the rules know, in their order, then 'another country' and 'not sure'."""
     rules, vocabulary = context.data.offer_rules, context.data.vocabulary
     assert rules is not None
     choices: list[tuple[str, Any]] = [
         (vocabulary.country(code, context.lang), code) for code in rules.countries
     ]
     choices.append((pick(context.args["other"], context.lang), OTHER_COUNTRY))
+    choices.append((pick(context.args["unsure"], context.lang), UNKNOWN_COUNTRY))
     return ActionResult(choices=choices, save=context.args["save"])
 
 
@@ -56,7 +57,8 @@ def recruiter_finding(registry: AgencyRegistry, name: Any) -> tuple[Finding, Age
     if not matches:
         return "not_found", None
     match = matches[0]
-    return (match.agency.status if match.exact else "similar"), match.agency  # type: ignore[return-value]
+    finding: Finding = match.agency.status if match.exact else "similar"
+    return finding, match.agency
 
 
 @action(
@@ -69,7 +71,7 @@ async def offer_verdict(context: ActionContext) -> ActionResult:
     data, lang, answers = context.data, context.lang, context.answers
     rules = data.offer_rules
     assert rules is not None
-    country = str(answers.get(context.args["country_from"]) or OTHER_COUNTRY)
+    country = str(answers.get(context.args["country_from"]) or UNKNOWN_COUNTRY)
     query = str(answers.get(context.args["recruiter_from"]) or "").strip()
     finding, agency = recruiter_finding(data.agencies, query)
     verdict = rules.evaluate(answers, country, finding)
@@ -77,7 +79,7 @@ async def offer_verdict(context: ActionContext) -> ActionResult:
         "query": query,
         "recruiter": agency.name if agency else query,
         "licence": agency.licence if agency else "",
-        "since": day(agency.status_date) if agency else "",
+        "status": status_text(agency, lang) if agency else "",
         "date": day(data.agencies.as_of),
         "country": data.vocabulary.country(country, lang),
     }
@@ -85,8 +87,9 @@ async def offer_verdict(context: ActionContext) -> ActionResult:
     level = rules.levels[verdict.level]
     texts = [f"*{pick(level.title, lang)}*"]
     if verdict.hits:
+        worst_first = sorted(verdict.hits, key=lambda rule: -RANK[rule.level])
         reasons = [
-            f"{BULLETS[rule.level]} {fill(pick(rule.why, lang), **values)}" for rule in verdict.hits
+            f"{BULLETS[rule.level]} {fill(pick(rule.why, lang), **values)}" for rule in worst_first
         ]
         texts.append("\n".join([labels["found"], *reasons]))
     texts.append(pick(level.advice, lang))

@@ -11,7 +11,6 @@ from bot.actions import ActionContext, ActionResult, action
 from bot.actions.wording import check_args, day, fill, pick, sample_note, short_label
 from bot.data import ContentData
 from bot.data.agencies import Agency, AgencyRegistry
-from bot.data.matching import name_key
 
 LABELS = {
     "id": {
@@ -66,9 +65,9 @@ def registry_footer(registry: AgencyRegistry, lang: str) -> str:
     return f"{line}\n{sample_note(lang)}" if registry.sample else line
 
 
-def button_label(agency: Agency) -> str:
-    """The status icon and the name without legal form or brackets, short enough for a row."""
-    return short_label(f"{ICONS[agency.status]} {name_key(agency.name).title()}")
+def button_label(registry: AgencyRegistry, agency: Agency) -> str:
+    """The status icon and the telling part of the name, short enough for a list row."""
+    return short_label(f"{ICONS[agency.status]} {registry.short_name(agency)}")
 
 
 @action(
@@ -98,7 +97,7 @@ async def recruiter_search(context: ActionContext) -> ActionResult:
     ]
     return ActionResult(
         texts=[fill(intro, query=query), "\n".join(lines), pick(args["pick"], lang), footer],
-        choices=[(button_label(match.agency), match.agency.licence) for match in matches],
+        choices=[(button_label(registry, m.agency), m.agency.licence) for m in matches],
         save=args["save"],
     )
 

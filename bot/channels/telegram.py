@@ -114,6 +114,9 @@ class TelegramChannel(Channel):
         self.config = config
         self.desk = desk
         self._reminders: asyncio.Task | None = None
+        self._notices: set[asyncio.Task] = set()
+        self._accepting = False  # webhook updates are queued at once only after start()
+        self._early: list[dict] = []
         self.media_dir = media_dir
         self.max_media_bytes = min(max_media_bytes, TELEGRAM_DOWNLOAD_LIMIT)
         self.webhook = bool(config.webhook_url)
@@ -149,8 +152,7 @@ class TelegramChannel(Channel):
         await application.initialize()
         await application.start()
         await self._set_commands()
-        for item in await self.runtime.store.inbox_pending(CHANNEL):
-            await self._queue(json.loads(item.payload))
+        await self._queue_pending()
         if self.webhook:
             await application.bot.set_webhook(
                 self.config.webhook_url,
@@ -168,10 +170,15 @@ class TelegramChannel(Channel):
         print(f"Telegram: on ({mode}) as @{application.bot.username}", flush=True)
 
     async def stop(self) -> None:
+        self._accepting = False
+        self._early.clear()  # it is stored: the next start finds it in the inbox
         if self._reminders:
             self._reminders.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._reminders
+        for task in list(self._notices):
+            task.cancel()
+        await asyncio.gather(*self._notices, return_exceptions=True)
         await self.outbox.stop()
         application = self.application
         if application.updater and application.updater.running:
@@ -205,16 +212,67 @@ class TelegramChannel(Channel):
         try:
             data = await request.json()
             update_id = str(int(data["update_id"]))
-        except (ValueError, KeyError, TypeError):
+            _check(Update.de_json(data, self.application.bot))  # refuse what cannot be handled
+            payload = json.dumps(data, separators=(",", ":"))
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
+            log.warning("telegram webhook: not a Telegram update (%s)", type(error).__name__)
             return web.Response(status=400, text="not a Telegram update")
-        payload = json.dumps(data, separators=(",", ":"))
-        if await self.runtime.store.inbox_put(CHANNEL, update_id, payload, datetime.now(UTC)):
+        try:
+            stored = await self.runtime.store.inbox_put(
+                CHANNEL, update_id, payload, datetime.now(UTC)
+            )
+        except StoreError as error:
+            log.error("telegram webhook: update not stored (Telegram will resend it): %s", error)
+            self._tell_failure(data)
+            return web.Response(status=503, text="try again")
+        if stored and self._accepting:
             await self._queue(data)
+        elif stored:  # start() queues it after what the inbox held before
+            self._early.append(data)
         return web.Response(text="ok")
 
     async def _queue(self, data: dict) -> None:
         update = Update.de_json(data, self.application.bot)
         await self.application.update_queue.put(update)
+
+    def _tell_failure(self, data: dict) -> None:
+        """Tell the sender of an update that could not be stored, at once and outside the
+        outbox (the database is failing), that something is wrong; once a minute at most."""
+        update = Update.de_json(data, self.application.bot)
+        chat, person = update.effective_chat, update.effective_user
+        if chat is None or chat.type != "private":
+            return
+        lang = (person.language_code or "")[:2] if person else ""
+        reply = self.runtime.failure_notice(CHANNEL, str(chat.id), lang)
+        if reply is None:
+            return
+        task = asyncio.create_task(self._send_quietly(str(chat.id), reply))
+        self._notices.add(task)
+        task.add_done_callback(self._notices.discard)
+
+    async def _send_quietly(self, user: str, reply: Reply) -> None:
+        try:
+            await self.send(user, reply)
+        except (RetryLater, Undeliverable) as error:
+            log.error("telegram: failure notice not sent: %s", error)
+
+    async def _queue_pending(self) -> None:
+        """Queue the updates a crash left in the inbox, then those stored while starting, in
+        arrival order; from then on updates are queued as they come. One that cannot be
+        parsed is dropped."""
+        queued = set()
+        for item in await self.runtime.store.inbox_pending(CHANNEL):
+            queued.add(item.update_id)
+            try:
+                await self._queue(json.loads(item.payload))
+            except Exception as error:
+                log.error("telegram: stored update %s dropped: %s", item.update_id, error)
+                await self.runtime.store.inbox_drop(CHANNEL, item.update_id)
+        self._accepting = True
+        early, self._early = self._early, []
+        for data in early:
+            if str(data["update_id"]) not in queued:
+                await self._queue(data)
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if self.desk and await self._officer_update(update, self.desk):
@@ -302,7 +360,7 @@ class TelegramChannel(Channel):
         if message is None:  # edited messages and other update kinds
             return None
         if message.text is not None:
-            text = message.text
+            text = str(message.text)
             if text.startswith("/"):  # "/hapusdata@MigranAmanBot payload" -> "/hapusdata"
                 text = text.split()[0].split("@")[0]
             return Inbound(kind=InboundKind.TEXT, text=text, **base)
@@ -399,6 +457,21 @@ class TelegramChannel(Channel):
             await self.application.bot.send_document(
                 chat_id, data, filename=path.name, caption=caption, parse_mode=ParseMode.HTML
             )
+
+
+def _check(update: Update) -> None:
+    """Raise TypeError unless the fields the handlers rely on have Telegram's types."""
+    for item in (update.effective_chat, update.effective_user):
+        if item is not None and (not isinstance(item.id, int) or isinstance(item.id, bool)):
+            raise TypeError("chat or user id is not an integer")
+    message, query = update.message, update.callback_query
+    texts = [message.text, message.caption] if message else []
+    texts += [query.data] if query else []
+    if any(value is not None and not isinstance(value, str) for value in texts):
+        raise TypeError("text or button data is not a string")
+    sizes = [message.document, *(message.photo or ())] if message else []
+    if any(size is not None and not isinstance(size.file_size, int | None) for size in sizes):
+        raise TypeError("file size is not an integer")
 
 
 async def _answer_quietly(query: CallbackQuery, text: str | None = None) -> None:

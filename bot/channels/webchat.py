@@ -110,7 +110,7 @@ class WebChatChannel(Channel):
             )
         try:
             body = json.loads(await request.read() or b"{}")
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        except (ValueError, RecursionError) as error:  # not JSON, not UTF-8, nested too deep
             raise web.HTTPBadRequest(text="body must be JSON") from error
         if not isinstance(body, dict):
             raise web.HTTPBadRequest(text="body must be a JSON object")

@@ -132,6 +132,7 @@ class WhatsAppChannel(Channel):
         self._progress: dict[tuple[str, str], int] = {}
         self._background: set[asyncio.Task] = set()
         self._started = False
+        self._early: list[InboxItem] = []  # stored while starting, queued once started
 
     # ----- lifecycle ----------------------------------------------------------------------
 
@@ -145,16 +146,18 @@ class WhatsAppChannel(Channel):
             log.error("WHATSAPP_APP_SECRET is not set: every WhatsApp webhook will be refused")
         await self.graph.start()
         self.worker.start()
-        self._started = True
         pending = await self.runtime.store.inbox_pending(self.name)
         if pending:
             log.info("processing %d WhatsApp messages left in the inbox", len(pending))
-        for item in pending:
+        self._started = True  # from here on, in arrival order: the inbox first, then the rest
+        early, self._early = self._early, []
+        for item in [*pending, *early]:
             self._enqueue(item)
 
     async def stop(self) -> None:
         """Stop processing and delivery; what is unfinished stays stored for the next start."""
         self._started = False
+        self._early.clear()  # it is stored: the next start finds it in the inbox
         await self.queues.cancel()
         await self.worker.stop()
         for task in list(self._background):
@@ -190,7 +193,7 @@ class WhatsAppChannel(Channel):
             return web.Response(status=403, text="signature mismatch")
         try:
             envelope = json.loads(body)
-        except (json.JSONDecodeError, UnicodeDecodeError):
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested too deep
             return web.Response(status=400, text="body must be JSON")
         if not isinstance(envelope, dict):
             return web.Response(status=400, text="body must be a JSON object")
@@ -200,8 +203,27 @@ class WhatsAppChannel(Channel):
                 await self._persist_messages(value)
         except StoreError as error:
             log.error("WhatsApp webhook not stored (Meta will send it again): %s", error)
+            self._tell_failure(envelope)
             return web.Response(status=503, text="try again")
         return web.Response(text="ok")
+
+    def _tell_failure(self, envelope: dict[str, Any]) -> None:
+        """Tell the senders of messages that could not be stored, at once and outside the
+        outbox (the database is failing), that something is wrong; once a minute at most."""
+        for value in self._values(envelope):
+            contacts = list(_dicts(value.get("contacts")))
+            for message in _dicts(value.get("messages")):
+                sender = str(message.get("from", ""))
+                wa_id, bsuid = _ids(message, _contact_of(contacts, sender))
+                reply = self.runtime.failure_notice(self.name, bsuid or wa_id)
+                if reply and (wa_id or bsuid):
+                    self._spawn(self._tell(_recipient(wa_id, bsuid), bsuid or wa_id, reply))
+
+    async def _tell(self, recipient: dict[str, str], user: str, reply: Reply) -> None:
+        try:
+            await self._deliver(recipient, user, reply)
+        except (RetryLater, Undeliverable) as error:
+            log.error("WhatsApp failure notice not sent: %s", error)
 
     def _signed(self, body: bytes, signature: str) -> bool:
         if not self.config.app_secret:
@@ -261,8 +283,11 @@ class WhatsAppChannel(Channel):
                 log.info("duplicate WhatsApp message %s ignored", wamid)
 
     def _enqueue(self, item: InboxItem) -> None:
-        if not self._started or item.update_id in self._queued:
-            return  # not started: start() picks it up from the inbox
+        if not self._started:  # start() queues it after what the inbox held before
+            self._early.append(item)
+            return
+        if item.update_id in self._queued:
+            return
         self._queued.add(item.update_id)
         sender = str(json.loads(item.payload)["message"].get("from", ""))
         self.queues.put(sender, item)
@@ -306,7 +331,9 @@ class WhatsAppChannel(Channel):
         kind = message.get("type")
         content = message.get(kind) if isinstance(kind, str) else None
         content = content if isinstance(content, dict) else {}
-        make = partial(Inbound, channel=self.name, user=user, time=now, update_id=message["id"])
+        make = partial(
+            Inbound, channel=self.name, user=user, time=now, update_id=str(message["id"])
+        )
         if kind == "text":
             return make(kind=InboundKind.TEXT, text=str(content.get("body", ""))[:MAX_TEXT_CHARS])
         if kind == "interactive":

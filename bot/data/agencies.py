@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 from bot.data.csvfile import CsvError, Table, parse_date, read_table
 from bot.data.matching import NameIndex
@@ -18,8 +19,9 @@ from bot.yamlsource import Problem
 
 COLUMNS = ("name", "licence", "status", "status_date", "head_office", "branches", "phone")
 REQUIRED = ("name", "licence", "status", "status_date", "head_office")
+Status = Literal["active", "suspended", "revoked"]
 STATUSES = ("active", "suspended", "revoked")
-STATUS_WORDS = {
+STATUS_WORDS: dict[str, Status] = {
     "active": "active",
     "aktif": "active",
     "suspended": "suspended",
@@ -39,12 +41,11 @@ class Agency:
 
     name: str
     licence: str
-    status: str  # one of STATUSES
+    status: Status
     status_date: date
     head_office: str
     branches: tuple[str, ...] = ()
     phone: str = ""
-    line: int = 0
 
     def row(self) -> list[str]:
         """The agency as a CSV row in COLUMNS order."""
@@ -93,6 +94,10 @@ class AgencyRegistry:
             Match(self.agencies[hit.index], hit.exact) for hit in self.index.search(query, limit)
         ]
 
+    def short_name(self, agency: Agency) -> str:
+        """The words of the agency's name that tell it apart (no 'PT', no brackets)."""
+        return self.index.short_name(self.agencies.index(agency))
+
     def by_licence(self, licence: str) -> Agency | None:
         """The agency holding exactly this licence number."""
         return next((agency for agency in self.agencies if agency.licence == licence), None)
@@ -128,7 +133,7 @@ def parse_agencies(table: Table) -> tuple[AgencyRegistry | None, list[Problem]]:
     agencies: list[Agency] = []
     seen: dict[str, int] = {}
     for line, row in table.rows:
-        agency, reasons = _agency(line, row, sample)
+        agency, reasons = _agency(row, sample)
         licence = row.get("licence", "").upper()
         if licence and licence in seen:
             reasons.append(f"licence '{row['licence']}' already listed on line {seen[licence]}")
@@ -143,7 +148,7 @@ def parse_agencies(table: Table) -> tuple[AgencyRegistry | None, list[Problem]]:
     return AgencyRegistry(tuple(agencies), as_of, source, sample), []
 
 
-def _agency(line: int, row: dict[str, str], sample: bool) -> tuple[Agency | None, list[str]]:
+def _agency(row: dict[str, str], sample: bool) -> tuple[Agency | None, list[str]]:
     reasons = [f"'{name}' is empty" for name in REQUIRED if not row.get(name)]
     status = STATUS_WORDS.get(row.get("status", "").lower())
     if row.get("status") and status is None:
@@ -165,6 +170,6 @@ def _agency(line: int, row: dict[str, str], sample: bool) -> tuple[Agency | None
         part.strip() for part in row.get("branches", "").split(BRANCH_SEPARATOR) if part.strip()
     )
     agency = Agency(
-        row["name"], row["licence"], status, status_date, row["head_office"], branches, phone, line
+        row["name"], row["licence"], status, status_date, row["head_office"], branches, phone
     )
     return agency, reasons

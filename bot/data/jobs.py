@@ -54,7 +54,6 @@ class Job:
     closes: date
     verified_by: str
     verified_on: date
-    line: int = 0
 
     def row(self) -> list[str]:
         """The listing as a CSV row in COLUMNS order."""
@@ -115,7 +114,7 @@ def parse_jobs(
     jobs: list[Job] = []
     seen: dict[str, int] = {}
     for line, row in table.rows:
-        job, reasons = _job(line, row, vocabulary, agencies, today)
+        job, reasons = _job(row, vocabulary, agencies, today)
         if row["ref"] in seen:
             reasons.append(f"ref '{row['ref']}' already listed on line {seen[row['ref']]}")
         seen.setdefault(row["ref"], line)
@@ -133,7 +132,7 @@ def parse_jobs(
 
 
 def _job(
-    line: int, row: dict[str, str], vocabulary: Vocabulary, agencies: AgencyRegistry, today: date
+    row: dict[str, str], vocabulary: Vocabulary, agencies: AgencyRegistry, today: date
 ) -> tuple[Job | None, list[str]]:
     reasons = [f"'{name}' is empty" for name in COLUMNS if not row[name]]
     if reasons:
@@ -181,7 +180,6 @@ def _job(
         closes,
         row["verified_by"],
         verified_on,
-        line,
     )
     return job, []
 

@@ -20,6 +20,7 @@ from bot.engine.text import normalize
 
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _LEGAL_FORMS = re.compile(r"(?:^| )(?:perseroan terbatas|p t|pt|tbk|persero)(?= |$)")
+_LONG_FORM = re.compile(r"\bperseroan\s+terbatas\b", re.IGNORECASE)
 _LICENCE_WORDS = re.compile(
     r"(?:^| )(?:no|nomor|nomer|number|izin|ijin|license|licence|sip3mi|sip|siup)(?= |$)"
 )
@@ -62,8 +63,18 @@ class NameIndex:
             else set()
         )
         self.keys = keys
+        self.names = list(names)
         self.words = [self._strip_noise(key) or key for key in keys]
         self.licences = [licence_key(licence) for licence in licences]
+
+    def short_name(self, index: int) -> str:
+        """The name as written, without legal form, brackets and noise words: for buttons."""
+        kept = [
+            word
+            for word in _LONG_FORM.sub(" ", _BRACKETS.sub(" ", self.names[index])).split()
+            if (key := name_key(word)) and key not in self.noise
+        ]
+        return " ".join(kept) or self.names[index]
 
     def _strip_noise(self, key: str) -> str:
         return " ".join(word for word in key.split() if word not in self.noise)

@@ -17,15 +17,17 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
+from bot.data.agencies import Status
 from bot.data.vocabulary import Vocabulary
 from bot.engine.spec import I18n
 from bot.yamlsource import Problem, YamlSourceError, line_of, load_yaml
 
 Level = Literal["info", "caution", "danger"]
 VerdictLevel = Literal["ok", "caution", "danger"]
-Finding = Literal["active", "suspended", "revoked", "similar", "not_found", "none"]
+Finding = Status | Literal["similar", "not_found", "none"]
 """What the registry says about the named recruiter (`none`: no name was given)."""
-OTHER_COUNTRY = "other"
+OTHER_COUNTRY = "other"  # a destination not in the list
+UNKNOWN_COUNTRY = "unknown"  # the user does not know the destination yet
 RANK = {"ok": 0, "info": 0, "caution": 1, "danger": 2}
 
 
@@ -169,7 +171,7 @@ def _check(
         found += [
             (("country_groups", group), f"country_groups.{group}: unknown country '{code}'")
             for code in members
-            if code not in known | {OTHER_COUNTRY}
+            if code not in known | {OTHER_COUNTRY, UNKNOWN_COUNTRY}
         ]
     missing_levels = {"ok", "caution", "danger"} - set(rules.levels)
     if missing_levels:

@@ -38,6 +38,7 @@ MessageName = Literal[
     "invalid_photo",
     "invalid_location",
     "failure",
+    "slow_down",
     "alert",
     "report_summary",
     "report_filed",
@@ -137,6 +138,7 @@ class AskNode(_Strict):
     save: str
     next: str
     error: I18n | None = None
+    skip_if_answered: bool = False  # already known (e.g. carried over from a check): go on
 
 
 class ActionNode(_Strict):

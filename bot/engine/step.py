@@ -78,6 +78,7 @@ class _Walker:
         self.session = session
         self.turn = turn or Turn(session=session)
         self.turn.action = None
+        self._skips = 0
 
     # ----- entry points -------------------------------------------------------------------
 
@@ -214,6 +215,16 @@ class _Walker:
         session.screen = 0
         session.pending = ""
         session.offered = None
+        node = self.node
+        if (
+            isinstance(node, AskNode)
+            and node.skip_if_answered
+            and session.answers.get(node.save) not in (None, "", [])
+            and self._skips < MAX_STACK
+        ):
+            self._skips += 1
+            self.go(node.next, push=False)
+            return
         self.visit_and_render()
 
     def back(self) -> None:

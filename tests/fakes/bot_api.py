@@ -20,6 +20,7 @@ from typing import Any
 from aiohttp import web
 
 BOT_ID = 777000
+STALL_SECONDS = 1.0  # an outage of mode "timeout" or "lost" answers this late
 
 
 @dataclass
@@ -41,6 +42,7 @@ class FakeBotApi:
         self.updates: list[dict] = []
         self.files: dict[str, bytes] = {}
         self.errors: dict[str, list[tuple[int, dict]]] = {}
+        self.outages: dict[str, tuple[float, str, int]] = {}
         self._new_update = asyncio.Event()
         self._changed = asyncio.Event()
         self._update_ids = itertools.count(1000)
@@ -70,6 +72,12 @@ class FakeBotApi:
         if retry_after is not None:
             body["parameters"] = {"retry_after": retry_after}
         self.errors.setdefault(method, []).append((status, body))
+
+    def outage(self, method: str, seconds: float, mode: str, retry_after: int = 1) -> None:
+        """Fail every call of `method` for `seconds`: mode "500", "429" (with retry_after),
+        "timeout" (answer only after the client gave up; nothing delivered) or "lost" (the
+        message is delivered, but the answer comes after the client gave up)."""
+        self.outages[method] = (time.monotonic() + seconds, mode, retry_after)
 
     def sent(self, chat_id: int | None = None) -> list[dict]:
         """Parameters of every delivered sendMessage (to `chat_id` if given), in order."""
@@ -108,6 +116,26 @@ class FakeBotApi:
         params = await self._params(request)
         self.calls.append(Call(method, params))
         self._changed.set()
+        until, mode, retry_after = self.outages.get(method, (0.0, "", 0))
+        if time.monotonic() < until:
+            if mode == "lost":
+                answer = await getattr(self, f"_do_{method}")(params)
+                await asyncio.sleep(STALL_SECONDS)
+                return answer
+            self.calls[-1].failed = True
+            if mode == "timeout":
+                await asyncio.sleep(STALL_SECONDS)
+            if mode == "429":
+                return web.json_response(
+                    {
+                        "ok": False,
+                        "error_code": 429,
+                        "description": f"Too Many Requests: retry after {retry_after}",
+                        "parameters": {"retry_after": retry_after},
+                    },
+                    status=429,
+                )
+            return self._error(500, "Internal Server Error")
         scripted = self.errors.get(method)
         if scripted:
             self.calls[-1].failed = True

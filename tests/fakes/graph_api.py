@@ -25,6 +25,7 @@ from aiohttp.test_utils import TestServer
 
 VERSION = "v23.0"
 PHONE_NUMBER_ID = "106540352242922"
+STALL_SECONDS = 1.0  # an outage of mode "timeout" or "lost" answers this late
 BUSINESS_NUMBER = "15550783881"
 ERROR_TITLES = {
     130429: "Rate limit hit",
@@ -54,6 +55,7 @@ class FakeGraphApi:
         self.phone_number_id = phone_number_id
         self.calls: list[Call] = []
         self.errors: list[tuple[int, int] | None] = []
+        self.down: tuple[float, str, int] = (0.0, "", 0)
         self.media: dict[str, tuple[str, bytes]] = {}
         self._ids = itertools.count(1)
         self._changed = asyncio.Event()
@@ -80,6 +82,12 @@ class FakeGraphApi:
     def fail_next(self, code: int, status: int = 400, times: int = 1, skip: int = 0) -> None:
         """Let `skip` sends (not read receipts) pass, then fail `times` with this Graph error."""
         self.errors.extend([None] * skip + [(status, code)] * times)
+
+    def outage(self, seconds: float, mode: str, retry_after: int = 1) -> None:
+        """Fail every send for `seconds`: mode "500", "429" (HTTP 429 with Retry-After),
+        "timeout" (answer only after the client gave up; nothing sent) or "lost" (sent, but
+        the answer comes after the client gave up). Read receipts fail the same way."""
+        self.down = (time.monotonic() + seconds, mode, retry_after)
 
     def add_media(self, media_id: str, mime: str, data: bytes) -> None:
         self.media[media_id] = (mime, data)
@@ -132,6 +140,14 @@ class FakeGraphApi:
 
     async def _messages(self, request: web.Request) -> web.Response:
         body = await request.json()
+        until, mode, retry_after = self.down
+        if time.monotonic() < until and mode != "lost":
+            if mode == "timeout":
+                await asyncio.sleep(STALL_SECONDS)
+            status = 429 if mode == "429" else 500
+            self._record(request, body, status)
+            headers = {"Retry-After": str(retry_after)} if mode == "429" else None
+            return web.json_response(_error(1, "API Unknown"), status=status, headers=headers)
         if not self._authorized(request):
             status, answer = 401, _error(190, "Invalid OAuth access token")
         elif request.match_info["phone_id"] != self.phone_number_id:
@@ -153,6 +169,8 @@ class FakeGraphApi:
                 "messages": [{"id": f"wamid.OUT{next(self._ids)}"}],
             }
         self._record(request, body, status)
+        if time.monotonic() < until and mode == "lost":
+            await asyncio.sleep(STALL_SECONDS)
         return web.json_response(answer, status=status)
 
     async def _media_info(self, request: web.Request) -> web.Response:
