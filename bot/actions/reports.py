@@ -77,6 +77,43 @@ async def report_summary(context: ActionContext) -> ActionResult:
     return ActionResult(texts=[text])
 
 
+@action("prefill_report")
+async def prefill_report(context: ActionContext) -> ActionResult:
+    """Carry what a recruiter or offer check already learned into the report.
+
+    The recruiter's name fills the "who made the offer" question (which is then
+    skipped); the check's verdict and red flags are attached for the officers.
+    """
+    answers, data = context.answers, context.data
+    updates: dict[str, Any] = {}
+    recruiter = next(
+        (
+            answers[key]
+            for key in ("recruiter", "offer_recruiter", "recruiter_name", "recruiter_query")
+            if answers.get(key)
+        ),
+        None,
+    )
+    if recruiter and not answers.get("recruiter"):
+        updates["recruiter"] = str(recruiter)
+    notes = []
+    if answers.get("offer_level"):
+        flags = ", ".join(answers.get("offer_flags") or []) or "-"
+        notes.append(f"cek tawaran: {answers['offer_level']} (tanda: {flags})")
+        country = answers.get("offer_country")
+        if country and country not in ("other", "unknown"):
+            notes.append(f"negara tujuan: {data.vocabulary.country(country, 'id')}")
+    if answers.get("offer_recruiter_status") or answers.get("recruiter_query"):
+        status = answers.get("offer_recruiter_status") or "dicari di daftar"
+        notes.append(f"cek perusahaan: {recruiter or '-'} ({status})")
+    if not updates and not notes:
+        return ActionResult()
+    updates["check_summary"] = "; ".join(notes)
+    return ActionResult(
+        texts=[context.flows.message("report_prefilled", context.lang)], answers=updates
+    )
+
+
 def officer_envelopes(services: Services, report: ReportRecord) -> list[Envelope]:
     """The card and photos for the officers' chat (nothing if no chat is configured)."""
     if services.officer_chat_id is None:
@@ -101,7 +138,9 @@ async def file_report(context: ActionContext) -> ActionResult:
         "user": context.user,
         "anonymous": not named,
         "urgent": answers.get("danger") == "yes",
-        "offer": answers.get("offer") or "",
+        "offer": "\n".join(
+            str(part) for part in (answers.get("offer"), answers.get("check_summary")) if part
+        ),
         "recruiter": answers.get("recruiter") or "",
         "place": answers.get("where") or "",
         "kecamatan": answers.get("kecamatan") or "",

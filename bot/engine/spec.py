@@ -41,6 +41,7 @@ MessageName = Literal[
     "slow_down",
     "alert",
     "report_summary",
+    "report_prefilled",
     "report_filed",
     "report_urgent",
     "report_status",
