@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench check clean
+.PHONY: install run test soak bench check clean
 
 install: $(STAMP)
 
@@ -19,6 +19,11 @@ run: install
 
 test: install
 	$(PY) -m pytest -q
+
+# slow fault tests: repeated kill -9 under load, and the property/fuzz tests with more examples
+soak: install
+	SOAK=1 HYPOTHESIS_EXAMPLES=2000 $(PY) -m pytest -q -s tests/test_soak.py \
+		tests/test_properties.py tests/test_fuzz.py
 
 bench: install
 	$(PY) bench/bench.py

@@ -4,7 +4,10 @@ Messages are committed to the outbox in the same transaction as the turn that
 produced them, so a crash or an outage of Telegram or WhatsApp delays them and
 loses none. The worker takes the oldest pending message of each user (replies
 before bulk sends), sends those concurrently, and marks each sent, to retry
-(with backoff, or the platform's retry-after), or dead with the reason.
+(with backoff, or the platform's retry-after), or dead with the reason. Sending
+is a pipeline: up to `concurrency` messages are in flight, and more are fetched
+when half of them are done, so a rate-limited platform is never left idle while
+the worker waits for the slowest send of a round.
 
 Delivery is at least once: a crash in the instant between the platform's
 answer and the commit of "sent" sends that one message again after restart.
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -64,37 +68,61 @@ class OutboxWorker:
         self.max_delay = max_delay
         self.idle_poll = idle_poll
         self._task: asyncio.Task | None = None
+        self._sending: dict[int, asyncio.Task] = {}  # outbox id -> its delivery
+        self._more = False  # the last fetch was cut at the free slots: more may be due
 
     def start(self) -> None:
         """Start draining in the background."""
         self._task = asyncio.create_task(self._run(), name=f"outbox-{self.channel}")
 
     async def stop(self) -> None:
-        """Stop after the messages in flight; unsent ones stay queued for the next start."""
+        """Stop; messages in flight are cancelled and, like unsent ones, stay queued."""
         if self._task:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        sending = list(self._sending.values())
+        for task in sending:
+            task.cancel()
+        await asyncio.gather(*sending, return_exceptions=True)
 
     async def _run(self) -> None:
         while True:
-            try:
-                sent_any = await self.drain_once()
-            except StoreError as error:
-                log.error("outbox %s: database error: %s", self.channel, error)
-                sent_any = False
-            if not sent_any:
+            self.wakeup.clear()
+            if len(self._sending) <= self.concurrency // 2:
+                try:
+                    await self.drain_once()
+                except StoreError as error:
+                    log.error("outbox %s: database error: %s", self.channel, error)
+            if self._sending:
+                await self.wakeup.wait()  # a delivery ended, or a message was queued
+            else:
                 await self._sleep_until_due()
 
     async def drain_once(self) -> bool:
-        """Send one round of due messages; True if there were any."""
-        self.wakeup.clear()
-        items = await self.store.due_outbox(self.channel, datetime.now(UTC), self.concurrency)
-        if not items:
-            return False
-        await asyncio.gather(*(self._deliver(item) for item in items))
-        return True
+        """Start delivering due messages in the free slots; True if any started.
+
+        A message in flight is still pending in the store, so the fetch skips those.
+        """
+        free = self.concurrency - len(self._sending)
+        items = await self.store.due_outbox(
+            self.channel, datetime.now(UTC), free + len(self._sending)
+        )
+        fresh = [item for item in items if item.id not in self._sending][:free]
+        self._more = len(fresh) == free
+        for item in fresh:
+            task = asyncio.create_task(self._deliver(item))
+            self._sending[item.id] = task
+            task.add_done_callback(functools.partial(self._delivered, item.id))
+        return bool(fresh)
+
+    def _delivered(self, item_id: int, task: asyncio.Task) -> None:
+        self._sending.pop(item_id, None)
+        if not task.cancelled() and task.exception():  # the store failed to record it
+            log.error("outbox %s: message %d: %s", self.channel, item_id, task.exception())
+        if self._more or not self._sending:
+            self.wakeup.set()
 
     async def _sleep_until_due(self) -> None:
         delay = self.idle_poll

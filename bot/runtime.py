@@ -21,6 +21,7 @@ from bot.actions import ActionSpec
 from bot.content import Content, load_content
 from bot.dialog import run_turn
 from bot.engine.session import Turn
+from bot.engine.spec import ActionNode
 from bot.messages import Inbound, Reply
 from bot.store import Store, StoreError
 from bot.yamlsource import Problem
@@ -186,6 +187,11 @@ class Runtime:
         lang = lang if lang in flows.system.languages else flows.default_language
         return Reply(flows.message("failure", lang))
 
+    def wake_all(self) -> None:
+        """Wake every channel's delivery worker (messages were queued across channels)."""
+        for event in self._wakeups.values():
+            event.set()
+
     def outbox_wakeup(self, channel: str) -> asyncio.Event:
         """The event a channel's delivery worker waits on; set when replies are queued."""
         return self._wakeups.setdefault(channel, asyncio.Event())
@@ -221,6 +227,10 @@ class Runtime:
             )
             for path in erased:  # the user deleted their data: their photos go too
                 Path(path).unlink(missing_ok=True)
+            if intercepted is not None or any(
+                isinstance(content.flows.nodes.get(node), ActionNode) for node in turn.visits
+            ):  # a relay or an action (a report) may have queued messages for other channels
+                self.wake_all()
         except StoreError as error:
             log.error(
                 "database error while handling update %s on %s: %s",

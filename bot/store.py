@@ -178,12 +178,19 @@ def _migration_5(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_6(db: sqlite_utils.Database) -> None:
+    # due_outbox reads pending messages in send order (priority, id) from this index
+    # and stops at its LIMIT, instead of sorting every pending message on each call
+    db["outbox"].create_index(["channel", "status", "priority", "id"])
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
     _migration_3,
     _migration_4,
     _migration_5,
+    _migration_6,
 ]
 OFFICER_COLUMNS = frozenset(
     {"status", "outcome", "claimed_by", "claimed_by_name", "claimed_at", "closed_at"}
@@ -291,6 +298,7 @@ class Store:
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
         self._open_error: BaseException | None = None
+        self.failing = False  # the last write failed: the health check tries one
 
     # ----- lifecycle ----------------------------------------------------------------------
 
@@ -353,6 +361,7 @@ class Store:
             for job in batch:
                 _resolve(job, error=_as_store_error(error))
             return
+        changes = connection.total_changes
         try:
             results = [job.function(db) for job in batch]
             connection.execute("COMMIT")
@@ -362,10 +371,13 @@ class Store:
                 for job in batch:
                     self._run_batch(connection, db, [job])
                 return
+            if isinstance(error, sqlite3.OperationalError):  # disk full, I/O error, ...
+                self.failing = True
             _resolve(batch[0], error=_as_store_error(error))
             return
-        for job, result in zip(batch, results, strict=True):
-            _resolve(job, result=result)
+        if connection.total_changes > changes:
+            self.failing = False  # a write went through
+        _resolve_all(batch, results)
 
     def _migrate(self, db: sqlite_utils.Database) -> None:
         db.execute(
@@ -665,8 +677,10 @@ class Store:
 
         def write(db: sqlite_utils.Database) -> tuple[str, int]:
             row = db.execute(
-                "SELECT user_ref FROM whatsapp_users WHERE (bsuid != '' AND bsuid = ?) "
-                "OR (wa_id != '' AND wa_id = ?) ORDER BY bsuid = ? DESC LIMIT 1",
+                # NULLIF: an empty id matches nothing, instead of walking every user's
+                # empty id in the index (O(users) per message)
+                "SELECT user_ref FROM whatsapp_users WHERE bsuid = NULLIF(?, '') "
+                "OR wa_id = NULLIF(?, '') ORDER BY bsuid = ? DESC LIMIT 1",
                 [bsuid, wa_id, bsuid],
             ).fetchone()
             user = row[0] if row else (bsuid or wa_id)
@@ -920,11 +934,29 @@ class Store:
         return row[0] if row else None
 
     async def relay_from_reporter(
-        self, channel: str, user: str, ref: str, text: str, now: datetime, envelopes: list[Envelope]
+        self,
+        channel: str,
+        user: str,
+        ref: str,
+        text: str,
+        now: datetime,
+        envelopes: list[Envelope],
+        update_id: str = "",
     ) -> None:
-        """Keep the reporter's answer in the report thread and queue it for the officers."""
+        """Keep the reporter's answer in the report thread and queue it for the officers.
+
+        Once per `update_id`: a message processed again after a crash (the turn's own
+        commit comes later) is not relayed twice.
+        """
 
         def write(db: sqlite_utils.Database) -> None:
+            if update_id:
+                fresh = db.execute(
+                    "INSERT OR IGNORE INTO processed_updates VALUES (?, ?, ?)",
+                    [channel, f"relay:{update_id}", now.isoformat()],
+                ).rowcount
+                if not fresh:
+                    return  # relayed already, before a crash
             db.execute(
                 "INSERT INTO report_messages (report_id, direction, author, text, "
                 "created_at) SELECT id, 'from_reporter', 'reporter', ?, ? FROM reports "
@@ -1014,12 +1046,25 @@ class Store:
         return await self._call(write)
 
     async def healthy(self) -> bool:
-        """True when the database answers a query."""
+        """True when the database answers a query and, if the last write failed (a full disk
+        still reads), takes a write again."""
+        probe = _write_probe if self.failing else _read_probe
         try:
-            await asyncio.wait_for(self._call(lambda db: db.execute("SELECT 1").fetchone()), 5)
+            await asyncio.wait_for(self._call(probe), 5)
         except (StoreError, TimeoutError):
             return False
+        self.failing = False
         return True
+
+
+def _read_probe(db: sqlite_utils.Database) -> None:
+    db.execute("SELECT 1").fetchone()
+
+
+def _write_probe(db: sqlite_utils.Database) -> None:
+    """A real write that changes nothing: the header's user_version, set to itself."""
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    db.execute(f"PRAGMA user_version = {version}")
 
 
 def _report(db: sqlite_utils.Database, ref: str) -> ReportRecord | None:
@@ -1146,3 +1191,20 @@ def _resolve(job: _Job, result: Any = None, error: BaseException | None = None) 
 
     with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting any more
         job.loop.call_soon_threadsafe(settle)
+
+
+def _resolve_all(batch: list[_Job], results: list[Any]) -> None:
+    """Settle a committed batch with one wake-up per event loop (not one per job: each is
+    a write to the loop's self-pipe and a turn of the loop)."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future, Any]]] = {}
+    for job, result in zip(batch, results, strict=True):
+        by_loop.setdefault(job.loop, []).append((job.future, result))
+    for loop, settled in by_loop.items():
+        with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting any more
+            loop.call_soon_threadsafe(_settle_all, settled)
+
+
+def _settle_all(settled: list[tuple[asyncio.Future, Any]]) -> None:
+    for future, result in settled:
+        if not future.done():
+            future.set_result(result)

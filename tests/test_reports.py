@@ -116,15 +116,14 @@ async def test_anonymous_report_full_cycle_without_exposing_the_reporter(env):
 
     everything = officer_side_text(fake)
     assert "500" not in everything and "User500" not in everything, "no identity leaks"
-    audit = (
-        sqlite3.connect(env[3] / "bot.db")
-        .execute("SELECT officer_id, action FROM audit_log ORDER BY id")
-        .fetchall()
-    )
-    assert [action for _, action in audit] == ["claim", "to_reporter", "close"]
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        connection = sqlite3.connect(env[3] / "bot.db")
-        connection.execute("DELETE FROM audit_log")
+    connection = sqlite3.connect(env[3] / "bot.db")
+    try:
+        audit = connection.execute("SELECT officer_id, action FROM audit_log ORDER BY id")
+        assert [action for _, action in audit.fetchall()] == ["claim", "to_reporter", "close"]
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            connection.execute("DELETE FROM audit_log")
+    finally:
+        connection.close()
 
 
 async def test_named_report_with_photo_shows_contact_and_attachment(env):

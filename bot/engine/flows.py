@@ -26,6 +26,7 @@ class Flows:
     no_words: frozenset[str] = field(init=False)
     screens: dict[tuple[str, str], list[str]] = field(init=False)
     alert_phrases: tuple[str, ...] = field(init=False)
+    memo: dict = field(init=False, repr=False, compare=False)  # the engine's options per state
 
     def __post_init__(self) -> None:
         keywords = {
@@ -48,6 +49,7 @@ class Flows:
         object.__setattr__(self, "screens", screens)
         phrases = tuple(p for p in (normalize(p) for p in self.system.alert_phrases) if p)
         object.__setattr__(self, "alert_phrases", phrases)
+        object.__setattr__(self, "memo", {})
 
     @property
     def default_language(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,6 +24,7 @@ from bot.messages import Inbound, InboundKind, Option, Reply
 
 DEFAULT_TIMEOUT = timedelta(minutes=30)
 MAX_STACK = 30
+MEMO_SIZE = 4096  # states whose options are kept (per content version)
 INVALID_MESSAGE: dict[str, MessageName] = {
     "text": "invalid_text",
     "number": "invalid_number",
@@ -270,8 +272,37 @@ class _Walker:
 
     # ----- options ------------------------------------------------------------------------
 
-    def choices(self) -> list[tuple[str, Act]]:
+    def choices(self) -> Sequence[tuple[str, Act]]:
         """The options the user can pick now, as (label, act), in display order."""
+        cached = self._cached()
+        return cached[0] if cached else self._choices()
+
+    def options(self) -> tuple[Option, ...]:
+        cached = self._cached()
+        return cached[1] if cached else self._options(self._choices())
+
+    def _cached(self) -> tuple[tuple[tuple[str, Act], ...], tuple[Option, ...]] | None:
+        """Choices and options of the current state, computed once per state and language
+        (they depend on nothing else unless an action offered choices)."""
+        session = self.session
+        if session.offered is not None:
+            return None
+        top = session.stack[-1] if session.stack else ""
+        key = (session.node, session.screen, session.pending, top, self.lang)
+        memo = self.flows.memo
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            choices = tuple(self._choices())
+            found = memo[key] = (choices, self._options(choices))
+        return found
+
+    def _options(self, choices: Sequence[tuple[str, Act]]) -> tuple[Option, ...]:
+        key = state_key(self.flows, self.session)
+        return tuple(Option(f"{key}:{index}", label) for index, (label, _) in enumerate(choices))
+
+    def _choices(self) -> list[tuple[str, Act]]:
         session, node, flows, lang = self.session, self.node, self.flows, self.lang
         if session.pending == "language":
             return [
@@ -329,12 +360,6 @@ class _Walker:
         if not session.stack or session.stack[-1] != start:
             items.append((self.flows.label("menu", self.lang), ("menu",)))
         return items
-
-    def options(self) -> tuple[Option, ...]:
-        key = state_key(self.flows, self.session)
-        return tuple(
-            Option(f"{key}:{index}", label) for index, (label, _) in enumerate(self.choices())
-        )
 
     # ----- input handling -----------------------------------------------------------------
 

@@ -227,7 +227,13 @@ class OfficerDesk:
                 Envelope(OFFICER_CHANNEL, str(self.services.officer_chat_id), body.to_dict())
             )
         await self.store.relay_from_reporter(
-            inbound.channel, inbound.user, ref, inbound.text.strip(), inbound.time, envelopes
+            inbound.channel,
+            inbound.user,
+            ref,
+            inbound.text.strip(),
+            inbound.time,
+            envelopes,
+            inbound.update_id,
         )
         session_lang = await self._reporter_lang(ref, content)
         return [Reply(content.flows.message("relay_sent", session_lang))]

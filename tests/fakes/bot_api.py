@@ -253,7 +253,7 @@ class FakeBotApi:
 
     async def _do_getFile(self, params: dict) -> web.Response:
         file_id = params["file_id"]
-        if file_id not in self.files:
+        if not isinstance(file_id, str) or file_id not in self.files:
             return self._error(400, "Bad Request: invalid file_id")
         return self._ok(
             {

@@ -352,3 +352,12 @@ def sign(body: bytes, secret: str) -> str:
 
 def encode(body: dict[str, Any]) -> bytes:
     return json.dumps(body).encode()
+
+
+def sent_text(sent: dict[str, Any]) -> str:
+    """The text a user sees in one message the bot sent."""
+    if sent["type"] == "text":
+        return sent["text"]["body"]
+    if sent["type"] == "interactive":
+        return sent["interactive"]["body"]["text"]
+    return f"<{sent['type']}>"

@@ -1,0 +1,1 @@
+"""`make bench`: the benchmark suite (engine, webhook paths, bare PTB floor, broadcast)."""

@@ -1,0 +1,187 @@
+"""The server under load, run in its own process pinned to one core.
+
+`app` mode is the real bot as `python -m bot run` assembles it (open_runtime,
+make_channels, build_app, channel start, INFO logging to a file), with both the
+WhatsApp and the Telegram webhook on and the platform URLs pointed at the bench
+fakes. The only changes are the platform rate limiters, set from the command
+line: lifted for the webhook load (the fakes then measure our server, not
+Meta's or Telegram's quota) and scaled for the broadcast. `bare` mode is the
+floor: a python-telegram-bot `Application` with one echo handler behind the same
+aiohttp webhook route. Prints `READY <pid>` when it accepts requests; SIGTERM stops it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from aiohttp import web  # noqa: E402
+
+from bench.fakes import BOT_TOKEN, GRAPH_VERSION, PHONE_NUMBER_ID  # noqa: E402
+
+APP_SECRET = "bench-app-secret"
+WEBHOOK_SECRET = "bench-webhook-secret"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("mode", choices=["app", "bare"])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--api", required=True, help="base URL of the bench fakes")
+    parser.add_argument("--dir", type=Path, required=True, help="database, media and log")
+    parser.add_argument("--content", type=Path, default=ROOT / "content")
+    parser.add_argument("--cpu", type=int, default=0, help="pin the process to this core")
+    parser.add_argument("--telegram-scale", type=float, default=1.0, help="x the send rate")
+    parser.add_argument("--whatsapp-rate", type=float, default=1000.0, help="calls/s")
+    return parser.parse_args()
+
+
+async def run_app(options: argparse.Namespace) -> None:
+    import bot.channels.telegram as telegram_module
+    import bot.runtime as runtime_module
+    from bot.app import open_runtime
+    from bot.channels.graph_api import RateLimiter
+    from bot.channels.whatsapp import WhatsAppChannel
+    from bot.config import Config
+    from bot.server import build_app, make_channels
+    from bot.store import OUTBOX_BULK
+
+    telegram_module.MESSAGES_PER_SECOND *= options.telegram_scale  # the adapter's limiter
+    if os.environ.get("BENCH_PTB_AIOHTTP"):  # experiment: PTB's requests over aiohttp
+        from bench.ptb_aiohttp import AiohttpRequest
+
+        class Builder(telegram_module.ApplicationBuilder):
+            def build(self):  # type: ignore[override]
+                return super(Builder, self.request(AiohttpRequest())).build()
+
+        telegram_module.ApplicationBuilder = Builder  # type: ignore[misc]
+    settings: dict = {
+        "database": {"path": str(options.dir / "bench.db")},
+        "content": {"dir": str(options.content)},
+        "media": {"dir": str(options.dir / "media")},
+        "telegram": {
+            "token": BOT_TOKEN,
+            "api_url": f"{options.api}/bot",
+            "webhook_url": "https://bench.invalid/webhook/telegram",
+            "webhook_secret": WEBHOOK_SECRET,
+        },
+        "whatsapp": {
+            "token": "bench-token",
+            "app_secret": APP_SECRET,
+            "verify_token": "bench-verify",
+            "phone_number_id": PHONE_NUMBER_ID,
+            "api_url": f"{options.api}/{GRAPH_VERSION}",
+        },
+    }
+    if "flood" in Config.model_fields:  # the per-user limit, raised above the simulated users
+        settings["flood"] = {"burst": 1000, "per_minute": 6000}
+    config = Config.model_validate(settings)
+    async with open_runtime(config) as runtime:
+        throttle = getattr(runtime_module, "Throttle", None)
+        if throttle and config.flood.burst:  # as bot.server.serve() does
+            runtime.throttle = throttle(config.flood.burst, config.flood.per_minute)
+        channels = make_channels(runtime, config)
+        for channel in channels:
+            if isinstance(channel, WhatsAppChannel):
+                channel.graph.limiter = RateLimiter(options.whatsapp_rate)
+        app = build_app(runtime, channels, config.media.max_bytes)
+
+        async def broadcast(request: web.Request) -> web.Response:
+            """Queue one bulk message to `users` Telegram chats starting at `first`."""
+            users, first = int(request.query["users"]), int(request.query["first"])
+            body = {"text": "Info: jadwal pelatihan berubah.", "options": [], "media": ""}
+            now = datetime.now(UTC)
+            await asyncio.gather(
+                *(
+                    runtime.store.enqueue("telegram", str(first + i), [body], now, OUTBOX_BULK)
+                    for i in range(users)
+                )
+            )
+            runtime.outbox_wakeup("telegram").set()
+            return web.Response(text="queued")
+
+        app.router.add_post("/bench/broadcast", broadcast)
+        for channel in channels:
+            await channel.start()
+        await serve_until_stopped(app, options.port)
+        for channel in reversed(channels):
+            await channel.stop()
+
+
+async def run_bare(options: argparse.Namespace) -> None:
+    """The floor: PTB with a trivial echo handler, same webhook route and secret check."""
+    import hmac
+
+    from telegram import Update
+    from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
+
+    application = (
+        ApplicationBuilder()
+        .token(BOT_TOKEN)
+        .base_url(f"{options.api}/bot")
+        .updater(None)
+        .concurrent_updates(256)
+        .build()
+    )
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_chat is not None and update.message is not None
+        await context.bot.send_message(update.effective_chat.id, update.message.text or "")
+
+    application.add_handler(MessageHandler(filters.TEXT, echo))
+
+    async def webhook(request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), WEBHOOK_SECRET.encode()):
+            return web.Response(status=403)
+        data = await request.json()
+        await application.update_queue.put(Update.de_json(data, application.bot))
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_post("/webhook/telegram", webhook)
+    async with application:
+        await application.start()
+        await serve_until_stopped(app, options.port)
+        await application.stop()
+
+
+async def serve_until_stopped(app: web.Application, port: int) -> None:
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    stopping = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopping.set)
+    print(f"READY {os.getpid()}", flush=True)
+    await stopping.wait()
+    await runner.cleanup()
+
+
+def main() -> None:
+    options = arguments()
+    os.sched_setaffinity(0, {options.cpu})  # threads started later (SQLite writer) inherit it
+    options.dir.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(  # as `python -m bot run` does, into a file
+        filename=options.dir / "server.log",
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if os.environ.get("BENCH_UVLOOP"):  # experiment: the same server on uvloop's event loop
+        import uvloop
+
+        uvloop.install()
+    asyncio.run(run_app(options) if options.mode == "app" else run_bare(options))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""The full webhook path under load: signed POST -> dedupe -> engine -> SQLite commit ->
+outbound call to the fake platform, for WhatsApp, Telegram, and the bare PTB floor."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from time import perf_counter
+
+from bench.fakes import FakePlatforms
+from bench.harness import (
+    LOAD_CPU,
+    DatabaseSize,
+    database_size,
+    fake_platforms,
+    remove,
+    server_process,
+)
+from bench.load import Load, Result
+
+OFFERED_RATE = 2_000  # messages/s for the latency figures
+
+
+@dataclass
+class WebhookRun:
+    """Everything one scenario measured."""
+
+    name: str
+    users: int
+    expected: list[int]
+    latency: Result  # open loop at OFFERED_RATE
+    capacity: Result  # closed loop
+    relaxed: Result  # open loop at half the closed loop's rate
+    peak_rss_mb: float
+    server_cpu: float  # share of the server's core used during the closed loop
+    database: DatabaseSize | None
+
+
+async def run(
+    channel: str,
+    users: int,
+    content: Path,
+    bare: bool = False,
+    seconds: float = 8.0,
+) -> WebhookRun:
+    os.sched_setaffinity(0, {LOAD_CPU})
+    load = Load(channel, 0, users + 1)  # one more: the calibration user
+    platforms = FakePlatforms(on_sent=load.on_sent)
+    async with (
+        fake_platforms(platforms) as api,
+        server_process(
+            "bare" if bare else "app",
+            api,
+            content,
+            "--telegram-scale",
+            "100000",
+            "--whatsapp-rate",
+            "1000000",
+        ) as server,
+    ):
+        load.client.port = server.port
+        expected = await load.calibrate()
+        latency = await load.open_loop(OFFERED_RATE, seconds)
+        cpu_before, started = server.cpu_seconds(), perf_counter()
+        capacity = await load.closed_loop(seconds)
+        server_cpu = (server.cpu_seconds() - cpu_before) / (perf_counter() - started)
+        relaxed = await load.open_loop(max(1.0, capacity.rate / 2), seconds)
+        peak = server.peak_rss_mb()
+        load.close()
+    database = None if bare else await database_size(server.database, users + 1)
+    remove(server)
+    name = "bare PTB echo" if bare else channel
+    return WebhookRun(name, users, expected, latency, capacity, relaxed, peak, server_cpu, database)
