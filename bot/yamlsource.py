@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ValidationError
 from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, SequenceNode
 
@@ -29,6 +30,9 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.severity}: {self.message}"
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 class LineDict(dict):
@@ -121,3 +125,32 @@ def line_of(document: Any, path: tuple[Any, ...]) -> int:
         else:
             break
     return line
+
+
+def load_model(
+    path: Path, display: str, model: type[ModelT], empty: Any = None
+) -> tuple[ModelT | None, Any, list[Problem]]:
+    """Read a YAML file and validate it as `model`; problems name the file, line and key.
+
+    Returns (the model or None, the parsed document for further line look-ups, problems).
+    `empty` stands in for a file that holds nothing.
+    """
+    try:
+        document = load_yaml(path, display)
+    except YamlSourceError as error:
+        return None, None, [error.problem]
+    try:
+        return model.model_validate(document if document is not None else empty), document, []
+    except ValidationError as error:
+        return (
+            None,
+            document,
+            [
+                Problem(
+                    display,
+                    line_of(document, tuple(item["loc"])),
+                    f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}",
+                )
+                for item in error.errors()
+            ],
+        )

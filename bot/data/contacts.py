@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.engine.spec import I18n
-from bot.yamlsource import Problem, YamlSourceError, line_of, load_yaml
+from bot.yamlsource import Problem, line_of, load_model
 
 
 class Contact(BaseModel):
@@ -69,22 +69,9 @@ class ContactBook(BaseModel):
 
 def load_contacts(path: Path, display: str) -> tuple[ContactBook | None, list[Problem]]:
     """Load and validate the contacts file; problems name file, line and key."""
-    try:
-        document = load_yaml(path, display)
-    except YamlSourceError as error:
-        return None, [error.problem]
-    try:
-        book = ContactBook.model_validate(document)
-    except ValidationError as error:
-        return None, [
-            Problem(
-                display,
-                line_of(document, tuple(item["loc"])),
-                f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}",
-            )
-            for item in error.errors()
-        ]
-    problems = []
+    book, document, problems = load_model(path, display, ContactBook)
+    if book is None:
+        return None, problems
     seen: set[str] = set()
     for index, contact in enumerate(book.contacts):
         line = line_of(document, ("contacts", index))

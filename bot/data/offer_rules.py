@@ -15,12 +15,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from bot.data.agencies import Status
 from bot.data.vocabulary import Vocabulary
 from bot.engine.spec import I18n
-from bot.yamlsource import Problem, YamlSourceError, line_of, load_yaml
+from bot.yamlsource import Problem, line_of, load_model
 
 Level = Literal["info", "caution", "danger"]
 VerdictLevel = Literal["ok", "caution", "danger"]
@@ -135,21 +135,9 @@ def load_offer_rules(
     path: Path, display: str, vocabulary: Vocabulary, languages: list[str]
 ) -> tuple[OfferRules | None, list[Problem]]:
     """Read and check the rules file against the vocabulary; None when it has errors."""
-    try:
-        document = load_yaml(path, display)
-    except YamlSourceError as error:
-        return None, [error.problem]
-    try:
-        rules = OfferRules.model_validate(document)
-    except ValidationError as error:
-        return None, [
-            Problem(
-                display,
-                line_of(document, tuple(item["loc"])),
-                f"{'.'.join(map(str, item['loc']))}: {item['msg']}",
-            )
-            for item in error.errors()
-        ]
+    rules, document, problems = load_model(path, display, OfferRules)
+    if rules is None:
+        return None, problems
     rules._lines.update(
         {rule.id: line_of(document, ("rules", i)) for i, rule in enumerate(rules.rules)}
     )

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot.engine.spec import I18n
 from bot.engine.text import normalize
-from bot.yamlsource import Problem, YamlSourceError, line_of, load_yaml
+from bot.yamlsource import Problem, line_of, load_model
 
 CODE = r"^[A-Za-z][A-Za-z0-9_]{1,31}$"
 
@@ -59,21 +59,9 @@ def load_vocabulary(
     path: Path, display: str, languages: list[str]
 ) -> tuple[Vocabulary | None, list[Problem]]:
     """Read and check the vocabulary file; every name needs every language."""
-    try:
-        document = load_yaml(path, display)
-    except YamlSourceError as error:
-        return None, [error.problem]
-    try:
-        vocabulary = Vocabulary.model_validate(document or {})
-    except ValidationError as error:
-        return None, [
-            Problem(
-                display,
-                line_of(document, tuple(item["loc"])),
-                f"{'.'.join(map(str, item['loc']))}: {item['msg']}",
-            )
-            for item in error.errors()
-        ]
+    vocabulary, document, problems = load_model(path, display, Vocabulary, empty={})
+    if vocabulary is None:
+        return None, problems
     problems = []
     for kind, table in (("countries", vocabulary.countries), ("sectors", vocabulary.sectors)):
         for code, names in table.items():
