@@ -138,7 +138,7 @@ class TelegramChannel(Channel):
         self._reminders: asyncio.Task | None = None
         self._notices: set[asyncio.Task] = set()
         self._accepting = False  # webhook updates are queued at once only after start()
-        self._early: list[dict] = []
+        self._early: list[Update] = []
         self.media_dir = media_dir
         self.max_media_bytes = min(max_media_bytes, TELEGRAM_DOWNLOAD_LIMIT)
         self.webhook = bool(config.webhook_url)
@@ -235,8 +235,9 @@ class TelegramChannel(Channel):
         try:
             data = json.loads(raw)
             update_id = str(int(data["update_id"]))
-            _check(Update.de_json(data, self.application.bot))  # refuse what cannot be handled
-            payload = json.dumps(data, separators=(",", ":"))
+            update = Update.de_json(data, self.application.bot)
+            _check(update)  # refuse what cannot be handled
+            payload = raw.decode()
         except Exception as error:  # not JSON, not an update, or fields of the wrong kind
             log.warning("telegram webhook: not a Telegram update (%s)", type(error).__name__)
             return web.Response(status=400, text="not a Telegram update")
@@ -246,22 +247,17 @@ class TelegramChannel(Channel):
             )
         except StoreError as error:
             log.error("telegram webhook: update not stored (Telegram will resend it): %s", error)
-            self._tell_failure(data)
+            self._tell_failure(update)
             return web.Response(status=503, text="try again")
         if stored and self._accepting:
-            await self._queue(data)
+            await self.application.update_queue.put(update)
         elif stored:  # start() queues it after what the inbox held before
-            self._early.append(data)
+            self._early.append(update)
         return web.Response(text="ok")
 
-    async def _queue(self, data: dict) -> None:
-        update = Update.de_json(data, self.application.bot)
-        await self.application.update_queue.put(update)
-
-    def _tell_failure(self, data: dict) -> None:
+    def _tell_failure(self, update: Update) -> None:
         """Tell the sender of an update that could not be stored, at once and outside the
         outbox (the database is failing), that something is wrong; once a minute at most."""
-        update = Update.de_json(data, self.application.bot)
         chat, person = update.effective_chat, update.effective_user
         if chat is None or chat.type != "private":
             return
@@ -287,15 +283,16 @@ class TelegramChannel(Channel):
         for item in await self.runtime.store.inbox_pending(CHANNEL):
             queued.add(item.update_id)
             try:
-                await self._queue(json.loads(item.payload))
+                stored = Update.de_json(json.loads(item.payload), self.application.bot)
+                await self.application.update_queue.put(stored)
             except Exception as error:
                 log.error("telegram: stored update %s dropped: %s", item.update_id, error)
                 await self.runtime.store.inbox_drop(CHANNEL, item.update_id)
         self._accepting = True
         early, self._early = self._early, []
-        for data in early:
-            if str(data["update_id"]) not in queued:
-                await self._queue(data)
+        for update in early:
+            if str(update.update_id) not in queued:
+                await self.application.update_queue.put(update)
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if self.desk and await self._officer_update(update, self.desk):
