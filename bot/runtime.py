@@ -128,7 +128,8 @@ class Runtime:
         self.services = services
         self.interceptor: Interceptor | None = None
         self.throttle: Throttle | None = None  # the server sets one; the console has none
-        self._told: dict[tuple[str, str], float] = {}
+        # at most one failure notice per user per FAILURE_NOTICE_SECONDS
+        self._failure_gate = Throttle(1, 60 / FAILURE_NOTICE_SECONDS)
 
     async def handle(self, inbound: Inbound, queued: bool = False) -> list[Reply]:
         """Answer one inbound message; returns the replies to send (empty for a duplicate).
@@ -176,13 +177,8 @@ class Runtime:
     def failure_notice(self, channel: str, user: str, lang: str = "") -> Reply | None:
         """The "our system has a problem" reply for a message that could not even be stored;
         None if this user was told within the last minute (platforms resend such messages)."""
-        now = time.monotonic()
-        key = (channel, user)
-        if key in self._told and now - self._told[key] < FAILURE_NOTICE_SECONDS:
+        if self._failure_gate.admit((channel, user)) != Throttle.ADMIT:
             return None
-        if len(self._told) > 10_000:
-            self._told = {k: t for k, t in self._told.items() if now - t < FAILURE_NOTICE_SECONDS}
-        self._told[key] = now
         flows = self.content.flows
         lang = lang if lang in flows.system.languages else flows.default_language
         return Reply(flows.message("failure", lang))

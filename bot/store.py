@@ -496,20 +496,8 @@ class Store:
                         _json(session.offered.to_dict()) if session.offered else None,
                     ],
                 )
-            if update_id:
-                db.execute(
-                    "INSERT OR IGNORE INTO processed_updates VALUES (?, ?, ?)",
-                    [channel, update_id, now.isoformat()],
-                )
-                db.execute(
-                    "DELETE FROM inbox WHERE channel = ? AND update_id = ?", [channel, update_id]
-                )
-            for body in outbox or []:
-                db.execute(
-                    "INSERT INTO outbox (channel, user_ref, body, priority, created_at) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    [channel, user, _json(body), OUTBOX_REPLY, now.isoformat()],
-                )
+            _finish_update(db, channel, update_id, now)
+            _enqueue(db, [Envelope(channel, user, body) for body in outbox or []], now)
             day = now.date().isoformat()
             for node in visits:
                 db.execute(
@@ -531,14 +519,8 @@ class Store:
     ) -> None:
         """Queue messages that are not a reply to a turn (alerts, relays, broadcasts)."""
 
-        def write(db: sqlite_utils.Database) -> None:
-            db.conn.executemany(
-                "INSERT INTO outbox (channel, user_ref, body, priority, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [(channel, user, _json(body), priority, now.isoformat()) for body in bodies],
-            )
-
-        await self._call(write)
+        envelopes = [Envelope(channel, user, body) for body in bodies]
+        await self._call(lambda db: _enqueue(db, envelopes, now, priority))
 
     async def due_outbox(self, channel: str, now: datetime, limit: int) -> list[OutboxItem]:
         """The oldest pending message of each user whose time has come; replies first.
@@ -649,19 +631,8 @@ class Store:
         """Count an update as answered without a dialog turn (a flood drop); queue `outbox`."""
 
         def write(db: sqlite_utils.Database) -> None:
-            if update_id:
-                db.execute(
-                    "INSERT OR IGNORE INTO processed_updates VALUES (?, ?, ?)",
-                    [channel, update_id, now.isoformat()],
-                )
-                db.execute(
-                    "DELETE FROM inbox WHERE channel = ? AND update_id = ?", [channel, update_id]
-                )
-            db.conn.executemany(
-                "INSERT INTO outbox (channel, user_ref, body, priority, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [(channel, user, _json(body), OUTBOX_REPLY, now.isoformat()) for body in outbox],
-            )
+            _finish_update(db, channel, update_id, now)
+            _enqueue(db, [Envelope(channel, user, body) for body in outbox], now)
 
         await self._call(write)
 
@@ -858,16 +829,19 @@ class Store:
         changes: dict[str, Any] | None = None,
         note: str = "",
         envelopes: Callable[[ReportRecord], list[Envelope]] | None = None,
+        from_status: str | None = None,
     ) -> ReportRecord | None:
         """An officer's action on a report: changes, a note, messages to queue, the audit line.
 
         All in one transaction, so the audit log never misses an action that happened.
+        With `from_status`, nothing happens unless the report still has that status (two
+        officers pressing at once: the second finds it changed and gets it back unchanged).
         """
 
         def write(db: sqlite_utils.Database) -> ReportRecord | None:
             record = _report(db, ref)
-            if record is None:
-                return None
+            if record is None or (from_status and record.status != from_status):
+                return record
             if changes:
                 assert set(changes) <= OFFICER_COLUMNS, changes
                 assignments = ", ".join(f"{column} = ?" for column in changes)
@@ -1115,11 +1089,27 @@ def _report(db: sqlite_utils.Database, ref: str) -> ReportRecord | None:
     )
 
 
-def _enqueue(db: sqlite_utils.Database, envelopes: list[Envelope], now: datetime) -> None:
+def _finish_update(db: sqlite_utils.Database, channel: str, update_id: str, now: datetime) -> None:
+    """Mark a platform update answered and take it out of the inbox (no-op without an id)."""
+    if update_id:
+        db.execute(
+            "INSERT OR IGNORE INTO processed_updates VALUES (?, ?, ?)",
+            [channel, update_id, now.isoformat()],
+        )
+        db.execute("DELETE FROM inbox WHERE channel = ? AND update_id = ?", [channel, update_id])
+
+
+def _enqueue(
+    db: sqlite_utils.Database,
+    envelopes: list[Envelope],
+    now: datetime,
+    priority: int = OUTBOX_REPLY,
+) -> None:
+    """Queue messages in the caller's transaction; an envelope with `relay_ref` opens a relay."""
     db.conn.executemany(
         "INSERT INTO outbox (channel, user_ref, body, priority, created_at) VALUES (?, ?, ?, ?, ?)",
         [
-            (envelope.channel, envelope.user, _json(envelope.body), OUTBOX_REPLY, now.isoformat())
+            (envelope.channel, envelope.user, _json(envelope.body), priority, now.isoformat())
             for envelope in envelopes
         ],
     )

@@ -15,10 +15,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.channels.telegram import TelegramChannel
 from bot.channels.webchat import WebChatChannel
 from bot.channels.whatsapp import WhatsAppChannel
-from bot.channels.whatsapp_render import render
 from bot.config import TelegramConfig, WhatsAppConfig
 from bot.content import Content
-from bot.messages import Reply
 from bot.runtime import Runtime, Throttle
 from bot.server import build_app
 from bot.store import Store
@@ -204,8 +202,3 @@ class Harness:
                 or self.rows("SELECT 1 FROM outbox WHERE status = 'pending'")
             ):
                 await asyncio.sleep(0.02)
-
-
-def wa_parts(text: str) -> int:
-    """How many WhatsApp messages a plain reply of this text becomes."""
-    return len(render(Reply(text), "Pilih"))

@@ -319,3 +319,17 @@ def test_store_refuses_unknown_report_columns():
     from bot.store import OFFICER_COLUMNS
 
     assert "user_ref" not in OFFICER_COLUMNS and "anonymous" not in OFFICER_COLUMNS
+
+
+async def test_two_officers_claiming_at_once_leave_one_owner(env):
+    fake, desk, store, _ = env
+    from bot.officers.desk import Officer
+
+    await say(fake, 500, *ANONYMOUS_ANSWERS)
+    first, second = Officer(OFFICER, "Ani", -100), Officer(OFFICER + 1, "Budi", -100)
+    replies = await asyncio.gather(
+        desk.press(first, f"o:claim:{REF}"), desk.press(second, f"o:claim:{REF}")
+    )
+    report = await store.report(REF)
+    winners = [r for r in replies if "mengambil" in r[0].text]
+    assert len(winners) == 1 and report.claimed_by_name in ("Ani", "Budi")

@@ -371,10 +371,7 @@ class TelegramChannel(Channel):
         }
         if update.callback_query:
             query = update.callback_query
-            try:
-                await query.answer()  # stops the spinning clock on the button at once
-            except TelegramError as error:
-                log.warning("telegram: answerCallbackQuery failed: %s", error)
+            await _answer_quietly(query)  # stops the spinning clock on the button at once
             return Inbound(kind=InboundKind.CHOICE, choice=query.data or "", **base)
         message = update.message
         if message is None:  # edited messages and other update kinds

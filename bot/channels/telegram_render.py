@@ -9,7 +9,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.messages import Reply, split_text
 
-MAX_TEXT = 4096
 SPLIT_AT = 3900  # leaves room for the HTML of *bold* spans
 PAIR_LABEL_CHARS = 16  # two buttons share a row only if both labels are this short
 _BOLD = re.compile(r"\*([^*\n]+)\*")

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.content import WHATSAPP_BUTTON_TITLE, WHATSAPP_MAX_BUTTONS, WHATSAPP_ROW_TITLE
 from bot.messages import Option, Reply, split_text
 
 MAX_TEXT = 4096
 MAX_BODY = 1024
-MAX_BUTTONS = 3
-MAX_BUTTON_TITLE = 20
+MAX_BUTTONS = WHATSAPP_MAX_BUTTONS  # the limits check-content warns about
+MAX_BUTTON_TITLE = WHATSAPP_BUTTON_TITLE
 MAX_ROWS = 10
-MAX_ROW_TITLE = 24
+MAX_ROW_TITLE = WHATSAPP_ROW_TITLE
 MAX_ROW_DESCRIPTION = 72
 MAX_ID = 200
 POINTER = "👇"  # body of a menu whose text went out in the message before it

@@ -100,7 +100,10 @@ class OfficerDesk:
                     "claimed_by_name": officer.name,
                     "claimed_at": now.isoformat(),
                 },
+                from_status="received",
             )
+            if updated.claimed_by != officer.id:  # another officer was quicker
+                return [Reply(f"{ref} sudah {STATUS.get(updated.status, updated.status)}.")]
             return [Reply(f"✋ {officer.name} mengambil {ref}."), card(updated)]
         if action in ("ask", "note"):
             await self.store.set_officer_prompt(officer.id, officer.chat_id, action, ref, now)
@@ -122,7 +125,10 @@ class OfficerDesk:
                 "close",
                 now,
                 changes={"status": "closed", "outcome": extra[0], "closed_at": now.isoformat()},
+                from_status=report.status,
             )
+            if updated.status != "closed" or updated.outcome != extra[0]:  # changed meanwhile
+                return [Reply(f"{ref} sudah {STATUS.get(updated.status, updated.status)}.")]
             if report.user:
                 await self.store.close_relay(report.channel, report.user)
             return [
