@@ -50,13 +50,16 @@ async def run_app(options: argparse.Namespace) -> None:
     import bot.channels.telegram as telegram_module
     import bot.runtime as runtime_module
     from bot.app import open_runtime
-    from bot.channels.graph_api import RateLimiter
+    from bot.channels.pacing import RateLimiter
     from bot.channels.whatsapp import WhatsAppChannel
     from bot.config import Config
     from bot.server import build_app, make_channels
     from bot.store import OUTBOX_BULK
 
     telegram_module.MESSAGES_PER_SECOND *= options.telegram_scale  # the adapter's limiter
+    telegram_module.MESSAGES_PER_WINDOW = round(
+        telegram_module.MESSAGES_PER_WINDOW * options.telegram_scale
+    )
     if os.environ.get("BENCH_PTB_AIOHTTP"):  # experiment: PTB's requests over aiohttp
         from bench.ptb_aiohttp import AiohttpRequest
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.channels.graph_api import RateLimiter, classify
+from bot.channels.graph_api import classify
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.channels.whatsapp_render import render
 from bot.config import WhatsAppConfig
@@ -641,12 +641,3 @@ def test_graph_errors_are_classified():
     token = classify(401, error(190))
     assert token.retryable and token.retry_after and token.retry_after >= 60
     assert classify(429, {}, retry_after="7").retry_after == 7.0
-
-
-async def test_rate_limiter_spaces_calls():
-    limiter = RateLimiter(per_second=100)
-    loop = asyncio.get_running_loop()
-    started = loop.time()
-    for _ in range(6):
-        await limiter.wait()
-    assert loop.time() - started >= 0.045

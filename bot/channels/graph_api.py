@@ -8,13 +8,14 @@ token being replaced) or never will (window closed, bad recipient, bad parameter
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
+
+from bot.channels.pacing import RateLimiter
 
 log = logging.getLogger(__name__)
 TIMEOUT = aiohttp.ClientTimeout(total=30, connect=10)
@@ -49,22 +50,6 @@ class MediaInfo:
     url: str
     mime: str
     size: int
-
-
-class RateLimiter:
-    """Spaces calls evenly so the phone number stays under its messages-per-second limit."""
-
-    def __init__(self, per_second: float) -> None:
-        self.interval = 1.0 / per_second
-        self._next = 0.0
-
-    async def wait(self) -> None:
-        """Return when the next call may go out."""
-        now = asyncio.get_running_loop().time()
-        slot = max(now, self._next)
-        self._next = slot + self.interval
-        if slot > now:
-            await asyncio.sleep(slot - now)
 
 
 class GraphClient:
@@ -133,10 +118,10 @@ class GraphClient:
             raise GraphError(f"network: {type(error).__name__}", retryable=True) from error
 
     async def _post_message(self, payload: dict[str, Any]) -> dict[str, Any]:
-        await self.limiter.wait()
-        return await self._request(
-            "POST", f"{self.api_url}/{self.phone_number_id}/messages", payload
-        )
+        async with self.limiter.slot():
+            return await self._request(
+                "POST", f"{self.api_url}/{self.phone_number_id}/messages", payload
+            )
 
     async def _request(
         self, method: str, url: str, payload: dict[str, Any] | None = None

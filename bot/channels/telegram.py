@@ -40,7 +40,7 @@ from telegram.ext import (
 )
 
 from bot.channels.base import Channel
-from bot.channels.graph_api import RateLimiter
+from bot.channels.pacing import RateLimiter
 from bot.channels.telegram_render import render, to_html
 from bot.channels.webchat import sniff_image
 from bot.config import TelegramConfig
@@ -60,9 +60,10 @@ TELEGRAM_DOWNLOAD_LIMIT = 20_000_000
 CAPTION_LIMIT = 1000  # Telegram allows 1024 caption characters
 REMINDER_SECONDS = 60
 MESSAGES_PER_SECOND = 28.8
-"""Overall send rate: 96 % of Telegram's 30/s, in evenly spaced slots (the margin absorbs
-~40 ms of jitter before any 1-s window holds 31). PTB's default limiter
-lets a burst of 30 through and then 30/s, up to 59 in the first second: Telegram answers 429."""
+"""Overall send rate: 96 % of Telegram's 30/s, in evenly spaced slots."""
+MESSAGES_PER_WINDOW = 30
+"""And never more than Telegram's 30 in any second (see `bot.channels.pacing`). PTB's default
+limiter lets a burst of 30 through and then 30/s, up to 59 in the first second: 429."""
 logging.getLogger("httpx").setLevel(logging.WARNING)  # at INFO it logs each URL: the token
 
 
@@ -74,18 +75,22 @@ def file_url(api_url: str) -> str:
 
 class SteadyRateLimiter(AIORateLimiter):
     """PTB's limiter (per-group limits, no retries) with the overall limit as evenly spaced
-    slots: a send that starts late does not delay the next slot, so the rate holds."""
+    slots under a strict per-second cap: a send that starts late does not delay the next
+    slot, so the rate holds, and a slow send never lets 31 land in one second."""
 
-    def __init__(self, per_second: float) -> None:
+    def __init__(self, per_second: float, per_window: int) -> None:
         super().__init__(overall_max_rate=0, max_retries=0)
-        self.slots = RateLimiter(per_second)
+        self.slots = RateLimiter(per_second, window=per_window)
 
     async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):
-        if data.get("chat_id") is not None:
-            await self.slots.wait()
-        return await super().process_request(
-            callback, args, kwargs, endpoint, data, rate_limit_args
-        )
+        if data.get("chat_id") is None:
+            return await super().process_request(
+                callback, args, kwargs, endpoint, data, rate_limit_args
+            )
+        async with self.slots.slot():
+            return await super().process_request(
+                callback, args, kwargs, endpoint, data, rate_limit_args
+            )
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
@@ -147,7 +152,7 @@ class TelegramChannel(Channel):
             .token(config.token)
             .base_url(config.api_url)
             .base_file_url(file_url(config.api_url))
-            .rate_limiter(SteadyRateLimiter(MESSAGES_PER_SECOND))
+            .rate_limiter(SteadyRateLimiter(MESSAGES_PER_SECOND, MESSAGES_PER_WINDOW))
             .concurrent_updates(PerChatUpdateProcessor())
         )
         if self.webhook:
