@@ -28,8 +28,9 @@ from bot.yamlsource import Problem
 
 log = logging.getLogger(__name__)
 FAILURE_NOTICE_SECONDS = 60.0
-Interceptor = Callable[[Inbound, Content], Awaitable[list[Reply] | None]]
-"""Sees a message before the dialog does; returns replies if it handled the message."""
+Interceptor = Callable[[Inbound, Content, str], Awaitable[list[Reply] | None]]
+"""Sees a message of a user an officer is talking with (the third argument is the report's
+reference) before the dialog does; returns replies if it handled the message."""
 
 
 class ContentLoadError(Exception):
@@ -196,15 +197,14 @@ class Runtime:
         content = self.content  # one content version for the whole turn
         session = None
         try:
-            if inbound.update_id and await self.store.was_processed(
-                inbound.channel, inbound.update_id
-            ):
+            start = await self.store.begin_turn(inbound.channel, inbound.user, inbound.update_id)
+            if start.processed:
                 log.info("duplicate update %s on %s ignored", inbound.update_id, inbound.channel)
                 return []
-            session = await self.store.load_session(inbound.channel, inbound.user)
+            session = start.session
             intercepted = None
-            if self.interceptor and session is not None:
-                intercepted = await self.interceptor(inbound, content)
+            if self.interceptor and session is not None and start.relay is not None:
+                intercepted = await self.interceptor(inbound, content, start.relay)
             if intercepted is not None:  # an officer conversation: no dialog step
                 turn = Turn(session=session, replies=intercepted)
             else:

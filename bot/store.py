@@ -211,6 +211,15 @@ class OutboxItem:
 
 
 @dataclass(frozen=True, slots=True)
+class TurnStart:
+    """What a turn starts from: answered already?, the session, an officer relay's report."""
+
+    processed: bool
+    session: Session | None = None
+    relay: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class InboxItem:
     """A platform event persisted before it was acknowledged, not yet processed."""
 
@@ -406,39 +415,19 @@ class Store:
 
     async def load_session(self, channel: str, user: str) -> Session | None:
         """The user's session, or None for a user we have not seen (or who erased their data)."""
+        return await self._call(lambda db: _session(db, channel, user))
 
-        def read(db: sqlite_utils.Database) -> Session | None:
-            row = db.execute(
-                "SELECT lang, node, screen, stack, answers, pending, updated_at, choices "
-                "FROM sessions WHERE channel = ? AND user_ref = ?",
-                [channel, user],
-            ).fetchone()
-            if row is None:
-                return None
-            lang, node, screen, stack, answers, pending, updated_at, choices = row
-            return Session(
-                lang=lang,
-                node=node,
-                screen=screen or 0,
-                stack=json.loads(stack),
-                answers=json.loads(answers),
-                pending=pending or "",
-                updated_at=datetime.fromisoformat(updated_at) if updated_at else None,
-                offered=Offered.from_dict(json.loads(choices)) if choices else None,
-            )
+    async def begin_turn(self, channel: str, user: str, update_id: str) -> TurnStart:
+        """What a turn starts from, in one round trip: whether the update was answered
+        already, the user's session, and the report whose officer is talking with them."""
 
-        return await self._call(read)
-
-    async def was_processed(self, channel: str, update_id: str) -> bool:
-        """Whether this platform update was already answered."""
-
-        def read(db: sqlite_utils.Database) -> bool:
-            return (
-                db.execute(
-                    "SELECT 1 FROM processed_updates WHERE channel = ? AND update_id = ?",
-                    [channel, update_id],
-                ).fetchone()
-                is not None
+        def read(db: sqlite_utils.Database) -> TurnStart:
+            if update_id and _processed(db, channel, update_id):
+                return TurnStart(processed=True)
+            return TurnStart(
+                processed=False,
+                session=_session(db, channel, user),
+                relay=_relay(db, channel, user),
             )
 
         return await self._call(read)
@@ -898,15 +887,6 @@ class Store:
 
         return await self._call(write)
 
-    async def relay_of(self, channel: str, user: str) -> str | None:
-        """The report whose officer is talking with this user right now, if any."""
-        row = await self._call(
-            lambda db: db.execute(
-                "SELECT report_ref FROM relays WHERE channel = ? AND user_ref = ?", [channel, user]
-            ).fetchone()
-        )
-        return row[0] if row else None
-
     async def relay_from_reporter(
         self,
         channel: str,
@@ -1039,6 +1019,44 @@ def _write_probe(db: sqlite_utils.Database) -> None:
     """A real write that changes nothing: the header's user_version, set to itself."""
     version = int(db.execute("PRAGMA user_version").fetchone()[0])
     db.execute(f"PRAGMA user_version = {version}")
+
+
+def _session(db: sqlite_utils.Database, channel: str, user: str) -> Session | None:
+    row = db.execute(
+        "SELECT lang, node, screen, stack, answers, pending, updated_at, choices "
+        "FROM sessions WHERE channel = ? AND user_ref = ?",
+        [channel, user],
+    ).fetchone()
+    if row is None:
+        return None
+    lang, node, screen, stack, answers, pending, updated_at, choices = row
+    return Session(
+        lang=lang,
+        node=node,
+        screen=screen or 0,
+        stack=json.loads(stack),
+        answers=json.loads(answers),
+        pending=pending or "",
+        updated_at=datetime.fromisoformat(updated_at) if updated_at else None,
+        offered=Offered.from_dict(json.loads(choices)) if choices else None,
+    )
+
+
+def _processed(db: sqlite_utils.Database, channel: str, update_id: str) -> bool:
+    return (
+        db.execute(
+            "SELECT 1 FROM processed_updates WHERE channel = ? AND update_id = ?",
+            [channel, update_id],
+        ).fetchone()
+        is not None
+    )
+
+
+def _relay(db: sqlite_utils.Database, channel: str, user: str) -> str | None:
+    row = db.execute(
+        "SELECT report_ref FROM relays WHERE channel = ? AND user_ref = ?", [channel, user]
+    ).fetchone()
+    return row[0] if row else None
 
 
 def _report(db: sqlite_utils.Database, ref: str) -> ReportRecord | None:

@@ -54,8 +54,9 @@ async def test_session_round_trip_and_erase(store):
         pending="",
         updated_at=NOW,
     )
-    assert await store.was_processed("test", "upd-1")
-    assert not await store.was_processed("other", "upd-1")
+    assert (await store.begin_turn("test", "u1", "upd-1")).processed
+    fresh = await store.begin_turn("other", "u1", "upd-1")
+    assert not fresh.processed and fresh.session is None and fresh.relay is None
     await store.commit_turn("test", "u1", None, "", [], NOW)
     assert await store.load_session("test", "u1") is None
 
@@ -87,7 +88,7 @@ async def test_prune_erases_idle_sessions(store):
     assert await store.prune(NOW, session_days=90) == 1
     assert await store.load_session("t", "old") is None
     assert await store.load_session("t", "new") is not None
-    assert not await store.was_processed("t", "x")
+    assert not (await store.begin_turn("t", "old", "x")).processed
 
 
 async def test_concurrent_commits_are_grouped_and_all_durable(store, tmp_path):

@@ -209,13 +209,13 @@ class OfficerDesk:
 
     # ----- reporter side of a relay -------------------------------------------------------
 
-    async def intercept(self, inbound: Inbound, content: Content) -> list[Reply] | None:
-        """While an officer talks with this reporter, their messages go to the officer.
+    async def intercept(self, inbound: Inbound, content: Content, ref: str) -> list[Reply] | None:
+        """While an officer talks with this reporter about report `ref`, their messages go
+        to the officer.
 
         A menu keyword ends the conversation and hands the message back to the dialog.
         """
-        ref = await self.store.relay_of(inbound.channel, inbound.user)
-        if ref is None or inbound.kind != InboundKind.TEXT or not inbound.text.strip():
+        if inbound.kind != InboundKind.TEXT or not inbound.text.strip():
             return None
         if content.flows.keywords.get(normalize(inbound.text)) in ENDING_KEYWORDS:
             await self.store.close_relay(inbound.channel, inbound.user)
