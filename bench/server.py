@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 from aiohttp import web  # noqa: E402
 
 from bench.fakes import BOT_TOKEN, GRAPH_VERSION, PHONE_NUMBER_ID  # noqa: E402
+from bot.cli import run_event_loop  # noqa: E402
 
 APP_SECRET = "bench-app-secret"
 WEBHOOK_SECRET = "bench-webhook-secret"
@@ -35,7 +36,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["app", "bare"])
+    parser.add_argument("mode", choices=["app", "bare", "bare-whatsapp"])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--api", required=True, help="base URL of the bench fakes")
     parser.add_argument("--dir", type=Path, required=True, help="database, media and log")
@@ -159,6 +160,49 @@ async def run_bare(options: argparse.Namespace) -> None:
         await application.stop()
 
 
+async def run_bare_whatsapp(options: argparse.Namespace) -> None:
+    """The WhatsApp floor: aiohttp alone, no database and no dialog. It checks the signature,
+    answers 200, then makes the two calls our adapter makes per message (mark read, send
+    the reply) on one aiohttp client session: what this core can do before our code runs."""
+    import hashlib
+    import hmac
+    import json
+
+    import aiohttp
+
+    url = f"{options.api}/{GRAPH_VERSION}/{PHONE_NUMBER_ID}/messages"
+    session = aiohttp.ClientSession(headers={"Authorization": "Bearer bench-token"})
+    answering: set[asyncio.Task] = set()
+
+    async def answer(message: dict) -> None:
+        read = {"messaging_product": "whatsapp", "status": "read", "message_id": message["id"]}
+        async with session.post(url, json=read) as response:
+            await response.read()
+        text = (message.get("text") or {}).get("body", "")
+        reply = {"messaging_product": "whatsapp", "to": message["from"], "text": {"body": text}}
+        async with session.post(url, json={**reply, "type": "text"}) as response:
+            await response.read()
+
+    async def webhook(request: web.Request) -> web.Response:
+        body = await request.read()
+        digest = hmac.new(APP_SECRET.encode(), body, hashlib.sha256).hexdigest()
+        given = request.headers.get("X-Hub-Signature-256", "")
+        if not hmac.compare_digest(f"sha256={digest}".encode(), given.encode()):
+            return web.Response(status=403)
+        for entry in json.loads(body)["entry"]:
+            for change in entry["changes"]:
+                for message in change["value"].get("messages", []):
+                    task = asyncio.create_task(answer(message))
+                    answering.add(task)
+                    task.add_done_callback(answering.discard)
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_post("/webhook/whatsapp", webhook)
+    await serve_until_stopped(app, options.port)
+    await session.close()
+
+
 async def serve_until_stopped(app: web.Application, port: int) -> None:
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
@@ -179,11 +223,9 @@ def main() -> None:
         level=logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    if os.environ.get("BENCH_UVLOOP"):  # experiment: the same server on uvloop's event loop
-        import uvloop
-
-        uvloop.install()
-    asyncio.run(run_app(options) if options.mode == "app" else run_bare(options))
+    # the event loop `python -m bot run` uses (uvloop), for the bare floor too
+    modes = {"app": run_app, "bare": run_bare, "bare-whatsapp": run_bare_whatsapp}
+    run_event_loop(modes[options.mode](options))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ from bench.harness import (
 from bench.load import Load, Result
 
 OFFERED_RATE = 2_000  # messages/s for the latency figures
+BARE_TELEGRAM = "bare PTB echo"
+BARE_WHATSAPP = "bare aiohttp echo"
 
 
 @dataclass
@@ -50,7 +52,7 @@ async def run(
     async with (
         fake_platforms(platforms) as api,
         server_process(
-            "bare" if bare else "app",
+            ("bare-whatsapp" if channel == "whatsapp" else "bare") if bare else "app",
             api,
             content,
             "--telegram-scale",
@@ -70,5 +72,5 @@ async def run(
         load.close()
     database = None if bare else await database_size(server.database, users + 1)
     remove(server)
-    name = "bare PTB echo" if bare else channel
+    name = (BARE_WHATSAPP if channel == "whatsapp" else BARE_TELEGRAM) if bare else channel
     return WebhookRun(name, users, expected, latency, capacity, relaxed, peak, server_cpu, database)
