@@ -20,9 +20,9 @@ import contextlib
 import hmac
 import json
 import logging
-import secrets
 from collections.abc import Awaitable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +39,10 @@ from telegram.ext import (
     TypeHandler,
 )
 
-from bot.channels.base import Channel
+from bot.channels.base import Channel, StartGate
+from bot.channels.media import save_media, sniff_image
 from bot.channels.pacing import RateLimiter
 from bot.channels.telegram_render import render, to_html
-from bot.channels.webchat import sniff_image
 from bot.config import TelegramConfig
 from bot.delivery import OutboxWorker, RetryLater, Undeliverable
 from bot.messages import Inbound, InboundKind, Location, Media, Reply
@@ -141,9 +141,6 @@ class TelegramChannel(Channel):
         self.config = config
         self.desk = desk
         self._reminders: asyncio.Task | None = None
-        self._notices: set[asyncio.Task] = set()
-        self._accepting = False  # webhook updates are queued at once only after start()
-        self._early: list[Update] = []
         self.media_dir = media_dir
         self.max_media_bytes = min(max_media_bytes, TELEGRAM_DOWNLOAD_LIMIT)
         self.webhook = bool(config.webhook_url)
@@ -160,6 +157,10 @@ class TelegramChannel(Channel):
         self.application: Application = builder.build()
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
+        # updates stored while starting wait for those a crash left in the inbox
+        self.gate: StartGate[Update] = StartGate(
+            self.application.update_queue.put, lambda update: str(update.update_id)
+        )
         self.outbox = OutboxWorker(
             runtime.store,
             CHANNEL,
@@ -197,15 +198,12 @@ class TelegramChannel(Channel):
         print(f"Telegram: on ({mode}) as @{application.bot.username}", flush=True)
 
     async def stop(self) -> None:
-        self._accepting = False
-        self._early.clear()  # it is stored: the next start finds it in the inbox
+        self.gate.close()
         if self._reminders:
             self._reminders.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._reminders
-        for task in list(self._notices):
-            task.cancel()
-        await asyncio.gather(*self._notices, return_exceptions=True)
+        await self.stop_background()
         await self.outbox.stop()
         application = self.application
         if application.updater and application.updater.running:
@@ -254,10 +252,8 @@ class TelegramChannel(Channel):
             log.error("telegram webhook: update not stored (Telegram will resend it): %s", error)
             self._tell_failure(update)
             return web.Response(status=503, text="try again")
-        if stored and self._accepting:
-            await self.application.update_queue.put(update)
-        elif stored:  # start() queues it after what the inbox held before
-            self._early.append(update)
+        if stored:
+            await self.gate.put(update)
         return web.Response(text="ok")
 
     def _tell_failure(self, update: Update) -> None:
@@ -267,37 +263,20 @@ class TelegramChannel(Channel):
         if chat is None or chat.type != "private":
             return
         lang = (person.language_code or "")[:2] if person else ""
-        reply = self.runtime.failure_notice(CHANNEL, str(chat.id), lang)
-        if reply is None:
-            return
-        task = asyncio.create_task(self._send_quietly(str(chat.id), reply))
-        self._notices.add(task)
-        task.add_done_callback(self._notices.discard)
-
-    async def _send_quietly(self, user: str, reply: Reply) -> None:
-        try:
-            await self.send(user, reply)
-        except (RetryLater, Undeliverable) as error:
-            log.error("telegram: failure notice not sent: %s", error)
+        user = str(chat.id)
+        self.tell_failure(user, partial(self.send, user), lang)
 
     async def _queue_pending(self) -> None:
-        """Queue the updates a crash left in the inbox, then those stored while starting, in
-        arrival order; from then on updates are queued as they come. One that cannot be
-        parsed is dropped."""
-        queued = set()
+        """Queue the updates a crash left in the inbox, then those stored while starting.
+        One that cannot be parsed is dropped."""
+        pending = []
         for item in await self.runtime.store.inbox_pending(CHANNEL):
-            queued.add(item.update_id)
             try:
-                stored = Update.de_json(json.loads(item.payload), self.application.bot)
-                await self.application.update_queue.put(stored)
+                pending.append(Update.de_json(json.loads(item.payload), self.application.bot))
             except Exception as error:
                 log.error("telegram: stored update %s dropped: %s", item.update_id, error)
                 await self.runtime.store.inbox_drop(CHANNEL, item.update_id)
-        self._accepting = True
-        early, self._early = self._early, []
-        for update in early:
-            if str(update.update_id) not in queued:
-                await self.application.update_queue.put(update)
+        await self.gate.open(pending)
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if self.desk and await self._officer_update(update, self.desk):
@@ -308,7 +287,8 @@ class TelegramChannel(Channel):
             await self.runtime.store.inbox_drop(CHANNEL, str(update.update_id))
             return
         for reply in await self.runtime.handle(inbound, queued=True):
-            await self.send(inbound.user, reply)  # the database failed: tell the user directly
+            # the database failed: tell the user directly
+            await self.deliver_quietly(partial(self.send, inbound.user), reply)
 
     async def _officer_update(self, update: Update, desk: OfficerDesk) -> bool:
         """Officer buttons and commands, and everything in the officers' group; True if handled."""
@@ -420,11 +400,8 @@ class TelegramChannel(Channel):
             if sniffed
             else ("document", declared or "application/octet-stream", ".bin")
         )
-        self.media_dir.mkdir(parents=True, exist_ok=True)
-        path = self.media_dir / f"tg-{secrets.token_hex(12)}{extension}"
-        path.write_bytes(data)
         log.info("telegram: %s received (%d bytes)", kind, len(data))
-        return Media(kind, mime, len(data), str(path))
+        return save_media(self.media_dir, "tg", kind, mime, extension, data)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         update_id = update.update_id if isinstance(update, Update) else "-"

@@ -17,6 +17,7 @@ from pathlib import Path
 from aiohttp import BodyPartReader, web
 
 from bot.channels.base import Channel
+from bot.channels.media import save_media, sniff_image
 from bot.messages import Inbound, InboundKind, Location, Media, Reply
 from bot.runtime import Runtime
 
@@ -27,20 +28,6 @@ COOKIE_MAX_AGE = 90 * 24 * 3600
 MAX_TEXT_CHARS = 10_000
 MAX_JSON_BYTES = 64_000
 PAGE = Path(__file__).with_name("webchat.html")
-IMAGE_SIGNATURES = {
-    b"\xff\xd8\xff": ("image/jpeg", ".jpg"),
-    b"\x89PNG\r\n\x1a\n": ("image/png", ".png"),
-}
-
-
-def sniff_image(head: bytes) -> tuple[str, str] | None:
-    """(mime, extension) of a JPEG, PNG or WebP file from its first bytes, else None."""
-    for signature, kind in IMAGE_SIGNATURES.items():
-        if head.startswith(signature):
-            return kind
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp", ".webp"
-    return None
 
 
 def reply_json(reply: Reply) -> dict:
@@ -153,8 +140,5 @@ class WebChatChannel(Channel):
         if kind is None:
             raise web.HTTPBadRequest(text="only JPEG, PNG or WebP photos are accepted")
         mime, extension = kind
-        self.media_dir.mkdir(parents=True, exist_ok=True)
-        path = self.media_dir / f"web-{secrets.token_hex(12)}{extension}"
-        path.write_bytes(data)
         log.info("photo received on web chat (%d bytes)", len(data))
-        return Media("image", mime, len(data), str(path))
+        return save_media(self.media_dir, "web", "image", mime, extension, bytes(data))

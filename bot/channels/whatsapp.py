@@ -21,9 +21,8 @@ import hashlib
 import hmac
 import json
 import logging
-import secrets
 from collections import deque
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -31,9 +30,9 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.channels.base import Channel
+from bot.channels.base import Channel, StartGate
 from bot.channels.graph_api import GraphClient, GraphError
-from bot.channels.webchat import sniff_image
+from bot.channels.media import save_media, sniff_image
 from bot.channels.whatsapp_render import render
 from bot.config import WhatsAppConfig
 from bot.delivery import OutboxWorker, RetryLater, Undeliverable
@@ -130,9 +129,7 @@ class WhatsAppChannel(Channel):
         self.queues = SerialQueues(self._process)
         self._queued: set[str] = set()
         self._progress: dict[tuple[str, str], int] = {}
-        self._background: set[asyncio.Task] = set()
-        self._started = False
-        self._early: list[InboxItem] = []  # stored while starting, queued once started
+        self.gate: StartGate[InboxItem] = StartGate(self._enqueue, lambda item: item.update_id)
 
     # ----- lifecycle ----------------------------------------------------------------------
 
@@ -149,20 +146,14 @@ class WhatsAppChannel(Channel):
         pending = await self.runtime.store.inbox_pending(self.name)
         if pending:
             log.info("processing %d WhatsApp messages left in the inbox", len(pending))
-        self._started = True  # from here on, in arrival order: the inbox first, then the rest
-        early, self._early = self._early, []
-        for item in [*pending, *early]:
-            self._enqueue(item)
+        await self.gate.open(pending)
 
     async def stop(self) -> None:
         """Stop processing and delivery; what is unfinished stays stored for the next start."""
-        self._started = False
-        self._early.clear()  # it is stored: the next start finds it in the inbox
+        self.gate.close()
         await self.queues.cancel()
         await self.worker.stop()
-        for task in list(self._background):
-            task.cancel()
-        await asyncio.gather(*self._background, return_exceptions=True)
+        await self.stop_background()
         await self.graph.close()
 
     # ----- webhook ------------------------------------------------------------------------
@@ -215,15 +206,9 @@ class WhatsAppChannel(Channel):
             for message in _dicts(value.get("messages")):
                 sender = str(message.get("from", ""))
                 wa_id, bsuid = _ids(message, _contact_of(contacts, sender))
-                reply = self.runtime.failure_notice(self.name, bsuid or wa_id)
-                if reply and (wa_id or bsuid):
-                    self._spawn(self._tell(_recipient(wa_id, bsuid), bsuid or wa_id, reply))
-
-    async def _tell(self, recipient: dict[str, str], user: str, reply: Reply) -> None:
-        try:
-            await self._deliver(recipient, user, reply)
-        except (RetryLater, Undeliverable) as error:
-            log.error("WhatsApp failure notice not sent: %s", error)
+                if wa_id or bsuid:
+                    user = bsuid or wa_id
+                    self.tell_failure(user, partial(self._deliver, _recipient(wa_id, bsuid), user))
 
     def _signed(self, body: bytes, signature: str) -> bool:
         if not self.config.app_secret:
@@ -278,14 +263,11 @@ class WhatsAppChannel(Channel):
             event = {"message": message, "contact": ids}
             payload = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
             if await self.runtime.store.inbox_put(self.name, wamid, payload, self.clock()):
-                self._enqueue(InboxItem(wamid, payload))
+                await self.gate.put(InboxItem(wamid, payload))
             else:
                 log.info("duplicate WhatsApp message %s ignored", wamid)
 
-    def _enqueue(self, item: InboxItem) -> None:
-        if not self._started:  # start() queues it after what the inbox held before
-            self._early.append(item)
-            return
+    async def _enqueue(self, item: InboxItem) -> None:
         if item.update_id in self._queued:
             return
         self._queued.add(item.update_id)
@@ -319,13 +301,13 @@ class WhatsAppChannel(Channel):
         if released:
             log.info("%d held WhatsApp messages released: the user wrote again", released)
             self.runtime.outbox_wakeup(self.name).set()
-        self._spawn(self._mark_read(item.update_id))
+        self.spawn(self._mark_read(item.update_id))
         inbound = await self._inbound(user, message, now)
         for reply in await self.runtime.handle(inbound, queued=True):
-            try:  # the database failed: tell the user directly, best effort
-                await self._deliver(_recipient(wa_id, bsuid), user, reply)
-            except (RetryLater, Undeliverable) as error:
-                log.error("WhatsApp failure notice not sent: %s", error)
+            # the database failed: tell the user directly
+            await self.deliver_quietly(
+                partial(self._deliver, _recipient(wa_id, bsuid), user), reply
+            )
 
     async def _inbound(self, user: str, message: dict[str, Any], now: datetime) -> Inbound:
         kind = message.get("type")
@@ -368,11 +350,8 @@ class WhatsAppChannel(Channel):
             log.info("WhatsApp %s refused: content is not an accepted type", kind)
             return None
         mime, extension = sniffed
-        self.media_dir.mkdir(parents=True, exist_ok=True)
-        path = self.media_dir / f"wa-{secrets.token_hex(12)}{extension}"
-        path.write_bytes(data)
         log.info("%s received on WhatsApp (%d bytes)", kind, len(data))
-        return Media(kind, mime, len(data), str(path))
+        return save_media(self.media_dir, "wa", kind, mime, extension, data)
 
     async def _download(self, kind: str, media_id: str) -> bytes | None:
         for attempt in range(MEDIA_ATTEMPTS):
@@ -394,11 +373,6 @@ class WhatsAppChannel(Channel):
             await self.graph.mark_read(wamid)
         except GraphError as error:
             log.warning("WhatsApp message %s not marked read: %s", wamid, error)
-
-    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(coroutine)
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
 
     # ----- delivery -----------------------------------------------------------------------
 
