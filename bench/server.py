@@ -49,7 +49,6 @@ def arguments() -> argparse.Namespace:
 
 async def run_app(options: argparse.Namespace) -> None:
     import bot.channels.telegram as telegram_module
-    import bot.runtime as runtime_module
     from bot.app import open_runtime
     from bot.channels.pacing import RateLimiter
     from bot.channels.whatsapp import WhatsAppChannel
@@ -87,13 +86,9 @@ async def run_app(options: argparse.Namespace) -> None:
             "api_url": f"{options.api}/{GRAPH_VERSION}",
         },
     }
-    if "flood" in Config.model_fields:  # the per-user limit, raised above the simulated users
-        settings["flood"] = {"burst": 1000, "per_minute": 6000}
+    settings["flood"] = {"burst": 1000, "per_minute": 6000}  # above the simulated users' pace
     config = Config.model_validate(settings)
-    async with open_runtime(config) as runtime:
-        throttle = getattr(runtime_module, "Throttle", None)
-        if throttle and config.flood.burst:  # as bot.server.serve() does
-            runtime.throttle = throttle(config.flood.burst, config.flood.per_minute)
+    async with open_runtime(config, flood_limit=True) as runtime:  # as bot.server.serve() does
         channels = make_channels(runtime, config)
         for channel in channels:
             if isinstance(channel, WhatsAppChannel):

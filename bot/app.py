@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.actions import load_actions
 from bot.config import Config
-from bot.runtime import Runtime, load_checked_content
+from bot.runtime import Runtime, Throttle, load_checked_content
 from bot.services import Services
 from bot.store import Store, StoreError
 
@@ -18,8 +18,9 @@ log = logging.getLogger(__name__)
 
 
 @asynccontextmanager
-async def open_runtime(config: Config) -> AsyncIterator[Runtime]:
-    """A ready runtime with its store open; the store is closed on exit."""
+async def open_runtime(config: Config, flood_limit: bool = False) -> AsyncIterator[Runtime]:
+    """A ready runtime with its store open; the store is closed on exit. With `flood_limit`
+    (the server, not the console) it throttles users as `config.flood` says."""
     actions = load_actions()
     content_dir = Path(config.content.dir)
     content = load_checked_content(content_dir, actions)
@@ -30,7 +31,7 @@ async def open_runtime(config: Config) -> AsyncIterator[Runtime]:
             await store.prune(datetime.now(UTC), config.session.retention_days)
         except StoreError as error:  # e.g. a full disk: serve anyway, prune again later
             log.error("pruning at start-up failed: %s", error)
-        yield Runtime(
+        runtime = Runtime(
             store,
             content,
             actions,
@@ -38,5 +39,8 @@ async def open_runtime(config: Config) -> AsyncIterator[Runtime]:
             timedelta(minutes=config.session.timeout_minutes),
             Services.from_config(store, config),
         )
+        if flood_limit and config.flood.burst:
+            runtime.throttle = Throttle(config.flood.burst, config.flood.per_minute)
+        yield runtime
     finally:
         await store.close()

@@ -53,13 +53,6 @@ def load_checked_content(content_dir: Path, actions: dict[str, ActionSpec]) -> C
     return content
 
 
-SLOW_DOWN = {
-    "id": "Pesan Anda terlalu cepat, jadi beberapa dilewati. Tunggu sebentar, lalu kirim lagi.",
-    "en": "You are sending messages too fast, so some were skipped. Wait, then send again.",
-}
-"""Fallback of the content's `slow_down` message."""
-
-
 class Throttle:
     """A per-user flood limit: a token bucket of `burst` messages, refilled at `per_minute`.
 
@@ -159,8 +152,7 @@ class Runtime:
                 session = await self.store.load_session(inbound.channel, inbound.user)
                 flows = self.content.flows
                 lang = session.lang if session else flows.default_language
-                texts = flows.system.messages.get("slow_down") or SLOW_DOWN
-                reply = Reply(texts.get(lang) or texts.get(flows.default_language) or "")
+                reply = Reply(flows.message("slow_down", lang))
             if queued and (inbound.update_id or reply):
                 outbox = [reply.to_dict()] if reply else []
                 await self.store.skip_update(

@@ -22,7 +22,7 @@ from bot.channels.whatsapp import ROUTE as WHATSAPP_ROUTE
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.config import Config
 from bot.officers.desk import OfficerDesk
-from bot.runtime import Runtime, Throttle
+from bot.runtime import Runtime
 from bot.store import StoreError
 
 log = logging.getLogger(__name__)
@@ -54,9 +54,7 @@ async def healthz(request: web.Request) -> web.Response:
 
 async def serve(config: Config) -> None:
     """Run the server until SIGINT/SIGTERM; SIGHUP reloads the content."""
-    async with open_runtime(config) as runtime:
-        if config.flood.burst:
-            runtime.throttle = Throttle(config.flood.burst, config.flood.per_minute)
+    async with open_runtime(config, flood_limit=True) as runtime:
         channels = make_channels(runtime, config)
         app = build_app(runtime, channels, config.media.max_bytes)
         runner = web.AppRunner(app, access_log=None)
