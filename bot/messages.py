@@ -40,6 +40,20 @@ class Location:
     latitude: float
     longitude: float
 
+    @classmethod
+    def parse(cls, fields: object) -> Location | None:
+        """A location from a platform's `{"latitude": .., "longitude": ..}`; None if either
+        is missing, not a number, or out of range."""
+        if not isinstance(fields, dict):
+            return None
+        try:
+            latitude, longitude = float(fields["latitude"]), float(fields["longitude"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        if -90 <= latitude <= 90 and -180 <= longitude <= 180:
+            return cls(latitude, longitude)
+        return None
+
 
 @dataclass(frozen=True, slots=True)
 class Inbound:

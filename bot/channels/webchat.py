@@ -105,17 +105,11 @@ class WebChatChannel(Channel):
             return Inbound(self.name, user, InboundKind.OPEN, now)
         if isinstance(body.get("choice"), str) and body["choice"]:
             return Inbound(self.name, user, InboundKind.CHOICE, now, choice=body["choice"][:64])
-        location = body.get("location")
-        if isinstance(location, dict):
-            try:
-                latitude, longitude = float(location["latitude"]), float(location["longitude"])
-            except (KeyError, TypeError, ValueError) as error:
-                raise web.HTTPBadRequest(text="location needs latitude and longitude") from error
-            if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-                raise web.HTTPBadRequest(text="location out of range")
-            return Inbound(
-                self.name, user, InboundKind.LOCATION, now, location=Location(latitude, longitude)
-            )
+        if isinstance(body.get("location"), dict):
+            location = Location.parse(body["location"])
+            if location is None:
+                raise web.HTTPBadRequest(text="location needs latitude and longitude in range")
+            return Inbound(self.name, user, InboundKind.LOCATION, now, location=location)
         if isinstance(body.get("text"), str):
             return Inbound(
                 self.name, user, InboundKind.TEXT, now, text=body["text"][:MAX_TEXT_CHARS]

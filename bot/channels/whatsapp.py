@@ -328,7 +328,7 @@ class WhatsAppChannel(Channel):
             media = await self._fetch_media(str(kind), content)
             return make(kind=InboundKind.MEDIA, media=(media,) if media else ())
         if kind == "location":
-            location = _location(content)
+            location = Location.parse(content)
             if location:
                 return make(kind=InboundKind.LOCATION, location=location)
         return make(kind=InboundKind.UNSUPPORTED)
@@ -460,13 +460,3 @@ def _message_time(message: dict[str, Any], now: datetime) -> datetime:
     except (KeyError, TypeError, ValueError, OverflowError, OSError):
         return now
     return min(sent, now)
-
-
-def _location(content: dict[str, Any]) -> Location | None:
-    try:
-        latitude, longitude = float(content["latitude"]), float(content["longitude"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    if -90 <= latitude <= 90 and -180 <= longitude <= 180:
-        return Location(latitude, longitude)
-    return None
