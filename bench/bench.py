@@ -35,6 +35,7 @@ from bench.harness import (  # noqa: E402
     content_dir,
     machine_busy_seconds,
     own_seconds,
+    speed_probe,
 )
 
 ENGINE_TARGET = 50_000
@@ -77,15 +78,23 @@ def table(header: list[str], rows: list[list[str]]) -> str:
 def engine_section(content: Path, verdicts: list[list[str]]) -> None:
     runs = engine.run(content)
     method = (
-        f"{engine.STEPS:,} engine.step() calls in one thread pinned to core {SERVER_CPU}, "
-        "each timed with perf_counter_ns; no I/O"
+        f"{engine.ROUNDS} rounds of {engine.STEPS:,} engine.step() calls in one thread pinned "
+        f"to core {SERVER_CPU}, each timed with perf_counter_ns; no I/O"
     )
     rows = [
-        [run.name, f"{run.rate:,.0f}", f"{run.median_us:.1f}", f"{run.p99_us:.1f}", method]
+        [
+            run.name,
+            f"{run.rate:,.0f}",
+            f"{run.low:,.0f}-{run.high:,.0f}",
+            f"{run.median_us:.1f}",
+            f"{run.p99_us:.1f}",
+            method,
+        ]
         for run in runs
     ]
     print("\n### Engine (one core)\n")
-    print(table(["scenario", "steps/s", "median µs", "p99 µs", "method"], rows), flush=True)
+    header = ["scenario", "steps/s (median round)", "slowest-fastest round", "median µs", "p99 µs"]
+    print(table([*header, "method"], rows), flush=True)
     slowest = min(run.rate for run in runs)
     verdicts.append(
         [
@@ -290,12 +299,16 @@ async def main() -> None:
     print(f"Machine: {machine()}. Content: {which}.", flush=True)
     verdicts: list[list[str]] = []
     busy, own = machine_busy_seconds(), own_seconds()
+    probes = [speed_probe()]
     if "engine" in sections:
         engine_section(content, verdicts)
+        probes.append(speed_probe())
     if "webhook" in sections:
         await webhook_section(content, options.seconds, verdicts)
+        probes.append(speed_probe())
     if "broadcast" in sections:
         await broadcast_section(content, verdicts)
+        probes.append(speed_probe())
     print("\n### Targets\n")
     print(table(["target", "result", "met"], verdicts))
     seconds = (datetime.now(UTC) - started).total_seconds()
@@ -308,6 +321,12 @@ async def main() -> None:
             if foreign > 0.05 * seconds
             else "."
         )
+    )
+    print(
+        "Speed probe of core 0 (bench/harness.py `speed_probe`, a fixed pure-Python loop; "
+        "lower is faster) at the start and after each section: "
+        + " / ".join(f"{probe:.0f} ms" for probe in probes)
+        + ". Runs whose probes differ from these differ in their figures alike."
     )
 
 

@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,6 +24,25 @@ ROOT = Path(__file__).resolve().parent.parent
 SERVER_CPU = 0
 LOAD_CPU = 1
 TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def speed_probe() -> float:
+    """Milliseconds core 0 takes for a fixed pure-Python loop (the median of five). On a
+    machine of its own the figure stays put; on a shared virtual machine it shows how
+    fast the core was at the time, which explains much of the spread between runs."""
+    affinity = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {SERVER_CPU})
+    try:
+        times = []
+        for _ in range(5):
+            started = time.perf_counter()
+            total = 0
+            for number in range(300_000):
+                total += number * number % 7
+            times.append((time.perf_counter() - started) * 1000)
+        return sorted(times)[2]
+    finally:
+        os.sched_setaffinity(0, affinity)
 
 
 def machine_busy_seconds() -> float:
