@@ -195,13 +195,20 @@ async def run_bare_whatsapp(options: argparse.Namespace) -> None:
     app = web.Application()
     app.router.add_post("/webhook/whatsapp", webhook)
     await serve_until_stopped(app, options.port)
+    for task in list(answering):
+        task.cancel()
+    await asyncio.gather(*answering, return_exceptions=True)
     await session.close()
 
 
 async def serve_until_stopped(app: web.Application, port: int) -> None:
+    """Serve until SIGTERM; memory settled as `python -m bot run` does (the floors too)."""
+    from bot.server import settle_memory
+
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
+    settle_memory()
     stopping = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopping.set)
     print(f"READY {os.getpid()}", flush=True)

