@@ -227,7 +227,10 @@ class Runtime:
                 error,
             )
             lang = session.lang if session else content.flows.default_language
-            return [Reply(content.flows.message("failure", lang))]
+            if queued:  # sent outside the outbox: once a minute, however many messages fail
+                notice = self.failure_notice(inbound.channel, inbound.user, lang)
+                return [notice] if notice else []
+            return [Reply(content.flows.message("failure", lang))]  # the web chat: every request
         return [] if queued else turn.replies
 
     @contextmanager

@@ -53,3 +53,42 @@ async def test_without_the_cap_the_same_burst_overruns_it():
     # The same burst with evenly spaced starts only: the reason the cap exists.
     arrivals = await send_burst(RateLimiter(288), 45, 0.02)
     assert most_in_window(arrivals, 0.1) > 30
+
+
+async def test_a_hanging_call_holds_up_the_next_ones_two_periods_at_most():
+    limiter = RateLimiter(1000, window=2, period=0.05)
+    loop = asyncio.get_running_loop()
+    release = asyncio.Event()
+
+    async def hanging() -> None:
+        async with limiter.slot():
+            await release.wait()
+
+    stuck = asyncio.create_task(hanging())
+    await asyncio.sleep(0.01)  # it has its slot and waits for its answer
+    async with limiter.slot():
+        pass
+    started = loop.time()
+    async with limiter.slot():  # two places after the hanging call
+        waited = loop.time() - started
+    release.set()
+    await stuck
+    assert 0.04 <= waited <= 0.15
+
+
+async def test_a_cancelled_call_gives_up_its_place():
+    limiter = RateLimiter(1000, window=1, period=0.05)
+    loop = asyncio.get_running_loop()
+
+    async def call() -> None:
+        async with limiter.slot():
+            await asyncio.sleep(10)
+
+    first = asyncio.create_task(call())
+    await asyncio.sleep(0.01)
+    first.cancel()
+    await asyncio.gather(first, return_exceptions=True)
+    started = loop.time()
+    async with limiter.slot():
+        waited = loop.time() - started
+    assert waited <= 0.06, "waits one period from the cancellation, not for the dead call"

@@ -212,3 +212,42 @@ async def test_reload_keeps_old_content_when_new_content_is_broken(
     assert not [p for p in runtime.reload() if p.severity == "error"]
     replies = await runtime.handle(text("u", "hi"))
     assert "Menu utama baru" in replies[-1].text
+
+
+async def test_a_turn_starts_from_dedupe_session_and_relay_in_one_read(store, tmp_path):
+    await store.commit_turn("test", "u1", Session(lang="en", node="main"), "upd-1", [], NOW)
+    connection = sqlite3.connect(tmp_path / "bot.db")
+    with connection:
+        connection.execute(
+            "INSERT INTO relays VALUES ('test', 'u1', 'SRG-2026-00042', ?)", [NOW.isoformat()]
+        )
+    connection.close()
+    start = await store.begin_turn("test", "u1", "upd-2")
+    assert not start.processed
+    assert start.session is not None and start.session.lang == "en"
+    assert start.relay == "SRG-2026-00042", "an officer is talking with this user"
+    assert (await store.begin_turn("test", "u1", "upd-1")).processed
+
+
+async def test_a_failing_database_tells_a_queued_user_once_a_minute(
+    tmp_path, fixture_content, actions
+):
+    """Telegram and WhatsApp get the failure notice outside the outbox: once, not per message;
+    the web chat, which waits for an answer, gets it for every request."""
+    store = Store(tmp_path / "bot.db", busy_timeout_ms=100)
+    await store.open()
+    runtime = make_runtime(store, fixture_content, actions)
+    await runtime.handle(text("u", "hi"))
+    blocker = sqlite3.connect(tmp_path / "bot.db", timeout=0)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        first = await runtime.handle(text("u", "1", "a", 1), queued=True)
+        second = await runtime.handle(text("u", "2", "b", 2), queued=True)
+        web = [await runtime.handle(text("w", "1", seconds=3)) for _ in range(2)]
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert len(first) == 1 and "gangguan" in first[0].text
+    assert second == [], "told once within the minute"
+    assert all("gangguan" in replies[0].text for replies in web)
+    await store.close()

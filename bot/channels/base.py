@@ -30,7 +30,7 @@ class Channel:
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        self._background: set[asyncio.Task] = set()
+        self._background: set[asyncio.Task[None]] = set()
 
     def setup(self, app: web.Application) -> None:
         """Register this channel's routes on the server (none by default)."""
@@ -96,11 +96,11 @@ class StartGate(Generic[T]):
         for item in pending:
             queued.add(self.key(item))
             await self.queue(item)
-        self._open = True
-        early, self._early = self._early, []
-        for item in early:
+        while self._early:  # what arrives meanwhile still goes behind
+            item = self._early.pop(0)
             if self.key(item) not in queued:
                 await self.queue(item)
+        self._open = True
 
     def close(self) -> None:
         """Stop queueing; what arrives now stays stored for the next start."""

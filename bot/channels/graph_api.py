@@ -61,7 +61,7 @@ class GraphClient:
         self.api_url = api_url.rstrip("/")
         self.phone_number_id = phone_number_id
         self.token = token
-        self.limiter = RateLimiter(per_second)
+        self.limiter = RateLimiter(per_second, window=max(1, int(per_second)))
         self._session: aiohttp.ClientSession | None = None
 
     async def start(self) -> None:

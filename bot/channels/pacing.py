@@ -10,7 +10,8 @@ Two rules, both kept by `RateLimiter.slot()`:
   call counts from its start until its answer arrives, because the platform received
   it somewhere in between. Evenly spaced starts alone are not enough: when one call is
   slow to arrive (a new connection, a busy moment) the next ones catch up with it, and
-  31 calls land inside one second although they started 34 ms apart.
+  31 calls land inside one second although they started 34 ms apart. A call that
+  hangs holds up its successor `window` places later by two periods at most.
 """
 
 from __future__ import annotations
@@ -45,7 +46,10 @@ class RateLimiter:
             if start > now:
                 await asyncio.sleep(start - now)
             if window_ago is not None:
-                ended = await asyncio.shield(window_ago)
+                try:  # a call unanswered after a whole period has surely arrived by now
+                    ended = await asyncio.wait_for(asyncio.shield(window_ago), self.period)
+                except TimeoutError:
+                    ended = loop.time()
                 delay = ended + self.period - loop.time()
                 if delay > 0:
                     await asyncio.sleep(delay)

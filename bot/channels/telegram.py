@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
+from aiolimiter import AsyncLimiter
 from telegram import BotCommand, CallbackQuery, ForceReply, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
@@ -64,6 +65,7 @@ MESSAGES_PER_SECOND = 28.8
 MESSAGES_PER_WINDOW = 30
 """And never more than Telegram's 30 in any second (see `bot.channels.pacing`). PTB's default
 limiter lets a burst of 30 through and then 30/s, up to 59 in the first second: 429."""
+GROUP_MESSAGES_PER_MINUTE = 20  # Telegram's limit for one group chat
 logging.getLogger("httpx").setLevel(logging.WARNING)  # at INFO it logs each URL: the token
 
 
@@ -74,23 +76,38 @@ def file_url(api_url: str) -> str:
 
 
 class SteadyRateLimiter(AIORateLimiter):
-    """PTB's limiter (per-group limits, no retries) with the overall limit as evenly spaced
-    slots under a strict per-second cap: a send that starts late does not delay the next
-    slot, so the rate holds, and a slow send never lets 31 land in one second."""
+    """PTB's limiter (no retries) with the overall limit as evenly spaced slots under a strict
+    per-second cap: a send that starts late does not delay the next slot, so the rate holds,
+    and a slow send never lets 31 land in one second. A group chat (the officers') may get
+    20 messages a minute; that wait comes before a slot is taken, so it delays nobody else."""
 
     def __init__(self, per_second: float, per_window: int) -> None:
-        super().__init__(overall_max_rate=0, max_retries=0)
+        super().__init__(overall_max_rate=0, group_max_rate=0, max_retries=0)
         self.slots = RateLimiter(per_second, window=per_window)
+        self.groups: dict[int | str, AsyncLimiter] = {}
 
     async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):
-        if data.get("chat_id") is None:
+        chat_id = data.get("chat_id")
+        if chat_id is None:
             return await super().process_request(
                 callback, args, kwargs, endpoint, data, rate_limit_args
             )
-        async with self.slots.slot():
+        group = self._group_limiter(chat_id)
+        async with group or contextlib.nullcontext(), self.slots.slot():
             return await super().process_request(
                 callback, args, kwargs, endpoint, data, rate_limit_args
             )
+
+    def _group_limiter(self, chat_id: int | str) -> AsyncLimiter | None:
+        """Telegram's 20 messages a minute for a group (negative id or @name), else None."""
+        with contextlib.suppress(ValueError, TypeError):
+            chat_id = int(chat_id)
+        if isinstance(chat_id, int) and chat_id > 0:
+            return None
+        limiter = self.groups.get(chat_id)
+        if limiter is None:
+            limiter = self.groups[chat_id] = AsyncLimiter(GROUP_MESSAGES_PER_MINUTE, time_period=60)
+        return limiter
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
@@ -250,13 +267,13 @@ class TelegramChannel(Channel):
             )
         except StoreError as error:
             log.error("telegram webhook: update not stored (Telegram will resend it): %s", error)
-            self._tell_failure(update)
+            self._notify_unstored(update)
             return web.Response(status=503, text="try again")
         if stored:
             await self.gate.put(update)
         return web.Response(text="ok")
 
-    def _tell_failure(self, update: Update) -> None:
+    def _notify_unstored(self, update: Update) -> None:
         """Tell the sender of an update that could not be stored, at once and outside the
         outbox (the database is failing), that something is wrong; once a minute at most."""
         chat, person = update.effective_chat, update.effective_user

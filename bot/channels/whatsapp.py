@@ -194,11 +194,11 @@ class WhatsAppChannel(Channel):
                 await self._persist_messages(value)
         except StoreError as error:
             log.error("WhatsApp webhook not stored (Meta will send it again): %s", error)
-            self._tell_failure(envelope)
+            self._notify_unstored(envelope)
             return web.Response(status=503, text="try again")
         return web.Response(text="ok")
 
-    def _tell_failure(self, envelope: dict[str, Any]) -> None:
+    def _notify_unstored(self, envelope: dict[str, Any]) -> None:
         """Tell the senders of messages that could not be stored, at once and outside the
         outbox (the database is failing), that something is wrong; once a minute at most."""
         for value in self._values(envelope):
