@@ -7,12 +7,12 @@ Sections (all by default, or `--only engine,webhook,broadcast`):
   call to a fake platform API) for WhatsApp and Telegram with 1,000 and 10,000 users, and
   a bare python-telegram-bot echo bot and a bare aiohttp echo as the floors;
 - broadcast: one bulk message to 10,000 users through the Telegram adapter's outbox
-  against a fake Bot API that enforces Telegram's flood limits (scaled 10x), and a
-  shorter run at the real limits.
+  against a fake Bot API that enforces Telegram's flood limits, at the real limits (the
+  target) and scaled 10x (a stress run).
 
 The server under test runs in its own process pinned to core 0; this process (load
 generator and fake APIs) is pinned to core 1. `BENCH_PROFILE=DIR` records every server
-process with py-spy (see bench/profile.py). Takes about 6 minutes.
+process with py-spy (see bench/profile.py). Takes about 12 minutes.
 """
 
 from __future__ import annotations
@@ -234,10 +234,9 @@ dialog. "vs bare" = our max msg/s / the floor's max msg/s.""",
 
 async def broadcast_section(content: Path, verdicts: list[list[str]]) -> None:
     print("\n### Broadcast through the Telegram adapter\n", flush=True)
-    runs = [
-        ("10,000 users, limits ×10", await broadcast.run(10_000, 10, content)),
-        ("600 users, real limits", await broadcast.run(600, 1, content)),
-    ]
+    real = await broadcast.run(10_000, 1, content, timeout=600)
+    stress = await broadcast.run(10_000, 10, content)
+    runs = [("10,000 users, real limits", real), ("10,000 users, limits ×10 (stress)", stress)]
     rows = [
         [
             name,
@@ -268,20 +267,19 @@ Method: the real app (server process pinned to core 0) queues one message per us
 `Store.enqueue(..., priority=OUTBOX_BULK)` (10,000 calls at once: group commit); the
 Telegram adapter's OutboxWorker sends them through PTB and its rate limiter to a fake Bot
 API (core 1) that enforces Telegram's limits strictly: at most 30 messages in any 1-s
-window overall and 1 per chat, otherwise 429 with retry_after. The ×10 run scales the
-fake's limits and the adapter's limiter alike (300/s) so 10,000 sends take ~35 s instead
-of ~5.5 min; the second run uses the real limits. Achieved rate: (sends − 1) / time from
-the first accepted send to the last; "busiest 1-s window" is the most sends the fake
-accepted inside any 1-s window.""",
+window overall and 1 per chat, otherwise 429 with retry_after. The first run is the target:
+Telegram's real limits, ~5.8 minutes. The stress run scales the fake's limits and the
+adapter's limiter alike (300/s): ten times the sending work on the server's core, to show
+the headroom; it is not held to the target. Achieved rate: (sends − 1) / time from the
+first accepted send to the last; "busiest 1-s window" is the most sends the fake accepted
+inside any 1-s window.""",
         flush=True,
     )
     verdicts.append(
         [
-            f"broadcast ≥ {BROADCAST_TARGET * 100:.0f} % of the allowed rate, no 429",
-            " / ".join(f"{run.fraction * 100:.1f} % with {run.too_many} × 429" for _, run in runs),
-            "yes"
-            if all(run.fraction >= BROADCAST_TARGET and run.too_many == 0 for _, run in runs)
-            else "no",
+            f"broadcast, 10,000 users: ≥ {BROADCAST_TARGET * 100:.0f} % of allowed rate, no 429",
+            f"{real.fraction * 100:.1f} % with {real.too_many} × 429",
+            "yes" if real.fraction >= BROADCAST_TARGET and real.too_many == 0 else "no",
         ]
     )
 

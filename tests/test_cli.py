@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.bot_process import free_port
 from tests.conftest import ROOT, make_content_dir
 
 
@@ -73,12 +73,6 @@ def test_bad_config_stops_start_up_with_a_clear_error(tmp_path):
     result = bot("run", env={"BOT_CONFIG": str(config)})
     assert result.returncode == 2
     assert "c.yaml:2: server.colour: unknown key" in result.stderr
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def get_json(url: str, data: dict | None = None, cookie: str = "") -> tuple[dict, str]:

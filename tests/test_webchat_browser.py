@@ -11,7 +11,6 @@ WEBCHAT_SCREENSHOT=1 to also write docs/webchat.png (the picture in the README).
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.bot_process import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,16 +41,10 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def server(tmp_path):
     """The real bot server in a subprocess; yields its base URL."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "BOT_HOST": "127.0.0.1",
