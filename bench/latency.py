@@ -18,25 +18,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.fakes import FakePlatforms  # noqa: E402
-from bench.harness import LOAD_CPU, content_dir, fake_platforms, remove, server_process  # noqa: E402
-from bench.load import Load, Result  # noqa: E402
+from bench.harness import LOAD_CPU, content_dir, remove  # noqa: E402
+from bench.load import Result  # noqa: E402
+from bench.webhook import loaded_server  # noqa: E402
 
 
 async def one_run(channel: str, users: int, rate: float, seconds: float) -> Result:
     """A fresh server; the script walked once to calibrate, then `rate` messages/s offered."""
     content, _ = content_dir()
-    load = Load(channel, 0, users + 1)
-    platforms = FakePlatforms(on_sent=load.on_sent)
-    unlimited = ["--telegram-scale", "100000", "--whatsapp-rate", "1000000"]
-    async with (
-        fake_platforms(platforms) as api,
-        server_process("app", api, content, *unlimited) as server,
-    ):
-        load.client.port = server.port
-        await load.calibrate()
+    async with loaded_server(channel, users, content) as (load, server):
         result = await load.open_loop(rate, seconds)
-        load.close()
     remove(server)
     return result
 

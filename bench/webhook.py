@@ -1,9 +1,11 @@
 """The full webhook path under load: signed POST -> dedupe -> engine -> SQLite commit ->
-outbound call to the fake platform, for WhatsApp, Telegram, and the bare PTB floor."""
+outbound call to the fake platform, for WhatsApp, Telegram, and their bare floors."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from time import perf_counter
@@ -12,6 +14,7 @@ from bench.fakes import FakePlatforms
 from bench.harness import (
     LOAD_CPU,
     DatabaseSize,
+    Server,
     database_size,
     fake_platforms,
     remove,
@@ -39,6 +42,30 @@ class WebhookRun:
     database: DatabaseSize | None
 
 
+@asynccontextmanager
+async def loaded_server(
+    channel: str, users: int, content: Path, bare: bool = False
+) -> AsyncIterator[tuple[Load, Server]]:
+    """A fresh server (the platforms' rate limits lifted) and `users` simulated users of
+    `channel` aimed at it, the script calibrated. The server is stopped on exit; its folder
+    stays for the caller to measure, then `remove`."""
+    os.sched_setaffinity(0, {LOAD_CPU})
+    load = Load(channel, 0, users + 1)  # one more: the calibration user
+    platforms = FakePlatforms(on_sent=load.on_sent)
+    mode = ("bare-whatsapp" if channel == "whatsapp" else "bare") if bare else "app"
+    unlimited = ["--telegram-scale", "100000", "--whatsapp-rate", "1000000"]
+    async with (
+        fake_platforms(platforms) as api,
+        server_process(mode, api, content, *unlimited) as server,
+    ):
+        load.client.port = server.port
+        await load.calibrate()
+        try:
+            yield load, server
+        finally:
+            load.close()
+
+
 async def run(
     channel: str,
     users: int,
@@ -46,31 +73,16 @@ async def run(
     bare: bool = False,
     seconds: float = 8.0,
 ) -> WebhookRun:
-    os.sched_setaffinity(0, {LOAD_CPU})
-    load = Load(channel, 0, users + 1)  # one more: the calibration user
-    platforms = FakePlatforms(on_sent=load.on_sent)
-    async with (
-        fake_platforms(platforms) as api,
-        server_process(
-            ("bare-whatsapp" if channel == "whatsapp" else "bare") if bare else "app",
-            api,
-            content,
-            "--telegram-scale",
-            "100000",
-            "--whatsapp-rate",
-            "1000000",
-        ) as server,
-    ):
-        load.client.port = server.port
-        expected = await load.calibrate()
+    async with loaded_server(channel, users, content, bare) as (load, server):
         latency = await load.open_loop(OFFERED_RATE, seconds)
         cpu_before, started = server.cpu_seconds(), perf_counter()
         capacity = await load.closed_loop(seconds)
         server_cpu = (server.cpu_seconds() - cpu_before) / (perf_counter() - started)
         relaxed = await load.open_loop(max(1.0, capacity.rate / 2), seconds)
         peak = server.peak_rss_mb()
-        load.close()
     database = None if bare else await database_size(server.database, users + 1)
     remove(server)
     name = (BARE_WHATSAPP if channel == "whatsapp" else BARE_TELEGRAM) if bare else channel
-    return WebhookRun(name, users, expected, latency, capacity, relaxed, peak, server_cpu, database)
+    return WebhookRun(
+        name, users, load.expected, latency, capacity, relaxed, peak, server_cpu, database
+    )

@@ -19,6 +19,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.recording import RecordingFake
+
 BOT_ID = 777000
 STALL_SECONDS = 1.0  # an outage of mode "timeout" or "lost" answers this late
 
@@ -33,10 +35,11 @@ class Call:
     at: float = field(default_factory=time.monotonic)
 
 
-class FakeBotApi:
+class FakeBotApi(RecordingFake):
     """The fake server's state; `app` is the aiohttp application to serve."""
 
     def __init__(self, token: str = "123:TEST") -> None:
+        super().__init__()
         self.token = token
         self.calls: list[Call] = []
         self.updates: list[dict] = []
@@ -44,7 +47,6 @@ class FakeBotApi:
         self.errors: dict[str, list[tuple[int, dict]]] = {}
         self.outages: dict[str, tuple[float, str, int]] = {}
         self._new_update = asyncio.Event()
-        self._changed = asyncio.Event()
         self._update_ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
         self.app = web.Application()
@@ -96,15 +98,6 @@ class FakeBotApi:
     def called(self, method: str) -> list[dict]:
         return [call.params for call in self.calls if call.method == method]
 
-    async def wait_for(self, predicate, timeout: float = 10.0) -> None:
-        """Wait until `predicate()` holds, waking on every recorded call."""
-        async with asyncio.timeout(timeout):
-            while not predicate():
-                self._changed.clear()
-                if predicate():
-                    return
-                await self._changed.wait()
-
     # ----- the wire protocol ----------------------------------------------------------------
 
     async def _method(self, request: web.Request) -> web.Response:
@@ -115,7 +108,7 @@ class FakeBotApi:
         method = request.match_info["method"]
         params = await self._params(request)
         self.calls.append(Call(method, params))
-        self._changed.set()
+        self.recorded()
         until, mode, retry_after = self.outages.get(method, (0.0, "", 0))
         if time.monotonic() < until:
             if mode == "lost":

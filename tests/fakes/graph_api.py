@@ -23,6 +23,8 @@ from typing import Any
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from tests.fakes.recording import RecordingFake
+
 VERSION = "v23.0"
 PHONE_NUMBER_ID = "106540352242922"
 STALL_SECONDS = 1.0  # an outage of mode "timeout" or "lost" answers this late
@@ -47,10 +49,11 @@ class Call:
     status: int = 200
 
 
-class FakeGraphApi:
+class FakeGraphApi(RecordingFake):
     """The fake server's state; `start()` serves it on 127.0.0.1 and gives the base URL."""
 
     def __init__(self, token: str = "test-token", phone_number_id: str = PHONE_NUMBER_ID) -> None:
+        super().__init__()
         self.token = token
         self.phone_number_id = phone_number_id
         self.calls: list[Call] = []
@@ -58,7 +61,6 @@ class FakeGraphApi:
         self.down: tuple[float, str, int] = (0.0, "", 0)
         self.media: dict[str, tuple[str, bytes]] = {}
         self._ids = itertools.count(1)
-        self._changed = asyncio.Event()
         self.app = web.Application()
         self.app.router.add_post(f"/{VERSION}/{{phone_id}}/messages", self._messages)
         self.app.router.add_get(f"/{VERSION}/{{media_id}}", self._media_info)
@@ -120,20 +122,11 @@ class FakeGraphApi:
             if call.json and call.json.get("status") == "read" and call.status == 200
         ]
 
-    async def wait_for(self, predicate, timeout: float = 10.0) -> None:
-        """Wait until `predicate()` holds, waking on every recorded call."""
-        async with asyncio.timeout(timeout):
-            while not predicate():
-                self._changed.clear()
-                if predicate():
-                    return
-                await self._changed.wait()
-
     # ----- the wire protocol ----------------------------------------------------------------
 
     def _record(self, request: web.Request, body: dict[str, Any] | None, status: int) -> None:
         self.calls.append(Call(request.method, request.path, dict(request.headers), body, status))
-        self._changed.set()
+        self.recorded()
 
     def _authorized(self, request: web.Request) -> bool:
         return request.headers.get("Authorization") == f"Bearer {self.token}"
