@@ -110,6 +110,12 @@ class ReportsConfig(_Section):
     retention_days: int = Field(default=365, ge=30, le=3650)
 
 
+class QuestionsConfig(_Section):
+    """Typed questions the bot could not answer, kept (without who asked) for content authors."""
+
+    retention_days: int = Field(default=180, ge=1, le=3650)
+
+
 class FloodConfig(_Section):
     """Per-user flood limit of the server's channels: beyond it messages are dropped, and the
     user gets one "slow down" reply. The console is never limited."""
@@ -136,6 +142,7 @@ class Config(_Section):
     whatsapp: WhatsAppConfig = Field(default_factory=WhatsAppConfig)
     officers: OfficersConfig = Field(default_factory=OfficersConfig)
     reports: ReportsConfig = Field(default_factory=ReportsConfig)
+    questions: QuestionsConfig = Field(default_factory=QuestionsConfig)
     flood: FloodConfig = Field(default_factory=FloodConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
 

@@ -25,6 +25,8 @@ from bot.data.loading import OFFER_RULES, load_tool_data
 from bot.engine.flows import Flows, content_version
 from bot.engine.spec import NODE_KINDS, ActionNode, AskNode, Node, OptionSpec, PageNode, SystemSpec
 from bot.engine.text import normalize
+from bot.understanding import Understanding
+from bot.understanding.loading import load_understanding
 from bot.yamlsource import LineDict, Problem, YamlSourceError, line_of, load_yaml
 
 NODE_ID = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
@@ -114,9 +116,22 @@ def load_content(
         if data.offer_rules:
             path = checker.display(root / "data" / OFFER_RULES)
             checker.problems += data.offer_rules.answer_problems(path, _saved_answers(nodes))
+    understanding_files, understanding_problems = load_understanding(
+        root / "understanding", checker.display, origins.keys(), languages, blobs
+    )
+    checker.problems += understanding_problems
     if any(problem.severity == "error" for problem in checker.problems) or not system or not data:
         return None, checker.problems
-    flows = Flows(system=system, nodes=nodes, version=content_version(blobs))
+    understanding = Understanding(
+        system,
+        nodes,
+        understanding_files,
+        countries={code: names.values() for code, names in data.vocabulary.countries.items()},
+        company_names=[agency.name for agency in data.agencies.agencies],
+    )
+    flows = Flows(
+        system=system, nodes=nodes, version=content_version(blobs), understanding=understanding
+    )
     return Content(flows=flows, data=data), checker.problems
 
 
@@ -198,7 +213,16 @@ def _check_graph(
     data: ContentData,
 ) -> None:
     system_file, system_document = checker.system_source
-    for role in ("start", "emergency", "help", "report", "reference_node"):
+    for role in (
+        "start",
+        "emergency",
+        "help",
+        "report",
+        "reference_node",
+        "alert",
+        "alert_abroad",
+        "ask_officer",
+    ):
         target = getattr(system, role)
         if target is not None and target not in origins:
             checker.error(
@@ -211,7 +235,16 @@ def _check_graph(
         system.languages,
         (),
         document=system_document,
-        skip=("keywords", "yes_words", "no_words", "languages", "alert_phrases"),
+        skip=(
+            "keywords",
+            "yes_words",
+            "no_words",
+            "unsure_words",
+            "next_words",
+            "filler_words",
+            "thanks_words",
+            "languages",
+        ),
     )
     keywords = {normalize(word) for words in system.keywords.values() for word in words}
     for command in system.commands:
@@ -243,6 +276,13 @@ def _check_graph(
         )
         _check_labels(checker, source.display, node_id, node, where)
         _check_kind_rules(checker, source.display, node_id, node, where, actions, data)
+        form = getattr(node, "form", None)
+        if form and form not in system.forms:
+            checker.error(
+                source.display,
+                where("form"),
+                f"{node_id}: form '{form}' is not defined under 'forms' in system.yaml",
+            )
         texts = [
             (("text", lang), text) for lang, text in (getattr(node, "text", None) or {}).items()
         ]
@@ -303,7 +343,16 @@ def _links(node: Node) -> list[tuple[tuple[Any, ...], str]]:
 
 
 def _reachable(system: SystemSpec, nodes: dict[str, Node]) -> set[str]:
-    roots = (system.start, system.emergency, system.help, system.report, system.reference_node)
+    roots = (
+        system.start,
+        system.emergency,
+        system.help,
+        system.report,
+        system.reference_node,
+        system.alert,
+        system.alert_abroad,
+        system.ask_officer,
+    )
     seen = {root for root in roots if root in nodes}
     queue = deque(seen)
     while queue:

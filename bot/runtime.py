@@ -212,6 +212,7 @@ class Runtime:
                 turn.visits,
                 inbound.time,
                 outbox,
+                turn.questions,
             )
             for path in erased:  # the user deleted their data: their photos go too
                 Path(path).unlink(missing_ok=True)

@@ -153,7 +153,8 @@ async def _start(channel: Channel) -> bool:
 
 
 async def _prune_forever(runtime: Runtime, retention_days: int) -> None:
-    """Hourly: erase idle sessions, and personal data of reports past their retention."""
+    """Hourly: erase idle sessions, personal data of reports and unanswered questions past
+    their retention."""
     while True:
         try:
             await prune_once(runtime, retention_days)
@@ -172,3 +173,5 @@ async def prune_once(runtime: Runtime, retention_days: int) -> None:
     photos = await runtime.store.erase_report_personal_data(now - timedelta(days=report_days))
     for path in photos:
         Path(path).unlink(missing_ok=True)
+    question_days = runtime.services.question_retention_days
+    await runtime.store.prune_questions(now - timedelta(days=question_days))

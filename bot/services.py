@@ -19,6 +19,7 @@ class Services:
     officer_ids: frozenset[int] = field(default_factory=frozenset)
     urgent_reannounce_minutes: int = 30
     report_retention_days: int = 365
+    question_retention_days: int = 180
     media_dir: Path = Path("data/media")
 
     @classmethod
@@ -31,5 +32,6 @@ class Services:
             officer_ids=frozenset(config.officers.telegram_ids),
             urgent_reannounce_minutes=config.reports.urgent_reannounce_minutes,
             report_retention_days=config.reports.retention_days,
+            question_retention_days=config.questions.retention_days,
             media_dir=Path(config.media.dir),
         )

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 import sqlite_utils
 
-from bot.engine.session import Offered, Session
+from bot.engine.session import Offered, QuestionLog, Session
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -184,6 +184,18 @@ def _migration_6(db: sqlite_utils.Database) -> None:
     db["outbox"].create_index(["channel", "status", "priority", "id"])
 
 
+def _migration_7(db: sqlite_utils.Database) -> None:
+    db["sessions"].add_column("memory", str)  # JSON: the routed question and a report draft
+    db["reports"].add_column("kind", str, not_null_default="report")  # report | question
+    # questions the bot did not answer with confidence, for content authors: no user id
+    db["unanswered_questions"].create(
+        {"key": str, "text": str, "lang": str, "offered": str, "chosen": str, "asked_at": str},
+        pk="key",
+        not_null={"text", "asked_at"},
+    )
+    db["unanswered_questions"].create_index(["asked_at"])
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
@@ -191,6 +203,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_4,
     _migration_5,
     _migration_6,
+    _migration_7,
 ]
 OFFICER_COLUMNS = frozenset(
     {"status", "outcome", "claimed_by", "claimed_by_name", "claimed_at", "closed_at"}
@@ -244,6 +257,17 @@ STATUS_RANK = {"sent": 1, "delivered": 2, "read": 3, "failed": 4}
 
 
 @dataclass(frozen=True, slots=True)
+class UnansweredQuestion:
+    """A logged question as content authors read it (there is no user in it)."""
+
+    text: str
+    lang: str
+    offered: tuple[str, ...]
+    chosen: str
+    asked_at: str
+
+
+@dataclass(frozen=True, slots=True)
 class Envelope:
     """A message to queue for one user on one channel; `relay_ref` opens an officer relay."""
 
@@ -288,6 +312,7 @@ class ReportRecord:
     claimed_by_name: str
     photos: list[str]
     messages: list[ReportMessage]
+    kind: str = "report"  # or "question": a question the bot could not answer
 
 
 @dataclass
@@ -441,8 +466,10 @@ class Store:
         visits: list[str],
         now: datetime,
         outbox: list[dict] | None = None,
+        questions: list[QuestionLog] | None = None,
     ) -> list[str]:
-        """Save one turn atomically: session (or its erasure), update id, visits, queued replies.
+        """Save one turn atomically: session (or its erasure), update id, visits, queued replies,
+        and the questions it could not answer (kept without any user identifier).
 
         The update id leaves the inbox in the same transaction, so a crash either
         redoes the whole turn or none of it. Erasing a session also erases the
@@ -467,11 +494,13 @@ class Store:
             else:
                 db.execute(
                     "INSERT INTO sessions (channel, user_ref, lang, node, screen, stack, answers, "
-                    "pending, updated_at, choices) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "pending, updated_at, choices, memory) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT (channel, user_ref) DO UPDATE SET lang = excluded.lang, "
                     "node = excluded.node, screen = excluded.screen, stack = excluded.stack, "
                     "answers = excluded.answers, pending = excluded.pending, "
-                    "updated_at = excluded.updated_at, choices = excluded.choices",
+                    "updated_at = excluded.updated_at, choices = excluded.choices, "
+                    "memory = excluded.memory",
                     [
                         channel,
                         user,
@@ -483,9 +512,11 @@ class Store:
                         session.pending,
                         now.isoformat(),
                         _json(session.offered.to_dict()) if session.offered else None,
+                        _json(session.memory()) if session.memory() else None,
                     ],
                 )
             _finish_update(db, channel, update_id, now)
+            _log_questions(db, questions or [])
             _enqueue(db, [Envelope(channel, user, body) for body in outbox or []], now)
             day = now.date().isoformat()
             for node in visits:
@@ -732,6 +763,34 @@ class Store:
 
         return await self._call(write)
 
+    async def prune_questions(self, before: datetime) -> int:
+        """Erase unanswered questions asked before `before` (their retention); count them."""
+        return await self._call(
+            lambda db: (
+                db.execute(
+                    "DELETE FROM unanswered_questions WHERE asked_at < ?", [before.isoformat()]
+                ).rowcount
+            )
+        )
+
+    async def unanswered(self, since: datetime) -> list[UnansweredQuestion]:
+        """Unanswered questions asked since `since`, oldest first."""
+
+        def read(db: sqlite_utils.Database) -> list[UnansweredQuestion]:
+            rows = db.execute(
+                "SELECT text, lang, offered, chosen, asked_at FROM unanswered_questions "
+                "WHERE asked_at >= ? ORDER BY asked_at",
+                [since.isoformat()],
+            ).fetchall()
+            return [
+                UnansweredQuestion(
+                    text, lang or "", tuple(json.loads(offered or "[]")), chosen or "", asked_at
+                )
+                for text, lang, offered, chosen, asked_at in rows
+            ]
+
+        return await self._call(read)
+
     # ----- reports and the officer queue --------------------------------------------------
 
     async def file_report(
@@ -764,7 +823,8 @@ class Store:
             report_id = db.execute(
                 "INSERT INTO reports (ref, idempotency_key, channel, user_ref, anonymous, urgent, "
                 "status, offer, recruiter, place, kecamatan, country, name, phone, lang, "
-                "created_at) VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "created_at, kind) "
+                "VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     ref,
                     key,
@@ -781,6 +841,7 @@ class Store:
                     fields["phone"],
                     fields["lang"],
                     now.isoformat(),
+                    fields.get("kind", "report"),
                 ],
             ).lastrowid
             db.conn.executemany(
@@ -1023,13 +1084,14 @@ def _write_probe(db: sqlite_utils.Database) -> None:
 
 def _session(db: sqlite_utils.Database, channel: str, user: str) -> Session | None:
     row = db.execute(
-        "SELECT lang, node, screen, stack, answers, pending, updated_at, choices "
+        "SELECT lang, node, screen, stack, answers, pending, updated_at, choices, memory "
         "FROM sessions WHERE channel = ? AND user_ref = ?",
         [channel, user],
     ).fetchone()
     if row is None:
         return None
-    lang, node, screen, stack, answers, pending, updated_at, choices = row
+    lang, node, screen, stack, answers, pending, updated_at, choices, memory = row
+    remembered = json.loads(memory) if memory else {}
     return Session(
         lang=lang,
         node=node,
@@ -1039,7 +1101,31 @@ def _session(db: sqlite_utils.Database, channel: str, user: str) -> Session | No
         pending=pending or "",
         updated_at=datetime.fromisoformat(updated_at) if updated_at else None,
         offered=Offered.from_dict(json.loads(choices)) if choices else None,
+        question=remembered.get("question"),
+        draft=remembered.get("draft"),
     )
+
+
+def _log_questions(db: sqlite_utils.Database, questions: list[QuestionLog]) -> None:
+    """A new unanswered question, or what its asker chose afterwards."""
+    for question in questions:
+        if question.text:
+            db.execute(
+                "INSERT OR IGNORE INTO unanswered_questions (key, text, lang, offered, asked_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [
+                    question.key,
+                    question.text,
+                    question.lang,
+                    _json(list(question.offered)),
+                    question.at.isoformat(),
+                ],
+            )
+        if question.chosen:
+            db.execute(
+                "UPDATE unanswered_questions SET chosen = ? WHERE key = ? AND chosen IS NULL",
+                [question.chosen, question.key],
+            )
 
 
 def _processed(db: sqlite_utils.Database, channel: str, update_id: str) -> bool:
@@ -1062,8 +1148,8 @@ def _relay(db: sqlite_utils.Database, channel: str, user: str) -> str | None:
 def _report(db: sqlite_utils.Database, ref: str) -> ReportRecord | None:
     row = db.execute(
         "SELECT id, ref, channel, user_ref, anonymous, urgent, status, outcome, offer, recruiter, "
-        "place, kecamatan, country, name, phone, lang, created_at, claimed_by, claimed_by_name "
-        "FROM reports WHERE ref = ?",
+        "place, kecamatan, country, name, phone, lang, created_at, claimed_by, claimed_by_name, "
+        "kind FROM reports WHERE ref = ?",
         [ref],
     ).fetchone()
     if row is None:
@@ -1104,6 +1190,7 @@ def _report(db: sqlite_utils.Database, ref: str) -> ReportRecord | None:
         claimed_by_name=row[18] or "",
         photos=photos,
         messages=messages,
+        kind=row[19] or "report",
     )
 
 

@@ -17,11 +17,18 @@ NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 
 
 def make_content_dir(target: Path) -> Path:
-    """A content tree for tests: the shipped system.yaml with the fixture flows and contacts."""
+    """A content tree for tests: the shipped system.yaml, slang and alarm rules with the
+    fixture flows and contacts."""
     content = target / "content"
     (content / "flows").mkdir(parents=True)
     (content / "data").mkdir()
+    (content / "understanding").mkdir()
     shutil.copy(ROOT / "content" / "system.yaml", content / "system.yaml")
+    understanding = ROOT / "content" / "understanding"
+    shutil.copy(understanding / "alarms.yaml", content / "understanding" / "alarms.yaml")
+    words = (understanding / "words.yaml").read_text(encoding="utf-8")
+    words = words[: words.index("\nroutes:")]  # its routes lead to nodes of the shipped flows
+    (content / "understanding" / "words.yaml").write_text(words, encoding="utf-8")
     shutil.copy(FIXTURES / "flows.yaml", content / "flows" / "test.yaml")
     shutil.copy(FIXTURES / "contacts.yaml", content / "data" / "contacts.yaml")
     return content

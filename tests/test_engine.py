@@ -36,10 +36,21 @@ async def test_option_by_number_label_and_misspelling(chat):
 
 async def test_unknown_input_gets_kind_explanation_and_choices_again(chat):
     await chat.say("hi")
-    for text in ["xyzzy", "9", "", "🙂🙂", "\x00\x07", "<script>alert(1)</script>", "a" * 10_000]:
+    for text in ["9", "", "🙂🙂", "\x00\x07", "???"]:  # no words: the choices again
         await chat.say(text)
         assert "belum mengerti" in chat.text, text
-        assert chat.labels[:4] == ["Info", "Halaman panjang", "Isi formulir", "Darurat"]
+        assert chat.labels == ["Info", "Halaman panjang", "Isi formulir", "Darurat"]
+        assert chat.node == "main"
+    for text in ["xyzzy", "<script>alert(1)</script>", "a" * 10_000]:  # words: a human too
+        await chat.say(text)
+        assert "belum menemukan jawaban" in chat.text, text
+        assert chat.labels == [
+            "Info",
+            "Halaman panjang",
+            "Isi formulir",
+            "Darurat",
+            "💬 Tanya petugas",
+        ]
         assert chat.node == "main"
 
 
@@ -168,8 +179,9 @@ async def test_emergency_action_shows_contacts_with_source(chat):
     assert "Layanan Uji" in chat.text and "0800-1000" in chat.text
     assert "Sumber: Sumber Uji" in chat.text
     assert chat.labels == ["Info", "◀ Kembali"]
-    await chat.say("zzz")  # not understood: the contacts are shown again with the choices
-    assert "0800-1000" in chat.text and "belum mengerti" in chat.text
+    await chat.say("zzz")  # no answer: the same choices, and a human
+    assert "belum menemukan jawaban" in chat.text
+    assert chat.labels == ["Info", "◀ Kembali", "💬 Tanya petugas"]
 
 
 async def test_language_switch(chat):
@@ -316,23 +328,31 @@ async def test_a_choice_can_branch_to_its_own_node(chat):
         "help me please",
         "sy disekapp di mess",
         "i got scammed",
+        "my employer took my passport and I am not allowed to leave",
     ],
 )
-async def test_alarming_free_text_offers_emergency_and_report(chat, text):
+async def test_alarming_free_text_gives_the_numbers_at_once(chat, text):
     await chat.say("hi")
     await chat.press("Info")
     await chat.say(text)
-    assert "dalam kesulitan" in chat.text
-    assert chat.labels == ["🆘 Kontak darurat", "Laporkan", "◀ Kembali"]
-    await chat.press("Laporkan")
-    assert chat.node == "report"
+    assert chat.node in ("alert", "alert_abroad")
+    assert "0800-1000" in chat.text and "Sumber: Sumber Uji" in chat.text
+    assert "◀ Kembali" in chat.labels
+
+
+async def test_a_cry_that_says_the_writer_is_abroad_gets_the_abroad_numbers(chat):
+    await chat.say("hi")
+    await chat.say("majikan saya tidak membayar gaji 5 bulan")
+    assert chat.node == "alert_abroad" and "Dari luar negeri" in chat.text
+    await chat.say("menu")
+    await chat.say("saya disekap di penampungan")
+    assert chat.node == "alert" and "Anda tidak sendiri" in chat.text
 
 
 async def test_alarming_first_message_skips_the_menu(chat):
     await chat.say("tolong saya disekap")
-    assert "dalam kesulitan" in chat.text
-    await chat.press("Kontak darurat")
-    assert chat.node == "emergency" and "0800-1000" in chat.text
+    assert chat.node == "alert" and "0800-1000" in chat.text
+    assert "Selamat datang" not in chat.text
 
 
 async def test_alert_back_returns_to_where_the_user_was(chat):
@@ -346,8 +366,9 @@ async def test_alert_back_returns_to_where_the_user_was(chat):
 
 async def test_ordinary_unknown_text_is_not_an_alert(chat):
     await chat.say("hi")
-    await chat.say("jadwal bus ke Jakarta")
-    assert "belum mengerti" in chat.text
+    for text in ["jadwal bus ke Jakarta", "paspor", "gaji", "pulang"]:
+        await chat.say(text)
+        assert chat.node == "main" and "belum menemukan jawaban" in chat.text, text
 
 
 async def test_a_question_already_answered_can_be_skipped(fixture_content, actions):

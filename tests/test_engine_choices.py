@@ -123,7 +123,7 @@ async def test_a_press_on_choices_offered_earlier_is_stale(fruit_chat):
 async def test_not_understood_shows_the_choices_again(fruit_chat):
     await open_node(fruit_chat, "fruit")
     await fruit_chat.say("durian")
-    assert "belum mengerti" in fruit_chat.text
+    assert "belum menemukan jawaban" in fruit_chat.text
     assert fruit_chat.labels[:2] == ["Apel merah", "Mangga"] and fruit_chat.node == "fruit"
 
 

@@ -44,8 +44,20 @@ class World:
         self.services = Services(store=store, media_dir=Path("media"))
         flows = content.flows
         self.keywords = sorted({word for words in flows.system.keywords.values() for word in words})
-        self.alerts = list(flows.system.alert_phrases)[:10]
-        self.yes_no = sorted(flows.system.yes_words + flows.system.no_words)
+        self.alerts = [
+            "paspor saya ditahan majikan",
+            "tolong saya disekap",
+            "gaji tidak dibayar 5 bulan",
+            "saya mau bunuh diri",
+            "help me",
+        ]
+        self.yes_no = sorted(
+            flows.system.yes_words
+            + flows.system.no_words
+            + flows.system.unsure_words
+            + flows.system.next_words
+            + ["gak", "iya", "gk tau", "lanjut", "syarat ke taiwan apa aja", "lowker malaysia"]
+        )
         self.replies: list[Reply] = []
 
 
@@ -185,10 +197,18 @@ def test_any_sequence_of_inputs_keeps_the_engine_sound(world):
                 seen += [option.id for option in last.options]
         menu = Inbound("test", user, InboundKind.TEXT, now, text="menu", update_id=f"{user}-m")
         session = world.runner.run(turn(world, session, menu))
+        if session is not None and session.pending.startswith("leave:"):  # a form asks first
+            leave = world.replies[-1].options[1]
+            assert leave.label == world.content.flows.label("form_leave", session.lang)
+            press = Inbound("test", user, InboundKind.CHOICE, now, choice=leave.id)
+            session = world.runner.run(turn(world, session, press))
         assert session is not None and session.node == world.content.flows.system.start
         flows = world.content.flows
         main = flows.text(flows.nodes[flows.system.start].text, session.lang)
         assert main in world.replies[-1].text, "menu leads to the main menu"
+        if session.draft:
+            resume = flows.system.forms[session.draft["form"]].resume_label[session.lang]
+            assert resume in [o.label for o in world.replies[-1].options], "the draft is offered"
 
     conversation()
 

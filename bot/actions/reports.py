@@ -17,6 +17,7 @@ from bot.store import Envelope, ReportRecord
 
 log = logging.getLogger(__name__)
 OFFICER_CHANNEL = "telegram"
+KINDS = ("report", "question")
 WORDS = {
     "id": {
         "yes": "ya",
@@ -127,13 +128,28 @@ def officer_envelopes(services: Services, report: ReportRecord) -> list[Envelope
     return envelopes
 
 
-@action("file_report")
+def _check_kind(args: dict[str, Any], data: Any) -> list[str]:
+    kind = args.get("kind", "report")
+    return [] if kind in KINDS else [f"argument 'kind' must be one of {', '.join(KINDS)}"]
+
+
+@action("file_report", optional=("kind",), check_args=_check_kind)
 async def file_report(context: ActionContext) -> ActionResult:
-    """Commit the report (once per message, even if redelivered), then give its number."""
+    """Commit the report (once per message, even if redelivered), then give its number.
+
+    With `kind: question` it files a question the bot could not answer
+    (answers["question"]): anonymous, into the same queue and relay as reports.
+    """
     services: Services = context.services
     answers = context.answers
+    kind = context.args.get("kind", "report")
+    if kind == "question":
+        if not str(answers.get("question") or "").strip():
+            return ActionResult(texts=[context.flows.message("failure", context.lang)], failed=True)
+        answers = {"offer": answers.get("question"), "contact": "anonymous"}
     named = _named(answers)
     fields = {
+        "kind": kind,
         "channel": context.channel,
         "user": context.user,
         "anonymous": not named,
@@ -163,7 +179,8 @@ async def file_report(context: ActionContext) -> ActionResult:
         log.info(
             "report %s filed (urgent=%s, anonymous=%s)", report.ref, report.urgent, report.anonymous
         )
-    texts = [context.flows.message("report_filed", context.lang, ref=report.ref)]
+    filed = "question_filed" if kind == "question" else "report_filed"
+    texts = [context.flows.message(filed, context.lang, ref=report.ref)]
     if report.urgent:
         texts.append(context.flows.message("report_urgent", context.lang))
     return ActionResult(texts=texts)

@@ -50,11 +50,12 @@ class ContactBook(BaseModel):
     contacts: list[Contact]
 
     def in_groups(self, groups: list[str]) -> list[tuple[str, list[Contact]]]:
-        """The contacts of `groups`, grouped, in the order the groups are listed in the file."""
+        """The contacts of `groups`, grouped, in the order asked for (abroad numbers first
+        for someone abroad)."""
         return [
             (group, [contact for contact in self.contacts if contact.group == group])
-            for group in self.groups
-            if group in groups
+            for group in dict.fromkeys(groups)
+            if group in self.groups
         ]
 
     def phone_numbers(self) -> set[str]:

@@ -6,12 +6,9 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-
 from bot.engine.spec import KeywordName, LabelName, MessageName, Node, PageNode, SystemSpec
 from bot.engine.text import normalize, split_screens
-
-ALERT_SIMILARITY = 90
+from bot.understanding import Understanding
 
 
 @dataclass(frozen=True)
@@ -21,11 +18,9 @@ class Flows:
     system: SystemSpec
     nodes: dict[str, Node]
     version: str
+    understanding: Understanding = None  # type: ignore[assignment]  # built if not given
     keywords: dict[str, KeywordName] = field(init=False)
-    yes_words: frozenset[str] = field(init=False)
-    no_words: frozenset[str] = field(init=False)
     screens: dict[tuple[str, str], list[str]] = field(init=False)
-    alert_phrases: tuple[str, ...] = field(init=False)
     memo: dict = field(init=False, repr=False, compare=False)  # the engine's options per state
 
     def __post_init__(self) -> None:
@@ -36,10 +31,8 @@ class Flows:
             if normalize(word)
         }
         object.__setattr__(self, "keywords", keywords)
-        object.__setattr__(
-            self, "yes_words", frozenset(normalize(w) for w in self.system.yes_words)
-        )
-        object.__setattr__(self, "no_words", frozenset(normalize(w) for w in self.system.no_words))
+        if self.understanding is None:
+            object.__setattr__(self, "understanding", Understanding(self.system, self.nodes))
         screens = {
             (node_id, lang): split_screens(node.text.get(lang, ""), self.system.screen_chars)
             for node_id, node in self.nodes.items()
@@ -47,8 +40,6 @@ class Flows:
             for lang in self.system.languages
         }
         object.__setattr__(self, "screens", screens)
-        phrases = tuple(p for p in (normalize(p) for p in self.system.alert_phrases) if p)
-        object.__setattr__(self, "alert_phrases", phrases)
         object.__setattr__(self, "memo", {})
 
     @property
@@ -74,19 +65,6 @@ class Flows:
             return None
         candidate = text.strip().upper().replace(" ", "")
         return candidate if re.fullmatch(pattern, candidate) else None
-
-    def sounds_alarming(self, text: str) -> bool:
-        """Whether free text contains an alert phrase (whole words, small typos forgiven)."""
-        words = normalize(text)
-        if not words:
-            return False
-        padded = f" {words} "
-        for phrase in self.alert_phrases:
-            if f" {phrase} " in padded:
-                return True
-            if len(phrase) >= 6 and fuzz.partial_ratio(phrase, words) >= ALERT_SIMILARITY:
-                return True
-        return False
 
     def text(self, texts: dict[str, str] | None, lang: str) -> str:
         """Pick `lang` from a content string, falling back to the default language."""

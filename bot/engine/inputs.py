@@ -7,11 +7,12 @@ rejection into the type's kind explanation and asks again.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.engine.spec import InputSpec
-from bot.engine.text import clean_input, match_label, normalize
+from bot.engine.text import clean_input, match_label
 from bot.messages import Inbound, InboundKind
 
 _PHONE_SEPARATORS = re.compile(r"[\s\-.()/]")
@@ -50,12 +51,16 @@ def normalize_phone(raw: str) -> str | None:
     return None
 
 
-def parse_yes_no(text: str, yes_words: frozenset[str], no_words: frozenset[str]) -> bool | None:
-    """True for a yes word, False for a no word, None otherwise."""
-    word = normalize(text)
-    if word in yes_words:
+AnswerKinds = Callable[[str], Sequence[str]]
+"""Classifies a whole message as everyday answers: "yes", "no", "unsure", "next"."""
+
+
+def parse_yes_no(text: str, kinds: AnswerKinds) -> bool | None:
+    """True for a yes, False for a no (slang included: "iya", "gak"), None otherwise."""
+    found = kinds(text)
+    if "yes" in found:
         return True
-    if word in no_words:
+    if "no" in found:
         return False
     return None
 
@@ -64,8 +69,7 @@ def validate(
     spec: InputSpec,
     inbound: Inbound,
     lang: str,
-    yes_words: frozenset[str],
-    no_words: frozenset[str],
+    kinds: AnswerKinds,
 ) -> Verdict:
     """Check one inbound message against an `ask` node's input spec."""
     kind = spec.type
@@ -89,7 +93,7 @@ def validate(
         phone = normalize_phone(text)
         return Accepted(phone) if phone else Rejected()
     if kind == "yesno":
-        answer = parse_yes_no(text, yes_words, no_words)
+        answer = parse_yes_no(text, kinds)
         return Rejected() if answer is None else Accepted(answer)
     labels = [choice.label.get(lang, "") for choice in spec.choices]
     index = match_label(text, labels)

@@ -38,6 +38,10 @@ class Session:
     pending: str = ""  # a system question awaiting an answer: "language" or "delete"
     updated_at: datetime | None = None
     offered: Offered | None = None  # choices an action node is showing, until one is picked
+    # the last typed question the bot routed: {"key", "text", "mode", "node", "routes"}
+    question: dict[str, Any] | None = None
+    # a form left unfinished: {"form", "node", "stack", "answers", "saved"} (ISO time)
+    draft: dict[str, Any] | None = None
 
     def copy(self) -> Session:
         """An independent copy, so a step never mutates its input."""
@@ -50,7 +54,17 @@ class Session:
             self.pending,
             self.updated_at,
             self.offered,
+            self.question,
+            self.draft,
         )
+
+    def memory(self) -> dict[str, Any]:
+        """What the session remembers beyond its place: the routed question and a draft."""
+        return {
+            key: value
+            for key, value in (("question", self.question), ("draft", self.draft))
+            if value
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +76,26 @@ class ActionCall:
     args: dict[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class QuestionLog:
+    """A typed question the bot did not answer with confidence, for content authors.
+
+    No user identifier: `key` only ties a later choice to the same question.
+    `chosen` is what the user then picked (a target, "ask_officer" or "other").
+    """
+
+    key: str
+    text: str
+    lang: str
+    offered: tuple[str, ...]
+    chosen: str | None
+    at: datetime
+
+
 @dataclass(slots=True)
 class Turn:
-    """The outcome of one step: the new session, replies, anonymous visits, pending action.
+    """The outcome of one step: the new session, replies, anonymous visits, pending action,
+    and the unanswered questions to keep for content authors.
 
     `session` is None when the user asked to erase their data (`erase` is then True).
     """
@@ -75,3 +106,4 @@ class Turn:
     action: ActionCall | None = None
     erase: bool = False
     prefix: list[str] = field(default_factory=list)
+    questions: list[QuestionLog] = field(default_factory=list)

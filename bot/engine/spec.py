@@ -52,15 +52,41 @@ MessageName = Literal[
     "status_received",
     "status_claimed",
     "status_closed",
+    "did_you_mean",
+    "thanks",
+    "question_filed",
+    "no_answer",
+    "other_answers",
 ]
 LabelName = Literal[
-    "next", "back", "menu", "yes", "no", "skip", "delete_yes", "emergency", "report"
+    "next",
+    "back",
+    "menu",
+    "yes",
+    "no",
+    "skip",
+    "delete_yes",
+    "emergency",
+    "report",
+    "not_this",
+    "ask_officer",
+    "form_stay",
+    "form_leave",
 ]
 InputType = Literal["text", "number", "phone", "yesno", "choice", "photo", "location"]
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FormSpec(_Strict):
+    """A multi-step form (the report) whose answers are kept as a draft when the user leaves."""
+
+    leave: I18n  # asked when the user types "menu" or "stop" in the middle
+    resume: I18n  # said at the main menu while a draft waits
+    resume_label: I18n  # the button that continues the draft
+    keep_hours: int = Field(default=72, ge=1, le=24 * 30)
 
 
 class SystemSpec(_Strict):
@@ -76,10 +102,17 @@ class SystemSpec(_Strict):
     keywords: dict[KeywordName, list[str]]
     yes_words: list[str]
     no_words: list[str]
+    unsure_words: list[str] = Field(default_factory=list)
+    next_words: list[str] = Field(default_factory=list)
+    filler_words: list[str] = Field(default_factory=list)
+    thanks_words: list[str] = Field(default_factory=list)
     messages: dict[MessageName, I18n]
     labels: dict[LabelName, I18n]
     commands: dict[str, I18n] = Field(default_factory=dict)
-    alert_phrases: list[str] = Field(default_factory=list)
+    alert: str | None = None  # where a cry for help leads (numbers first)...
+    alert_abroad: str | None = None  # ...and where it leads when the writer seems abroad
+    ask_officer: str | None = None  # where "Tanya petugas" leads, with answers["question"]
+    forms: dict[str, FormSpec] = Field(default_factory=dict)
     reference_pattern: str | None = None  # a report number typed anywhere...
     reference_node: str | None = None  # ...opens this node, with answers["reference"] set
 
@@ -140,6 +173,7 @@ class AskNode(_Strict):
     next: str
     error: I18n | None = None
     skip_if_answered: bool = False  # already known (e.g. carried over from a check): go on
+    form: str | None = None  # part of this form: leaving asks first and keeps a draft
 
 
 class ActionNode(_Strict):
@@ -151,6 +185,7 @@ class ActionNode(_Strict):
     text: I18n | None = None
     next: str | None = None
     options: list[OptionSpec] = Field(default_factory=list)
+    form: str | None = None  # part of this form: leaving asks first and keeps a draft
 
 
 class EndNode(_Strict):

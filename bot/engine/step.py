@@ -15,12 +15,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.actions import ActionResult
+from bot.engine import drafts
+from bot.engine.asking import everyday_pick, question_key, route_from, route_list, scrub
 from bot.engine.flows import Flows
 from bot.engine.inputs import Accepted, validate
-from bot.engine.session import ActionCall, Offered, Session, Turn
+from bot.engine.session import ActionCall, Offered, QuestionLog, Session, Turn
 from bot.engine.spec import ActionNode, AskNode, EndNode, MenuNode, MessageName, PageNode
 from bot.engine.text import clean_input, match_label, normalize
 from bot.messages import Inbound, InboundKind, Option, Reply
+from bot.understanding import Alarm, Reading, Route
 
 DEFAULT_TIMEOUT = timedelta(minutes=30)
 MAX_STACK = 30
@@ -38,7 +41,10 @@ INVALID_MESSAGE: dict[str, MessageName] = {
 Act = tuple[Any, ...]
 """What pressing an option does: ("goto", node), ("next",), ("back",), ("menu",),
 ("answer", value), ("pick", value) (a choice an action offered), ("lang", code),
-("delete_yes",), ("delete_no",) or ("dismiss",)."""
+("delete_yes",), ("delete_no",), ("route", index) (a "did you mean" guess),
+("ask_officer",), ("not_this",), ("stay",), ("leave", keyword) (a form) or ("resume",)."""
+FORM_LEAVING_KEYWORDS = ("menu", "stop")  # asked first in a form; other keywords keep a draft
+MIN_TERMS_TO_LEAVE_FORM = 3  # a typed question leaves a choice question only if this long
 
 
 def step(
@@ -49,8 +55,10 @@ def step(
     timeout: timedelta = DEFAULT_TIMEOUT,
 ) -> Turn:
     """Answer one inbound message. Never raises for user input; always replies."""
-    walker = _Walker(flows, session.copy() if session else Session(lang=flows.default_language))
-    walker.handle(inbound, is_new=session is None, now=now, timeout=timeout)
+    walker = _Walker(
+        flows, session.copy() if session else Session(lang=flows.default_language), now
+    )
+    walker.handle(inbound, is_new=session is None, timeout=timeout)
     return walker.finish(now)
 
 
@@ -58,7 +66,7 @@ def resume(flows: Flows, turn: Turn, result: ActionResult, now: datetime) -> Tur
     """Continue a turn that stopped at an action, with the action's result."""
     assert turn.session is not None and turn.action is not None
     call = turn.action
-    walker = _Walker(flows, turn.session, turn)
+    walker = _Walker(flows, turn.session, now, turn)
     walker.after_action(call, result)
     return walker.finish(now)
 
@@ -67,28 +75,40 @@ def state_key(flows: Flows, session: Session) -> str:
     """A short fingerprint of what the user currently sees; option ids carry it."""
     top = session.stack[-1] if session.stack else ""
     raw = f"{flows.version}|{session.node}|{session.screen}|{session.pending}|{top}"
+    raw += f"|{bool(session.draft)}"
     if session.offered:  # a press on choices an action offered earlier is stale
         raw += "|" + json.dumps(session.offered.to_dict(), sort_keys=True, default=str)
+    if session.question:  # so are guesses made for an earlier question
+        raw += "|" + json.dumps(session.question, sort_keys=True, default=str)
     return hashlib.blake2b(raw.encode(), digest_size=4).hexdigest()
 
 
 class _Walker:
     """Mutable state of one step; discarded when the step returns."""
 
-    def __init__(self, flows: Flows, session: Session, turn: Turn | None = None) -> None:
+    def __init__(
+        self, flows: Flows, session: Session, now: datetime, turn: Turn | None = None
+    ) -> None:
         self.flows = flows
         self.session = session
+        self.now = now
         self.turn = turn or Turn(session=session)
         self.turn.action = None
         self._skips = 0
+        self._leaving = False  # the user is leaving a form on purpose: keep, do not finish it
+        self._asked: dict[str, Any] | None = None  # the question routed in the previous turn
+        self._fresh = False  # a question was routed in this turn
 
     # ----- entry points -------------------------------------------------------------------
 
-    def handle(self, inbound: Inbound, is_new: bool, now: datetime, timeout: timedelta) -> None:
-        session = self.session
-        keyword = None
-        if inbound.kind == InboundKind.TEXT:
-            keyword = self.flows.keywords.get(normalize(inbound.text))
+    def handle(self, inbound: Inbound, is_new: bool, timeout: timedelta) -> None:
+        session, now = self.session, self.now
+        self._asked = session.question
+        if session.pending == "alert":  # a state of older versions; the alarm is a node now
+            session.pending = ""
+        drafts.waiting(session, self.flows.system.forms, now)  # forget an expired draft
+        text = inbound.text if inbound.kind == InboundKind.TEXT else ""
+        keyword = self.flows.keywords.get(normalize(text)) if text else None
         restart: MessageName | None = None
         if is_new:
             restart = "welcome"
@@ -98,19 +118,26 @@ class _Walker:
             restart = "welcome"
         elif session.node not in self.flows.nodes:
             restart = "content_changed"
-        reference = self.flows.reference(inbound.text) if inbound.kind == InboundKind.TEXT else None
         if restart:
+            if restart == "welcome_back":
+                drafts.keep(session, self.node, now)
             self._reset()
+            reference = self.flows.reference(text) if text else None
             if reference:
                 self._open_reference(reference)
             elif keyword in ("emergency", "help", "language", "delete"):
                 self._keyword(keyword)
-            elif self._sounds_alarming(inbound):
-                self._alert()
+            elif alarm := self._alarm(text):
+                self._alert(alarm)
+            elif text and not keyword and self._worth_answering_at_once(text):
+                self.say(restart)
+                self._understand(clean_input(text))
             else:
                 self.say(restart)
                 self.visit_and_render()
+            self._log_left_question()
             return
+        reference = self.flows.reference(text) if text and not keyword else None
         if keyword:
             self._keyword(keyword)
         elif reference:
@@ -125,6 +152,7 @@ class _Walker:
             self._typed_option(inbound)
         else:
             self._answer(inbound, self.node)
+        self._log_left_question()
 
     def after_action(self, call: ActionCall, result: ActionResult) -> None:
         node = self.flows.nodes.get(call.node)
@@ -207,6 +235,12 @@ class _Walker:
 
     def go(self, target: str, push: bool = True) -> None:
         session = self.session
+        leaving = drafts.form_of(self.node)
+        if leaving and leaving != drafts.form_of(self.flows.nodes.get(target)):
+            if self._leaving:
+                drafts.keep(session, self.node, self.now)
+            elif session.draft and session.draft.get("form") == leaving:
+                session.draft = None  # the form was finished (or left by its own buttons)
         if target == self.flows.system.start:
             session.stack.clear()
             session.answers.clear()
@@ -245,8 +279,15 @@ class _Walker:
             self.emit(Reply(self.message("language_prompt"), self.options()))
         elif session.pending == "delete":
             self.emit(Reply(self.message("delete_confirm"), self.options()))
-        elif session.pending == "alert":
-            self.emit(Reply(self.message("alert"), self.options()))
+        elif session.pending.startswith("leave:"):
+            form = self.flows.system.forms.get(drafts.form_of(node) or "")
+            self.emit(
+                Reply(self.flows.text(form.leave if form else None, self.lang), self.options())
+            )
+        elif session.pending == "suggest":
+            self.emit(Reply(self.message("did_you_mean"), self.options()))
+        elif session.pending == "fallback":
+            self.emit(Reply(self.message("no_answer"), self.options()))
         elif isinstance(node, ActionNode):
             self.turn.action = ActionCall(session.node or "", node.action, dict(node.args))
         elif isinstance(node, PageNode):
@@ -260,11 +301,11 @@ class _Walker:
                 )
             self.emit(Reply(text, self.options()))
         elif node is not None:
-            self.emit(
-                Reply(
-                    self.flows.text(node.text, self.lang), self.options(), expects=self._expects()
-                )
-            )
+            text = self.flows.text(node.text, self.lang)
+            form = drafts.waiting(session, self.flows.system.forms, self.now)
+            if form and session.node == self.flows.system.start:
+                text = self.flows.text(form.resume, self.lang) + "\n\n" + text
+            self.emit(Reply(text, self.options(), expects=self._expects()))
 
     def _expects(self) -> str:
         node = self.node
@@ -285,10 +326,10 @@ class _Walker:
         """Choices and options of the current state, computed once per state and language
         (they depend on nothing else unless an action offered choices)."""
         session = self.session
-        if session.offered is not None:
+        if session.offered is not None or session.question is not None:
             return None
         top = session.stack[-1] if session.stack else ""
-        key = (session.node, session.screen, session.pending, top, self.lang)
+        key = (session.node, session.screen, session.pending, top, self.lang, bool(session.draft))
         memo = self.flows.memo
         found = memo.get(key)
         if found is None:
@@ -303,7 +344,7 @@ class _Walker:
         return tuple(Option(f"{key}:{index}", label) for index, (label, _) in enumerate(choices))
 
     def _choices(self) -> list[tuple[str, Act]]:
-        session, node, flows, lang = self.session, self.node, self.flows, self.lang
+        session, flows, lang = self.session, self.flows, self.lang
         if session.pending == "language":
             return [
                 (flows.system.language_names[code], ("lang", code))
@@ -314,13 +355,24 @@ class _Walker:
                 (flows.label("delete_yes", lang), ("delete_yes",)),
                 (flows.label("no", lang), ("delete_no",)),
             ]
-        if session.pending == "alert":
+        if session.pending.startswith("leave:"):
             return [
-                (flows.label("emergency", lang), ("goto", flows.system.emergency)),
-                (flows.label("report", lang), ("goto", flows.system.report)),
-                (flows.label("back", lang), ("dismiss",)),
+                (flows.label("form_stay", lang), ("stay",)),
+                (flows.label("form_leave", lang), ("leave", session.pending.partition(":")[2])),
             ]
+        if session.pending == "suggest":
+            return self._guesses()
+        if session.pending == "fallback":  # what the user had, and a human
+            return self._node_choices() + self._ask_officer()
+        return self._node_choices()
+
+    def _node_choices(self) -> list[tuple[str, Act]]:
+        session, node, flows, lang = self.session, self.node, self.flows, self.lang
         items: list[tuple[str, Act]] = []
+        if session.node == flows.system.start and session.draft:
+            form = flows.system.forms.get(str(session.draft.get("form")))
+            if form:
+                items.append((flows.text(form.resume_label, lang), ("resume",)))
         if isinstance(node, EndNode):
             return [(flows.label("menu", lang), ("menu",))]
         if isinstance(node, AskNode):
@@ -348,7 +400,25 @@ class _Walker:
             items += [
                 (flows.text(option.label, lang), ("goto", option.goto)) for option in node.options
             ]
+        question = session.question
+        if question and question.get("mode") == "answered" and question.get("node") == session.node:
+            items.append((flows.label("not_this", lang), ("not_this",)))
         return items + self._navigation()
+
+    def _guesses(self) -> list[tuple[str, Act]]:
+        """The "did you mean" buttons, then a human, then the way back."""
+        lang, understanding = self.lang, self.flows.understanding
+        items: list[tuple[str, Act]] = []
+        for index, data in enumerate((self.session.question or {}).get("routes") or []):
+            route = route_from(data)
+            title = understanding.title(route.node, lang) if route.node else route.target
+            items.append((title, ("route", index)))
+        return items + self._ask_officer() + self._navigation()
+
+    def _ask_officer(self) -> list[tuple[str, Act]]:
+        if not self.flows.system.ask_officer:
+            return []
+        return [(self.flows.label("ask_officer", self.lang), ("ask_officer",))]
 
     def _navigation(self) -> list[tuple[str, Act]]:
         session, start = self.session, self.flows.system.start
@@ -363,9 +433,17 @@ class _Walker:
 
     # ----- input handling -----------------------------------------------------------------
 
-    def _keyword(self, keyword: str) -> None:
+    def _keyword(self, keyword: str, confirmed: bool = False) -> None:
         session, system = self.session, self.flows.system
         session.pending = ""
+        if keyword in FORM_LEAVING_KEYWORDS and not confirmed and drafts.form_of(self.node):
+            session.pending = f"leave:{keyword}"  # ask first: a half-filled report is not lost
+            self.render()
+            return
+        if keyword in ("menu", "stop", "help", "emergency"):
+            self._leaving = True
+        if keyword == "stop":
+            drafts.keep(session, self.node, self.now)
         if keyword == "menu":
             self.go(system.start)
         elif keyword == "back":
@@ -404,34 +482,142 @@ class _Walker:
         self._act(choices[int(index_text)][1])
 
     def _typed_option(self, inbound: Inbound) -> None:
-        choices = self.choices()
-        index = None
-        if inbound.kind == InboundKind.TEXT:
-            index = match_label(clean_input(inbound.text), [label for label, _ in choices])
+        choices, understanding = self.choices(), self.flows.understanding
+        text = clean_input(inbound.text) if inbound.kind == InboundKind.TEXT else ""
+        index = match_label(text, [label for label, _ in choices]) if text else None
         if index is not None:
             self._act(choices[index][1])
-        elif self._sounds_alarming(inbound):
-            self._alert()
+        elif alarm := self._alarm(text):
+            self._alert(alarm)
+        elif text and (act := everyday_pick(understanding, text, choices, self._confirming())):
+            self._act(act)
+        elif text and understanding.answer_kinds(text):  # "ya" where no yes is asked
+            self.short_reply(self.message("not_understood"))
+        elif text and understanding.everyday.is_thanks(text):
+            self.short_reply(self.message("thanks"))
+        elif normalize(text).replace(" ", "").isalnum() and not normalize(text).isdigit():
+            self._understand(text)
         else:
             self.short_reply(self.message("not_understood"))
 
     def _open_reference(self, reference: str) -> None:
         """A report number typed anywhere shows that report's status."""
+        self._leaving = True
         self.session.answers["reference"] = reference
         self.go(self.flows.system.reference_node or self.flows.system.start)
 
-    def _sounds_alarming(self, inbound: Inbound) -> bool:
-        return inbound.kind == InboundKind.TEXT and self.flows.sounds_alarming(inbound.text)
+    def _confirming(self) -> bool:
+        """A menu with a single way forward: "ya" means that way."""
+        node = self.node
+        return not self.session.pending and isinstance(node, MenuNode) and len(node.options) == 1
 
-    def _alert(self) -> None:
-        """Free text that sounds like an emergency: offer emergency contacts and a report."""
-        self.session.pending = "alert"
-        self.render()
+    def _worth_answering_at_once(self, text: str) -> bool:
+        """A first message that is a real question (not "hello there") is answered at once."""
+        understanding = self.flows.understanding
+        reading = understanding.read(text)
+        return reading.confident or (
+            bool(reading.suggestions) and len(understanding.normaliser.terms(text)) >= 2
+        )
+
+    def _alarm(self, text: str) -> Alarm | None:
+        return self.flows.understanding.alarm(text) if text else None
+
+    def _alert(self, alarm: Alarm) -> None:
+        """A cry for help: the emergency numbers at once (abroad ones first when abroad)."""
+        system = self.flows.system
+        abroad = alarm.abroad or self.lang != self.flows.default_language
+        target = (system.alert_abroad if abroad else None) or system.alert or system.emergency
+        self._leaving = True
+        self.session.pending = ""
+        self.go(target)
+
+    def _understand(self, text: str) -> None:
+        """Route typed text by meaning: answer, "did you mean", or topics and an officer."""
+        reading = self.flows.understanding.read(text)
+        if reading.confident and reading.routes:
+            best = reading.routes[0]
+            if best.node:  # its page offers "Not this?" with the other guesses
+                self._remember(text, "answered", reading.routes[1:4], node=best.node)
+            self._follow(best)
+        elif reading.suggestions:
+            self._offer("suggest", text, reading)
+        else:
+            self._offer("fallback", text, reading)
+
+    def _offer(
+        self, mode: str, text: str, reading: Reading, intro: MessageName | None = None
+    ) -> None:
+        """Show guesses (or the topics), remember them, and log the question for authors."""
+        self.session.pending = mode
+        routes = reading.suggestions if mode == "suggest" else ()
+        key = self._remember(text, mode, routes)
+        if self.flows.understanding.normaliser.terms(text):  # greetings and "hmm" are not logged
+            self.turn.questions.append(
+                QuestionLog(
+                    key,
+                    scrub(text),
+                    self.lang,
+                    tuple(route.target for route in routes),
+                    None,
+                    self.now,
+                )
+            )
+        if intro:
+            self.emit(Reply(self.message(intro), self.options()))
+        else:
+            self.render()
+
+    def _remember(
+        self, text: str, mode: str, routes: tuple[Route, ...], node: str | None = None
+    ) -> str:
+        key = question_key(text, self.now)
+        self.session.question = {
+            "key": key,
+            "text": text[:1000],
+            "mode": mode,
+            "node": node,
+            "routes": route_list(routes),
+        }
+        self._chose("other")  # a new question replaces the one before
+        self._fresh = True
+        return key
+
+    def _follow(self, route: Route) -> None:
+        session = self.session
+        if route.target == "language":
+            session.pending = "language"
+            self.render()
+            return
+        self._leaving = True
+        for key, value in route.answers:
+            session.answers[key] = value
+        self.go(route.node)
+
+    def _log_left_question(self) -> None:
+        """End of the turn: a logged question the user moved away from gets "other" as
+        the choice, and a remembered question is forgotten once the user moves on."""
+        self._chose("other")
+        question = self.session.question
+        if (
+            question
+            and not self._fresh
+            and not (
+                question.get("mode") == "answered" and question.get("node") == self.session.node
+            )
+        ):
+            self.session.question = None
+
+    def _chose(self, chosen: str) -> None:
+        asked, self._asked = self._asked, None
+        if asked and asked.get("mode") in ("suggest", "fallback"):
+            self.turn.questions.append(
+                QuestionLog(str(asked["key"]), "", self.lang, (), chosen, self.now)
+            )
 
     def _answer(self, inbound: Inbound, node: AskNode) -> None:
         choices = self.choices()
-        if inbound.kind == InboundKind.TEXT:
-            text = clean_input(inbound.text)
+        text = clean_input(inbound.text) if inbound.kind == InboundKind.TEXT else ""
+        if text:
             labels = [label for label, _ in choices]
             if node.input.type in ("yesno", "choice"):
                 index = match_label(text, labels)
@@ -444,19 +630,77 @@ class _Walker:
             if index is not None:
                 self._act(choices[index][1])
                 return
-        verdict = validate(
-            node.input, inbound, self.lang, self.flows.yes_words, self.flows.no_words
-        )
+            if node.input.type in ("yesno", "choice"):
+                act = everyday_pick(self.flows.understanding, text, choices)
+                if act:
+                    self._act(act)
+                    return
+            if node.input.type != "text" and (alarm := self._alarm(text)):
+                self._alert(alarm)
+                return
+        verdict = validate(node.input, inbound, self.lang, self.flows.understanding.answer_kinds)
         if isinstance(verdict, Accepted):
             self._act(("answer", verdict.value))
+            return
+        if text and node.input.type == "choice" and self._clear_question(text):
             return
         error = self.flows.text(node.error, self.lang) if node.error else ""
         self.short_reply(error or self.message(INVALID_MESSAGE[node.input.type]))
 
+    def _clear_question(self, text: str) -> bool:
+        """A whole question typed where a choice was asked: answer it if it is clear."""
+        understanding = self.flows.understanding
+        if len(understanding.normaliser.terms(text)) < MIN_TERMS_TO_LEAVE_FORM:
+            return False
+        reading = understanding.read(text)
+        if not (reading.confident and reading.routes and reading.routes[0].node):
+            return False
+        self._remember(text, "answered", reading.routes[1:4], node=reading.routes[0].node)
+        self._follow(reading.routes[0])
+        return True
+
+    def _act_on_question(self, act: Act) -> None:
+        session, question = self.session, self.session.question or {}
+        routes = [route_from(data) for data in question.get("routes") or []]
+        if act[0] == "route" and act[1] < len(routes):
+            self._chose(routes[act[1]].target)
+            session.pending = ""
+            self._follow(routes[act[1]])
+        elif act[0] == "ask_officer" and self.flows.system.ask_officer:
+            self._chose("ask_officer")
+            session.pending = ""
+            self._leaving = True
+            session.answers["question"] = str(question.get("text") or "")
+            self.go(self.flows.system.ask_officer)
+        elif act[0] == "not_this":
+            text = str(question.get("text") or "")
+            mode = "suggest" if routes else "fallback"
+            self._offer(mode, text, Reading(tuple(routes), False), intro="other_answers")
+        else:
+            self.render()
+
+    def _act_on_form(self, act: Act) -> None:
+        session = self.session
+        if act[0] == "stay":
+            session.pending = ""
+            self.render()
+        elif act[0] == "leave":
+            self._keyword(act[1], confirmed=True)
+        elif drafts.resume(session, self.flows.nodes):
+            self.visit_and_render()
+        else:
+            self.render()
+
     def _act(self, act: Act) -> None:
         session, kind = self.session, act[0]
         if kind == "goto":
+            if session.pending == "fallback":
+                self._chose(f"topic:{act[1]}")
             self.go(act[1])
+        elif kind in ("route", "ask_officer", "not_this"):
+            self._act_on_question(act)
+        elif kind in ("stay", "leave", "resume"):
+            self._act_on_form(act)
         elif kind == "next":
             session.screen += 1
             self.render()
@@ -490,9 +734,6 @@ class _Walker:
         elif kind == "delete_yes":
             self.turn.erase = True
             self.emit(Reply(self.message("deleted")))
-        elif kind == "dismiss":
-            session.pending = ""
-            self.render()
         elif kind == "delete_no":
             session.pending = ""
             self.say("delete_cancelled")

@@ -44,7 +44,12 @@ def reporter(report: ReportRecord) -> str:
 
 def card_text(report: ReportRecord) -> str:
     """The report as officers read it."""
-    head = f"🚨 *MENDESAK* — {report.ref}" if report.urgent else f"📄 Laporan {report.ref}"
+    if report.urgent:
+        head = f"🚨 *MENDESAK* — {report.ref}"
+    elif report.kind == "question":
+        head = f"❓ Pertanyaan {report.ref} (bot belum bisa menjawab)"
+    else:
+        head = f"📄 Laporan {report.ref}"
     status = STATUS.get(report.status, report.status)
     if report.status == "claimed" and report.claimed_by_name:
         status += f" oleh {report.claimed_by_name}"
@@ -54,12 +59,17 @@ def card_text(report: ReportRecord) -> str:
         head,
         f"Status: {status}",
         f"Masuk: {report.created_at:%d-%m-%Y %H:%M} UTC",
-        f"Tempat: {place(report)}",
-        f"Tawaran: {_excerpt(report.offer)}",
-        f"Perekrut: {_excerpt(report.recruiter)}",
-        f"Foto: {len(report.photos)}",
-        f"Pelapor: {reporter(report)}",
     ]
+    if report.kind == "question":
+        lines += [f"Pertanyaan: {_excerpt(report.offer)}", f"Penanya: {reporter(report)}"]
+    else:
+        lines += [
+            f"Tempat: {place(report)}",
+            f"Tawaran: {_excerpt(report.offer)}",
+            f"Perekrut: {_excerpt(report.recruiter)}",
+            f"Foto: {len(report.photos)}",
+            f"Pelapor: {reporter(report)}",
+        ]
     thread = [message for message in report.messages if message.direction != "note"]
     if thread:
         lines.append(f"Percakapan: {len(thread)} pesan")
