@@ -1,5 +1,6 @@
 """The command line: run the server, chat in the terminal, check content, replay transcripts,
-import the official P3MI list and verified job listings."""
+import the official P3MI list and verified job listings, measure and review the understanding
+of typed questions."""
 
 from __future__ import annotations
 
@@ -8,18 +9,20 @@ import asyncio
 import logging
 import sys
 from collections.abc import Coroutine
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.actions import load_actions
 from bot.config import Config, ConfigError, load_config
 from bot.content import load_content
-from bot.runtime import ContentLoadError
-from bot.store import StoreError
+from bot.runtime import ContentLoadError, load_checked_content
+from bot.store import Store, StoreError
 from bot.transcripts import content_edges, run_all
 
 T = TypeVar("T")
+QUESTION_SET = Path("tests/understanding/questions.yaml")
+ALARM_SET = Path("tests/understanding/alarms.yaml")
 
 
 def run_event_loop(main: Coroutine[Any, Any, T]) -> T:
@@ -61,6 +64,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     jobs.add_argument("file", type=Path, help="CSV file with the listings")
     jobs.add_argument("--content", type=Path, help="content directory")
+    evaluate = commands.add_parser(
+        "eval-questions", help="accuracy of typed-question routing and of the alarm"
+    )
+    evaluate.add_argument("--set", type=Path, default=QUESTION_SET, help="question set YAML")
+    evaluate.add_argument("--alarms", type=Path, default=ALARM_SET, help="alarm set YAML")
+    evaluate.add_argument("--content", type=Path, help="content directory")
+    unanswered = commands.add_parser(
+        "unanswered", help="questions the bot could not answer, grouped and counted"
+    )
+    unanswered.add_argument("--days", type=int, default=30, help="asked in the last N days")
+    unanswered.add_argument("--top", type=int, default=50, help="show at most N groups")
     arguments = parser.parse_args(argv)
     try:
         config = load_config()
@@ -77,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
         return export_content(Path(config.content.dir), arguments.out)
     if command in ("import-agencies", "import-jobs"):
         return import_list(command, arguments, arguments.content or Path(config.content.dir))
+    if command == "eval-questions":
+        return eval_questions(arguments, arguments.content or Path(config.content.dir))
+    if command == "unanswered":
+        return run_event_loop(list_unanswered(config, arguments.days, arguments.top))
     if command == "test-transcripts":
         return run_event_loop(
             test_transcripts(arguments.dir, arguments.content or Path(config.content.dir))
@@ -176,3 +194,32 @@ async def test_transcripts(folder: Path, content_dir: Path) -> int:
     failed = sum(not result.passed for result in results)
     print(f"{len(results) - failed} passed, {failed} failed")
     return 1 if failed else 0
+
+
+def eval_questions(arguments: argparse.Namespace, content_dir: Path) -> int:
+    """Print the routing and alarm figures on the question sets."""
+    from bot.understanding.evaluation import alarm_report, load_questions, question_report
+
+    content = load_checked_content(content_dir, load_actions())
+    understanding = content.flows.understanding
+    print(question_report(understanding, load_questions(arguments.set)))
+    print()
+    print(alarm_report(understanding, arguments.alarms))
+    return 0
+
+
+async def list_unanswered(config: Config, days: int, top: int) -> int:
+    """Print the questions of the last `days` days that the bot could not answer."""
+    from bot.understanding.unanswered import group_questions, table
+
+    content = load_checked_content(Path(config.content.dir), load_actions())
+    store = Store(config.database.path)
+    await store.open()
+    try:
+        questions = await store.unanswered(datetime.now(UTC) - timedelta(days=days))
+    finally:
+        await store.close()
+    groups = group_questions(questions, content.flows.understanding.normaliser)
+    print(f"{len(questions)} questions in {len(groups)} groups, last {days} days")
+    print(table(groups, top))
+    return 0

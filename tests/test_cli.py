@@ -152,3 +152,21 @@ def test_server_restart_and_sighup_reload(tmp_path, server_factory):
     body, _ = get_json(f"{base}/api/chat", {"text": "menu"}, cookie)
     assert "Menu baru" in body["replies"][-1]["text"]
     assert process.poll() is None, "reload does not stop the server"
+
+
+def test_eval_questions_prints_the_figures_and_every_miss():
+    result = bot("eval-questions")
+    assert result.returncode == 0, result.stderr
+    assert "top-3" in result.stdout and "holdout" in result.stdout
+    assert "not right at once" in result.stdout
+    assert "recall" in result.stdout and "false alarms" in result.stdout
+
+
+def test_unanswered_lists_questions_grouped_and_counted(tmp_path):
+    env = {"BOT_DB": str(tmp_path / "q.db")}
+    asked = "halo\ncara bikin sim\nCara bikin SIM?\nxyz\n"
+    assert bot("chat", stdin=asked, env=env).returncode == 0
+    result = bot("unanswered", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "3 questions in 2 groups" in result.stdout
+    assert "    2  " in result.stdout and "bikin" in result.stdout.lower()

@@ -333,3 +333,35 @@ async def test_two_officers_claiming_at_once_leave_one_owner(env):
     report = await store.report(REF)
     winners = [r for r in replies if "mengambil" in r[0].text]
     assert len(winners) == 1 and report.claimed_by_name in ("Ani", "Budi")
+
+
+async def test_a_question_the_bot_cannot_answer_reaches_an_officer_and_the_answer_comes_back(env):
+    fake, _, store, tmp_path = env
+    await say(fake, 501, "/start")
+    offered = await say(fake, 501, "cara bikin sim motor di samsat serang")
+    assert "belum menemukan jawaban" in offered["text"]
+    await say(fake, 501, "Tanya petugas")
+    filed = await say(fake, 501, "Kirim ke petugas")
+    assert "Pertanyaan Anda sudah diteruskan" in filed["text"] and REF in filed["text"]
+    await fake.wait_for(lambda: fake.sent(-100))
+    card = fake.sent(-100)[0]
+    assert "❓ Pertanyaan" in card["text"] and "cara bikin sim motor" in card["text"]
+    assert "anonim" in card["text"] and "501" not in officer_side_text(fake)
+
+    await officer_press(fake, f"o:ask:{REF}")
+    count = len(fake.sent(501))
+    await officer_types(fake, "Untuk SIM, datang ke Satpas Polres dengan KTP.")
+    await fake.wait_for(lambda: len(fake.sent(501)) > count)
+    answer = fake.sent(501)[-1]["text"]
+    assert "Jawaban petugas untuk pertanyaan Anda" in answer and "Satpas" in answer
+
+    stats = await officer_types(fake, "/stats")
+    assert "belum terjawab" in stats["text"] and "1× cara bikin sim motor" in stats["text"]
+    connection = sqlite3.connect(tmp_path / "bot.db")
+    try:
+        rows = connection.execute("SELECT * FROM unanswered_questions").fetchall()
+    finally:
+        connection.close()
+    assert len(rows) == 1 and "ask_officer" in rows[0]
+    assert not any("501" in str(value) for value in rows[0]), "no user id in the log"
+    assert await store.prune_questions(datetime.now(UTC) + timedelta(days=1)) == 1

@@ -48,6 +48,7 @@ MessageName = Literal[
     "report_not_found",
     "report_officer_message",
     "relay_question",
+    "relay_answer",
     "relay_sent",
     "status_received",
     "status_claimed",

@@ -20,6 +20,7 @@ from bot.messages import Inbound, InboundKind, Option, Reply
 from bot.officers.cards import OUTCOMES, PREFIX, STATUS, card, outcome_choices, place
 from bot.services import Services
 from bot.store import Envelope, ReportRecord
+from bot.understanding.unanswered import group_questions, top_lines
 
 log = logging.getLogger(__name__)
 OFFICER_CHANNEL = "telegram"
@@ -43,6 +44,7 @@ EXPORT_COLUMNS = (
     "channel",
     "claimed_by_name",
 )
+UNANSWERED_DAYS = 30  # /stats lists the top questions the bot could not answer in this time
 ENDING_KEYWORDS = frozenset({"menu", "back", "stop", "emergency", "delete", "help", "language"})
 
 
@@ -185,7 +187,8 @@ class OfficerDesk:
             if not reachable:
                 return []
             flows = self.content().flows
-            body = Reply(flows.message("relay_question", record.lang, ref=ref, text=text))
+            name = "relay_answer" if record.kind == "question" else "relay_question"
+            body = Reply(flows.message(name, record.lang, ref=ref, text=text))
             return [Envelope(record.channel, record.user, body.to_dict(), relay_ref=ref)]
 
         await self.store.officer_update(
@@ -355,6 +358,11 @@ class OfficerDesk:
             rows = stats[key]
             lines.append(f"*{title}*")
             lines += [f"  {label or '-'}: {count}" for label, count in rows] or ["  (kosong)"]
+        since = datetime.now(UTC) - timedelta(days=UNANSWERED_DAYS)
+        asked = await self.store.unanswered(since)
+        groups = group_questions(asked, self.content().flows.understanding.normaliser)
+        lines.append(f"*Pertanyaan yang belum terjawab bot ({UNANSWERED_DAYS} hari)*")
+        lines += [f"  {line}" for line in top_lines(groups, 10)] or ["  (kosong)"]
         return [Reply("Statistik laporan\n" + "\n".join(lines))]
 
     # ----- urgent reminders and retention -------------------------------------------------

@@ -126,3 +126,47 @@ def milliseconds(seconds: list[float]) -> tuple[float, float]:
     ordered = sorted(seconds)
     p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
     return statistics.median(ordered) * 1000, p99 * 1000
+
+
+def question_report(understanding: Understanding, items: list[QuestionItem]) -> str:
+    """Figures per part of the set (and in all), then every miss."""
+    lines = [
+        f"{'part':<8} {'n':>4} {'top-1':>6} {'top-3':>6} {'did-you-mean':>12} {'median ms':>9}"
+        f" {'p99 ms':>7}"
+    ]
+    misses: list[str] = []
+    for part in (*sorted({item.part for item in items}), "all"):
+        chosen = [item for item in items if part in ("all", item.part)]
+        score = score_questions(understanding, chosen)
+        median, p99 = milliseconds(score.seconds)
+        lines.append(
+            f"{part:<8} {score.total:>4} {score.rate(score.top1):>6.1%} "
+            f"{score.rate(score.top3):>6.1%} {score.rate(score.suggested):>12.1%} "
+            f"{median:>9.2f} {p99:>7.2f}"
+        )
+        if part == "all":
+            for item, offered, confident in score.misses:
+                how = "answered" if confident else ("guessed" if offered else "no answer")
+                misses.append(
+                    f"  [{item.part}] {item.text!r}: expected {' / '.join(item.expect)}; "
+                    f"{how}: {', '.join(offered) or '-'}"
+                )
+    return "\n".join([*lines, "", f"not right at once ({len(misses)}):", *misses])
+
+
+def alarm_report(understanding: Understanding, path: Path) -> str:
+    """Recall and false alarms per part of the alarm set, then every mistake."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    parts = sorted({item["part"] for item in raw["cries"] + raw["everyday"]})
+    lines = [f"{'part':<8} {'cries':>5} {'recall':>7} {'everyday':>8} {'false alarms':>12}"]
+    mistakes: list[str] = []
+    for part in (*parts, None):
+        score = score_alarms(understanding, path, part)
+        lines.append(
+            f"{part or 'all':<8} {score.cries:>5} {score.recall:>7.1%} {score.everyday:>8} "
+            f"{score.false_rate:>12.1%}"
+        )
+        if part is None:
+            mistakes += [f"  missed: {text!r}" for text in score.missed]
+            mistakes += [f"  false alarm: {text!r}" for text in score.raised]
+    return "\n".join([*lines, *mistakes])
