@@ -40,19 +40,19 @@ def test_typed_questions_reach_their_page_in_the_top_three(shipped_content):
     items = load_questions(SETS / "questions.yaml")
     assert len(items) >= 250
     every = score_questions(understanding, items)
-    held_out = score_questions(understanding, [i for i in items if i.part == "holdout"])
+    held_out = score_questions(understanding, [i for i in items if i.part != "tune"])
     print(
         f"\nquestions: top-1 {every.rate(every.top1):.1%}, top-3 {every.rate(every.top3):.1%}, "
         f"did-you-mean {every.rate(every.suggested):.1%}; held out: "
         f"top-3 {held_out.rate(held_out.top3):.1%} of {held_out.total}"
     )
     assert every.rate(every.top3) >= 0.90
-    assert held_out.rate(held_out.top3) >= 0.85
+    assert held_out.rate(held_out.top3) >= 0.85  # the parts kept out of tuning
 
 
 def test_cries_for_help_raise_the_alarm_and_everyday_messages_do_not(shipped_content):
     understanding = shipped_content.flows.understanding
-    for part in (None, "holdout"):
+    for part in (None, "holdout", "unseen"):
         score = score_alarms(understanding, SETS / "alarms.yaml", part)
         print(
             f"\nalarm ({part or 'all'}): recall {score.recall:.1%} of {score.cries}, "
@@ -196,8 +196,10 @@ async def test_unanswered_questions_are_logged_without_the_user(villager):
 
 def test_the_sets_keep_part_of_each_out_of_tuning():
     items = load_questions(SETS / "questions.yaml")
-    assert sum(item.part == "holdout" for item in items) >= 0.3 * len(items)
-    assert Path(SETS / "alarms.yaml").read_text().count("part: holdout") >= 100
+    kept_out = sum(item.part in ("holdout", "unseen") for item in items)
+    assert kept_out >= 0.3 * len(items)
+    alarms = Path(SETS / "alarms.yaml").read_text()
+    assert alarms.count("part: holdout") + alarms.count("part: unseen") >= 100
 
 
 __all__ = ["NOW"]

@@ -126,7 +126,7 @@ class Understanding:
                     lines = lines[1:]
                 for line in lines:
                     if line != "---":
-                        yield Passage(node_id, frozenset(terms(line)), TEXT_WEIGHT)
+                        yield Passage(node_id, frozenset(terms(line)), TEXT_WEIGHT, covering=True)
 
     def title(self, node: str, lang: str) -> str:
         """A short name of a node for a button (the label of a button that leads to it)."""

@@ -47,14 +47,18 @@ class AlarmRules(BaseModel):
 
 @dataclass(frozen=True, slots=True)
 class _Term:
-    """One word of a pattern: compared with the typed word, its root, or (affixed) its root only."""
+    """One word of a pattern: compared with the typed word or its root; "~" in the rules asks
+    for an affixed word with that root, "=" for the word exactly as typed."""
 
     word: str
-    affixed_only: bool
+    affixed_only: bool = False
+    as_typed: bool = False
 
     def matches(self, word: str, stem: str) -> bool:
         if self.affixed_only:
             return stem == self.word and word != stem
+        if self.as_typed:
+            return word == self.word
         return word == self.word or stem == self.word
 
 
@@ -96,9 +100,9 @@ class AlarmDetector:
         patterns = []
         for alternative in alternatives:
             terms = [
-                _Term(word, token.startswith("~"))
+                _Term(word, token.startswith("~"), token.startswith("="))
                 for token in alternative.split()
-                for word in self._normaliser.words(token.lstrip("~"))
+                for word in self._normaliser.words(token.lstrip("~="))
             ]
             if terms:
                 patterns.append(tuple(terms))

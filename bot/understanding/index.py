@@ -2,10 +2,12 @@
 
 Each page is represented by passages: the example questions content authors wrote
 for it, its titles (the button labels that lead to it and its heading), and its text.
-A question is scored against every passage with IDF-weighted cosine similarity of
-the stems they share (IDF over pages, so words on every page count little), and a
-page scores its best passage times the passage's weight. Cosine keeps scores in
-0..1, so one threshold works for short and long questions alike.
+A question is scored against every example and title with IDF-weighted cosine
+similarity of the stems they share (IDF over pages, so words on every page count
+little), and against every line of text by the share of the question's weight that
+the line covers (a long line would drown in cosine). A page scores its best passage
+times the passage's weight; both measures stay in 0..1, so one threshold works for
+short and long questions alike.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class Passage:
     node: str
     stems: frozenset[str]
     weight: float
+    covering: bool = False  # scored by how much of the question it covers, not by cosine
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +77,10 @@ class TopicIndex:
         best: dict[str, float] = {}
         for number, dot in dots.items():
             passage = self._passages[number]
-            score = passage.weight * dot / (query_norm * self._norms[number])
+            if passage.covering:  # a line of text: how much of the question it covers
+                score = passage.weight * dot / (query_norm * query_norm)
+            else:
+                score = passage.weight * dot / (query_norm * self._norms[number])
             if score > best.get(passage.node, 0.0):
                 best[passage.node] = score
         ranked = sorted(best.items(), key=lambda item: -item[1])[:limit]

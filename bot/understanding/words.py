@@ -25,7 +25,7 @@ from bot.engine.text import normalize
 _REPEATS = re.compile(r"([a-z])\1{2,}")  # "tolonggg" -> "tolong"
 _REDUPLICATED = re.compile(r"\b([a-z]{2,})2(nya)?\b")  # "syarat2nya" -> "syaratnya"
 STEM_CACHE = 50_000
-TYPO_MIN_LENGTH = 5
+TYPO_MIN_LENGTH = 6
 TYPO_SIMILARITY = 80
 MAX_WORD = 30  # longer "words" are noise: not stemmed, not corrected
 SPLIT_MIN = 8  # shorter unknown words are not split into several
