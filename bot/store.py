@@ -185,7 +185,7 @@ def _migration_6(db: sqlite_utils.Database) -> None:
 
 
 def _migration_7(db: sqlite_utils.Database) -> None:
-    db["sessions"].add_column("memory", str)  # JSON: the routed question and a report draft
+    db["sessions"].add_column("memory", str)  # JSON: the routed question and drafts
     db["reports"].add_column("kind", str, not_null_default="report")  # report | question
     # questions the bot did not answer with confidence, for content authors: no user id
     db["unanswered_questions"].create(
@@ -1102,7 +1102,7 @@ def _session(db: sqlite_utils.Database, channel: str, user: str) -> Session | No
         updated_at=datetime.fromisoformat(updated_at) if updated_at else None,
         offered=Offered.from_dict(json.loads(choices)) if choices else None,
         question=remembered.get("question"),
-        draft=remembered.get("draft"),
+        drafts=remembered.get("drafts") or {},
     )
 
 

@@ -206,8 +206,8 @@ def test_any_sequence_of_inputs_keeps_the_engine_sound(world):
         flows = world.content.flows
         main = flows.text(flows.nodes[flows.system.start].text, session.lang)
         assert main in world.replies[-1].text, "menu leads to the main menu"
-        if session.draft:
-            resume = flows.system.forms[session.draft["form"]].resume_label[session.lang]
+        for form in session.drafts:
+            resume = flows.system.forms[form].resume_label[session.lang]
             assert resume in [o.label for o in world.replies[-1].options], "the draft is offered"
 
     conversation()

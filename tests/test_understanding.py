@@ -180,7 +180,7 @@ async def test_a_report_draft_waits_three_days_then_is_forgotten(villager):
     await villager.press("Keluar, simpan draf")
     villager.now += timedelta(hours=73)
     await villager.say("halo")
-    assert "📝 Lanjutkan laporan" not in villager.labels and villager.session.draft is None
+    assert "📝 Lanjutkan laporan" not in villager.labels and not villager.session.drafts
 
 
 async def test_unanswered_questions_are_logged_without_the_user(villager):
@@ -203,3 +203,26 @@ def test_the_sets_keep_part_of_each_out_of_tuning():
 
 
 __all__ = ["NOW"]
+
+
+async def test_an_offer_check_left_half_way_waits_beside_a_report_draft(villager):
+    for step in ["halo", "Laporkan penipuan", "Buat laporan", "Setuju"]:
+        await (villager.say(step) if step == "halo" else villager.press(step))
+    await villager.say("Kerja di kapal, bayar 10 juta")
+    await villager.say("menu")
+    await villager.press("Keluar, simpan draf")
+    await villager.press("Cek tawaran kerja")
+    await villager.say("menu")  # nothing answered yet: nothing to keep, no question
+    assert villager.node == "main" and "belum selesai" not in villager.text
+    await villager.press("Cek tawaran kerja")
+    await villager.say("taiwan")
+    await villager.say("menu")
+    assert "Cek tawaran kerja belum selesai" in villager.text
+    await villager.press("Keluar, simpan draf")
+    assert {"📝 Lanjutkan laporan", "📝 Lanjutkan cek"} <= set(villager.labels)
+    await villager.press("Lanjutkan cek")
+    assert villager.node == "offer_recruiter" and villager.session.answers["offer_country"] == "TW"
+    await villager.say("menu")
+    await villager.press("Keluar, simpan draf")
+    await villager.press("Lanjutkan laporan")
+    assert villager.node == "report_who"

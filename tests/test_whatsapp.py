@@ -642,3 +642,14 @@ def test_graph_errors_are_classified():
     token = classify(401, error(190))
     assert token.retryable and token.retry_after and token.retry_after >= 60
     assert classify(429, {}, retry_after="7").retry_after == 7.0
+
+
+async def test_typed_words_as_people_write_them(wa):
+    shown = await wa.say(WA, "P")  # the commonest first WhatsApp message: a greeting
+    assert "Selamat datang" in body_text(shown) and "tidak sendiri" not in body_text(shown)
+    shown = await wa.say(WA, "paspor saya ditahan majikan")
+    assert "Dari luar negeri" in body_text(shown) and "0800-1000" in body_text(shown)
+    shown = await wa.say(WA, "menu")
+    shown = await wa.say(WA, "qqq zzz")
+    assert "belum menemukan jawaban" in body_text(shown)
+    assert titles(shown)[-1] == "💬 Tanya petugas"

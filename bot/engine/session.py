@@ -40,8 +40,8 @@ class Session:
     offered: Offered | None = None  # choices an action node is showing, until one is picked
     # the last typed question the bot routed: {"key", "text", "mode", "node", "routes"}
     question: dict[str, Any] | None = None
-    # a form left unfinished: {"form", "node", "stack", "answers", "saved"} (ISO time)
-    draft: dict[str, Any] | None = None
+    # forms left unfinished: form name -> {"node", "stack", "answers", "saved"} (ISO time)
+    drafts: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def copy(self) -> Session:
         """An independent copy, so a step never mutates its input."""
@@ -55,14 +55,14 @@ class Session:
             self.updated_at,
             self.offered,
             self.question,
-            self.draft,
+            dict(self.drafts),
         )
 
     def memory(self) -> dict[str, Any]:
-        """What the session remembers beyond its place: the routed question and a draft."""
+        """What the session remembers beyond its place: the routed question and drafts."""
         return {
             key: value
-            for key, value in (("question", self.question), ("draft", self.draft))
+            for key, value in (("question", self.question), ("drafts", self.drafts))
             if value
         }
 

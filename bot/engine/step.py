@@ -42,7 +42,7 @@ Act = tuple[Any, ...]
 """What pressing an option does: ("goto", node), ("next",), ("back",), ("menu",),
 ("answer", value), ("pick", value) (a choice an action offered), ("lang", code),
 ("delete_yes",), ("delete_no",), ("route", index) (a "did you mean" guess),
-("ask_officer",), ("not_this",), ("stay",), ("leave", keyword) (a form) or ("resume",)."""
+("ask_officer",), ("not_this",), ("stay",), ("leave", keyword) (a form) or ("resume", form)."""
 FORM_LEAVING_KEYWORDS = ("menu", "stop")  # asked first in a form; other keywords keep a draft
 MIN_TERMS_TO_LEAVE_FORM = 3  # a typed question leaves a choice question only if this long
 
@@ -75,7 +75,7 @@ def state_key(flows: Flows, session: Session) -> str:
     """A short fingerprint of what the user currently sees; option ids carry it."""
     top = session.stack[-1] if session.stack else ""
     raw = f"{flows.version}|{session.node}|{session.screen}|{session.pending}|{top}"
-    raw += f"|{bool(session.draft)}"
+    raw += f"|{','.join(sorted(session.drafts))}"
     if session.offered:  # a press on choices an action offered earlier is stale
         raw += "|" + json.dumps(session.offered.to_dict(), sort_keys=True, default=str)
     if session.question:  # so are guesses made for an earlier question
@@ -120,7 +120,7 @@ class _Walker:
             restart = "content_changed"
         if restart:
             if restart == "welcome_back":
-                drafts.keep(session, self.node, now)
+                drafts.keep(session, self.node, self.flows.nodes, now)
             self._reset()
             reference = self.flows.reference(text) if text else None
             if reference:
@@ -238,9 +238,9 @@ class _Walker:
         leaving = drafts.form_of(self.node)
         if leaving and leaving != drafts.form_of(self.flows.nodes.get(target)):
             if self._leaving:
-                drafts.keep(session, self.node, self.now)
-            elif session.draft and session.draft.get("form") == leaving:
-                session.draft = None  # the form was finished (or left by its own buttons)
+                drafts.keep(session, self.node, self.flows.nodes, self.now)
+            else:
+                drafts.finish(session, leaving)  # sent, or left by its own buttons
         if target == self.flows.system.start:
             session.stack.clear()
             session.answers.clear()
@@ -302,9 +302,11 @@ class _Walker:
             self.emit(Reply(text, self.options()))
         elif node is not None:
             text = self.flows.text(node.text, self.lang)
-            form = drafts.waiting(session, self.flows.system.forms, self.now)
-            if form and session.node == self.flows.system.start:
-                text = self.flows.text(form.resume, self.lang) + "\n\n" + text
+            if session.node == self.flows.system.start:
+                forms = self.flows.system.forms
+                waiting = drafts.waiting(session, forms, self.now)
+                said = [self.flows.text(forms[form].resume, self.lang) for form in waiting]
+                text = "\n\n".join([*said, text])
             self.emit(Reply(text, self.options(), expects=self._expects()))
 
     def _expects(self) -> str:
@@ -329,7 +331,8 @@ class _Walker:
         if session.offered is not None or session.question is not None:
             return None
         top = session.stack[-1] if session.stack else ""
-        key = (session.node, session.screen, session.pending, top, self.lang, bool(session.draft))
+        waiting = tuple(sorted(session.drafts))
+        key = (session.node, session.screen, session.pending, top, self.lang, waiting)
         memo = self.flows.memo
         found = memo.get(key)
         if found is None:
@@ -369,10 +372,11 @@ class _Walker:
     def _node_choices(self) -> list[tuple[str, Act]]:
         session, node, flows, lang = self.session, self.node, self.flows, self.lang
         items: list[tuple[str, Act]] = []
-        if session.node == flows.system.start and session.draft:
-            form = flows.system.forms.get(str(session.draft.get("form")))
-            if form:
-                items.append((flows.text(form.resume_label, lang), ("resume",)))
+        if session.node == flows.system.start:
+            for form in sorted(session.drafts):
+                spec = flows.system.forms.get(form)
+                if spec:
+                    items.append((flows.text(spec.resume_label, lang), ("resume", form)))
         if isinstance(node, EndNode):
             return [(flows.label("menu", lang), ("menu",))]
         if isinstance(node, AskNode):
@@ -436,14 +440,15 @@ class _Walker:
     def _keyword(self, keyword: str, confirmed: bool = False) -> None:
         session, system = self.session, self.flows.system
         session.pending = ""
-        if keyword in FORM_LEAVING_KEYWORDS and not confirmed and drafts.form_of(self.node):
+        started = drafts.started(session, self.node, self.flows.nodes)
+        if keyword in FORM_LEAVING_KEYWORDS and not confirmed and started:
             session.pending = f"leave:{keyword}"  # ask first: a half-filled report is not lost
             self.render()
             return
         if keyword in ("menu", "stop", "help", "emergency"):
             self._leaving = True
         if keyword == "stop":
-            drafts.keep(session, self.node, self.now)
+            drafts.keep(session, self.node, self.flows.nodes, self.now)
         if keyword == "menu":
             self.go(system.start)
         elif keyword == "back":
@@ -686,7 +691,7 @@ class _Walker:
             self.render()
         elif act[0] == "leave":
             self._keyword(act[1], confirmed=True)
-        elif drafts.resume(session, self.flows.nodes):
+        elif drafts.resume(session, act[1], self.flows.nodes):
             self.visit_and_render()
         else:
             self.render()
