@@ -640,12 +640,12 @@ class _Walker:
                 if act:
                     self._act(act)
                     return
-            if node.input.type != "text" and (alarm := self._alarm(text)):
-                self._alert(alarm)
-                return
         verdict = validate(node.input, inbound, self.lang, self.flows.understanding.answer_kinds)
         if isinstance(verdict, Accepted):
             self._act(("answer", verdict.value))
+            return
+        if text and node.input.type != "text" and (alarm := self._alarm(text)):
+            self._alert(alarm)  # not an answer, but a cry for help: the numbers first
             return
         if text and node.input.type == "choice" and self._clear_question(text):
             return
