@@ -815,11 +815,11 @@ class Store:
             if existing:
                 return _report(db, existing[0]), False
             year_prefix = f"{prefix}-{now.year}-"
-            last = db.execute(
-                "SELECT MAX(ref) FROM reports WHERE ref LIKE ?", [year_prefix + "%"]
+            last = db.execute(  # compared as numbers: "...-99999" < "...-100000"
+                "SELECT MAX(CAST(substr(ref, ?) AS INTEGER)) FROM reports WHERE ref LIKE ?",
+                [len(year_prefix) + 1, year_prefix + "%"],
             ).fetchone()[0]
-            number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-            ref = f"{year_prefix}{number:05d}"
+            ref = f"{year_prefix}{(last or 0) + 1:05d}"
             report_id = db.execute(
                 "INSERT INTO reports (ref, idempotency_key, channel, user_ref, anonymous, urgent, "
                 "status, offer, recruiter, place, kecamatan, country, name, phone, lang, "

@@ -29,11 +29,7 @@ class EntityFinder:
     ) -> None:
         rules = normaliser.rules
         self._normaliser = normaliser
-        self._reference = (
-            re.compile(reference_pattern.replace(r"\d{5}", r"\d{5,}"))
-            if (reference_pattern)
-            else None
-        )
+        self._reference = re.compile(reference_pattern) if reference_pattern else None
         self._countries: dict[str, str] = {}
         for code, names in countries.items():
             for name in (code, *names):
