@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
 import queue
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_BATCH = 256
 BUSY_TIMEOUT_MS = 5000
+JOURNAL_SIZE_LIMIT = 4 * 1024 * 1024
 
 
 class StoreError(Exception):
@@ -196,6 +198,17 @@ def _migration_7(db: sqlite_utils.Database) -> None:
     db["unanswered_questions"].create_index(["asked_at"])
 
 
+def _migration_8(db: sqlite_utils.Database) -> None:
+    # set by "hapus data": the phone number goes once the last reply to it is sent
+    db["whatsapp_users"].add_column("erased", int, not_null_default=0)
+    # answered update ids are kept as hashes (a wamid holds the phone number)
+    rows = db.execute("SELECT channel, update_id FROM processed_updates").fetchall()
+    db.conn.executemany(
+        "UPDATE processed_updates SET update_id = ? WHERE channel = ? AND update_id = ?",
+        [(update_key(update_id), channel, update_id) for channel, update_id in rows],
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
@@ -204,11 +217,17 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_5,
     _migration_6,
     _migration_7,
+    _migration_8,
 ]
 OFFICER_COLUMNS = frozenset(
     {"status", "outcome", "claimed_by", "claimed_by_name", "claimed_at", "closed_at"}
 )
 """Report columns an officer action may change."""
+_FORGOTTEN_WHATSAPP_USER = (
+    "erased = 1 AND NOT EXISTS (SELECT 1 FROM outbox WHERE channel = 'whatsapp' AND "
+    "outbox.user_ref = whatsapp_users.user_ref AND status IN ('pending', 'held'))"
+)
+"""A WhatsApp contact whose user erased their data and has nothing left to receive."""
 OUTBOX_REPLY = 0
 OUTBOX_BULK = 1
 
@@ -320,6 +339,7 @@ class _Job:
     function: Callable[[sqlite_utils.Database], Any]
     future: asyncio.Future
     loop: asyncio.AbstractEventLoop
+    checkpoint: bool = False  # it erased personal data: copy the WAL into the file and empty it
 
 
 class Store:
@@ -360,6 +380,9 @@ class Store:
             db = sqlite_utils.Database(connection)
             db.enable_wal()
             connection.execute("PRAGMA synchronous = FULL")
+            # erased data is overwritten, not left in free pages; the WAL does not keep growing
+            connection.execute("PRAGMA secure_delete = ON")
+            connection.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT}")
             self._migrate(db)
         except (sqlite3.Error, OSError) as error:
             self._open_error = error
@@ -411,6 +434,10 @@ class Store:
             return
         if connection.total_changes > changes:
             self.failing = False  # a write went through
+        if any(job.checkpoint for job in batch):
+            # what was erased must not stay readable in the WAL until some later checkpoint
+            with contextlib.suppress(sqlite3.Error):
+                connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         _resolve_all(batch, results)
 
     def _migrate(self, db: sqlite_utils.Database) -> None:
@@ -428,12 +455,14 @@ class Store:
                 db.execute("INSERT INTO schema_migrations VALUES (?, datetime('now'))", [version])
             log.info("database migrated to version %d", version)
 
-    async def _call(self, function: Callable[[sqlite_utils.Database], T]) -> T:
+    async def _call(
+        self, function: Callable[[sqlite_utils.Database], T], checkpoint: bool = False
+    ) -> T:
         if self._thread is None:
             raise StoreError("the store is not open")
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
-        self._jobs.put(_Job(function, future, loop))
+        self._jobs.put(_Job(function, future, loop, checkpoint))
         return await future
 
     # ----- queries ------------------------------------------------------------------------
@@ -484,6 +513,13 @@ class Store:
                     "DELETE FROM sessions WHERE channel = ? AND user_ref = ?", [channel, user]
                 )
                 db.execute("DELETE FROM relays WHERE channel = ? AND user_ref = ?", [channel, user])
+                db.execute(
+                    "DELETE FROM outbox WHERE channel = ? AND user_ref = ? AND status IN "
+                    "('sent', 'dead')",
+                    [channel, user],
+                )
+                if channel == WHATSAPP:  # forgotten once the "deleted" reply is sent
+                    db.execute("UPDATE whatsapp_users SET erased = 1 WHERE user_ref = ?", [user])
                 ids = [
                     row[0]
                     for row in db.execute(
@@ -527,7 +563,7 @@ class Store:
                 )
             return erased
 
-        return await self._call(write)
+        return await self._call(write, checkpoint=session is None)
 
     async def enqueue(
         self,
@@ -576,14 +612,22 @@ class Store:
         return await self._call(read)
 
     async def outbox_sent(self, item_id: int, now: datetime) -> None:
-        """Mark a message delivered."""
-        await self._call(
-            lambda db: db.execute(
+        """Mark a message delivered. The last message to a WhatsApp user who erased their data
+        (the "deleted" confirmation) takes their phone number with it."""
+
+        def write(db: sqlite_utils.Database) -> int:
+            db.execute(
                 "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, body = "
                 "CASE WHEN priority = 0 THEN '{}' ELSE body END WHERE id = ?",
                 [now.isoformat(), item_id],
             )
-        )
+            row = db.execute(
+                "SELECT user_ref FROM outbox WHERE id = ? AND channel = 'whatsapp'", [item_id]
+            ).fetchone()
+            return _forget_whatsapp_user(db, row[0]) if row else 0
+
+        if await self._call(write):
+            await self._call(lambda db: None, checkpoint=True)  # and out of the WAL too
 
     async def outbox_retry(self, item_id: int, when: datetime, error: str) -> None:
         """Try a message again at `when`."""
@@ -609,10 +653,7 @@ class Store:
         """Persist a platform event before acknowledging it; False if it was seen before."""
 
         def write(db: sqlite_utils.Database) -> bool:
-            if db.execute(
-                "SELECT 1 FROM processed_updates WHERE channel = ? AND update_id = ?",
-                [channel, update_id],
-            ).fetchone():
+            if _processed(db, channel, update_id):
                 return False
             return (
                 db.execute(
@@ -677,7 +718,7 @@ class Store:
             user = row[0] if row else (bsuid or wa_id)
             db.execute(
                 "INSERT INTO whatsapp_users (user_ref, wa_id, bsuid, last_inbound_at) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (user_ref) DO UPDATE SET "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (user_ref) DO UPDATE SET erased = 0, "
                 "wa_id = CASE WHEN excluded.wa_id != '' THEN excluded.wa_id ELSE wa_id END, "
                 "bsuid = CASE WHEN excluded.bsuid != '' THEN excluded.bsuid ELSE bsuid END, "
                 "last_inbound_at = MAX(last_inbound_at, excluded.last_inbound_at)",
@@ -747,7 +788,10 @@ class Store:
         await self._call(write)
 
     async def prune(self, now: datetime, session_days: int, update_days: int = 7) -> int:
-        """Erase sessions idle longer than `session_days` and old processed ids; count erased."""
+        """Erase sessions idle longer than `session_days` and old processed ids; count erased.
+
+        Messages that could never be sent (dead) go after `update_days`; messages held for a
+        WhatsApp user who never came back go with the session."""
 
         def write(db: sqlite_utils.Database) -> int:
             session_cutoff = (now - timedelta(days=session_days)).isoformat()
@@ -759,9 +803,18 @@ class Store:
             db.execute("DELETE FROM outbox WHERE status = 'sent' AND sent_at < ?", [update_cutoff])
             db.execute("DELETE FROM whatsapp_statuses WHERE updated_at < ?", [update_cutoff])
             db.execute("DELETE FROM whatsapp_users WHERE last_inbound_at < ?", [session_cutoff])
+            for (user,) in db.execute(
+                f"SELECT user_ref FROM whatsapp_users WHERE {_FORGOTTEN_WHATSAPP_USER}"
+            ).fetchall():
+                _forget_whatsapp_user(db, user)
+            db.execute(
+                "DELETE FROM outbox WHERE (status = 'dead' AND created_at < ?) OR "
+                "(status = 'held' AND created_at < ?)",
+                [update_cutoff, session_cutoff],
+            )
             return erased
 
-        return await self._call(write)
+        return await self._call(write, checkpoint=True)
 
     async def prune_questions(self, before: datetime) -> int:
         """Erase unanswered questions asked before `before` (their retention); count them."""
@@ -905,7 +958,9 @@ class Store:
                     "created_at) VALUES (?, ?, ?, ?, ?)",
                     [record.id, action, str(officer_id), note, now.isoformat()],
                 )
-            _audit(db, officer_id, action, ref, note[:200] if action == "note" else "", now)
+            # the text itself stays with the report (and goes with its retention), not here:
+            # the audit log is append-only and kept for good
+            _audit(db, officer_id, action, ref, f"{len(note)} characters" if note else "", now)
             record = _report(db, ref)
             if envelopes:
                 _enqueue(db, envelopes(record), now)
@@ -968,7 +1023,7 @@ class Store:
             if update_id:
                 fresh = db.execute(
                     "INSERT OR IGNORE INTO processed_updates VALUES (?, ?, ?)",
-                    [channel, f"relay:{update_id}", now.isoformat()],
+                    [channel, update_key(f"relay:{update_id}"), now.isoformat()],
                 ).rowcount
                 if not fresh:
                     return  # relayed already, before a crash
@@ -1058,7 +1113,7 @@ class Store:
             ]
             return _erase_reports(db, ids, datetime.now(UTC))
 
-        return await self._call(write)
+        return await self._call(write, checkpoint=True)
 
     async def healthy(self) -> bool:
         """True when the database answers a query and, if the last write failed (a full disk
@@ -1106,6 +1161,22 @@ def _session(db: sqlite_utils.Database, channel: str, user: str) -> Session | No
     )
 
 
+def _forget_whatsapp_user(db: sqlite_utils.Database, user: str) -> int:
+    """A WhatsApp user who erased their data and has nothing left to receive: their phone
+    number goes from the contacts, the delivery statuses and the sent messages; returns 1 if
+    they were forgotten, 0 if they still have a session or messages to receive."""
+    row = db.execute(
+        f"SELECT wa_id FROM whatsapp_users WHERE user_ref = ? AND {_FORGOTTEN_WHATSAPP_USER}",
+        [user],
+    ).fetchone()
+    if row is None:
+        return 0
+    db.execute("DELETE FROM whatsapp_statuses WHERE recipient = ?", [row[0]])
+    db.execute("DELETE FROM outbox WHERE channel = 'whatsapp' AND user_ref = ?", [user])
+    db.execute("DELETE FROM whatsapp_users WHERE user_ref = ?", [user])
+    return 1
+
+
 def _log_questions(db: sqlite_utils.Database, questions: list[QuestionLog]) -> None:
     """A new unanswered question, or what its asker chose afterwards."""
     for question in questions:
@@ -1132,7 +1203,7 @@ def _processed(db: sqlite_utils.Database, channel: str, update_id: str) -> bool:
     return (
         db.execute(
             "SELECT 1 FROM processed_updates WHERE channel = ? AND update_id = ?",
-            [channel, update_id],
+            [channel, update_key(update_id)],
         ).fetchone()
         is not None
     )
@@ -1194,12 +1265,18 @@ def _report(db: sqlite_utils.Database, ref: str) -> ReportRecord | None:
     )
 
 
+def update_key(update_id: str) -> str:
+    """How an answered update is remembered: a one-way hash, since a WhatsApp message id
+    embeds the sender's phone number and must not outlive their data."""
+    return hashlib.blake2b(update_id.encode(), digest_size=16, person=b"ma-update").hexdigest()
+
+
 def _finish_update(db: sqlite_utils.Database, channel: str, update_id: str, now: datetime) -> None:
     """Mark a platform update answered and take it out of the inbox (no-op without an id)."""
     if update_id:
         db.execute(
             "INSERT OR IGNORE INTO processed_updates VALUES (?, ?, ?)",
-            [channel, update_id, now.isoformat()],
+            [channel, update_key(update_id), now.isoformat()],
         )
         db.execute("DELETE FROM inbox WHERE channel = ? AND update_id = ?", [channel, update_id])
 
@@ -1250,9 +1327,9 @@ def _erase_reports(db: sqlite_utils.Database, ids: list[int], now: datetime) -> 
             "direction != 'note'",
             [report_id],
         )
-        db.execute(
+        db.execute(  # the idempotency key named the user too (channel:user:update)
             "UPDATE reports SET user_ref = NULL, name = NULL, phone = NULL, "
-            "erased_at = ? WHERE id = ?",
+            "idempotency_key = 'erased:' || id, erased_at = ? WHERE id = ?",
             [now.isoformat(), report_id],
         )
     return paths

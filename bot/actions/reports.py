@@ -7,6 +7,7 @@ gets is the one stored.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Any
 
@@ -128,6 +129,13 @@ def officer_envelopes(services: Services, report: ReportRecord) -> list[Envelope
     return envelopes
 
 
+def idempotency_key(channel: str, user: str, update: str) -> str:
+    """What makes filing idempotent per platform message, without naming the user in clear
+    (a WhatsApp user id and message id hold the phone number); erased with the user's data."""
+    raw = f"{channel}:{user}:{update}".encode()
+    return "k:" + hashlib.blake2b(raw, digest_size=16, person=b"migran-aman-rep").hexdigest()
+
+
 def _check_kind(args: dict[str, Any], data: Any) -> list[str]:
     kind = args.get("kind", "report")
     return [] if kind in KINDS else [f"argument 'kind' must be one of {', '.join(KINDS)}"]
@@ -166,7 +174,9 @@ async def file_report(context: ActionContext) -> ActionResult:
         "lang": context.lang,
     }
     photos = [photo for photo in answers.get("photos") or [] if photo]
-    key = f"{context.channel}:{context.user}:{context.update_id or context.now.isoformat()}"
+    key = idempotency_key(
+        context.channel, context.user, context.update_id or context.now.isoformat()
+    )
     report, created = await services.store.file_report(
         key,
         fields,
