@@ -166,7 +166,9 @@ async def _prune_forever(runtime: Runtime, retention_days: int) -> None:
 async def prune_once(runtime: Runtime, retention_days: int) -> None:
     """Erase what the retention rules say must go now."""
     now = datetime.now(UTC)
-    erased = await runtime.store.prune(now, retention_days)
+    forms = runtime.content.flows.system.forms
+    draft_hours = max((form.keep_hours for form in forms.values()), default=72)
+    erased = await runtime.store.prune(now, retention_days, draft_hours=draft_hours)
     if erased:
         log.info("erased %d sessions idle for more than %d days", erased, retention_days)
     report_days = runtime.services.report_retention_days

@@ -787,11 +787,14 @@ class Store:
 
         await self._call(write)
 
-    async def prune(self, now: datetime, session_days: int, update_days: int = 7) -> int:
+    async def prune(
+        self, now: datetime, session_days: int, update_days: int = 7, draft_hours: int = 72
+    ) -> int:
         """Erase sessions idle longer than `session_days` and old processed ids; count erased.
 
         Messages that could never be sent (dead) go after `update_days`; messages held for a
-        WhatsApp user who never came back go with the session."""
+        WhatsApp user who never came back go with the session; drafts (and the remembered
+        question) of a session idle longer than `draft_hours` go too."""
 
         def write(db: sqlite_utils.Database) -> int:
             session_cutoff = (now - timedelta(days=session_days)).isoformat()
@@ -800,6 +803,10 @@ class Store:
                 "DELETE FROM sessions WHERE updated_at < ?", [session_cutoff]
             ).rowcount
             db.execute("DELETE FROM processed_updates WHERE processed_at < ?", [update_cutoff])
+            db.execute(
+                "UPDATE sessions SET memory = NULL WHERE memory IS NOT NULL AND updated_at < ?",
+                [(now - timedelta(hours=draft_hours)).isoformat()],
+            )
             db.execute("DELETE FROM outbox WHERE status = 'sent' AND sent_at < ?", [update_cutoff])
             db.execute("DELETE FROM whatsapp_statuses WHERE updated_at < ?", [update_cutoff])
             db.execute("DELETE FROM whatsapp_users WHERE last_inbound_at < ?", [session_cutoff])
@@ -826,14 +833,14 @@ class Store:
             )
         )
 
-    async def unanswered(self, since: datetime) -> list[UnansweredQuestion]:
-        """Unanswered questions asked since `since`, oldest first."""
+    async def unanswered(self, since: datetime, limit: int = -1) -> list[UnansweredQuestion]:
+        """Unanswered questions asked since `since`, the most recent `limit` (all: -1)."""
 
         def read(db: sqlite_utils.Database) -> list[UnansweredQuestion]:
             rows = db.execute(
                 "SELECT text, lang, offered, chosen, asked_at FROM unanswered_questions "
-                "WHERE asked_at >= ? ORDER BY asked_at",
-                [since.isoformat()],
+                "WHERE asked_at >= ? ORDER BY asked_at DESC LIMIT ?",
+                [since.isoformat(), limit],
             ).fetchall()
             return [
                 UnansweredQuestion(
@@ -1083,12 +1090,15 @@ class Store:
         """Counts of reports by status, by kecamatan and by ISO week (no personal data)."""
 
         def read(db: sqlite_utils.Database) -> dict[str, list[tuple[str, int]]]:
-            queries = {
-                "status": "SELECT status, COUNT(*) FROM reports GROUP BY status ORDER BY status",
+            queries = {  # questions to officers are counted apart from reports
+                "status": "SELECT status, COUNT(*) FROM reports WHERE kind = 'report' "
+                "GROUP BY status ORDER BY status",
                 "kecamatan": "SELECT COALESCE(NULLIF(kecamatan, ''), place), COUNT(*) FROM "
-                "reports GROUP BY 1 ORDER BY 2 DESC, 1",
+                "reports WHERE kind = 'report' GROUP BY 1 ORDER BY 2 DESC, 1",
                 "week": "SELECT strftime('%Y-W%W', created_at), COUNT(*) FROM reports "
-                "GROUP BY 1 ORDER BY 1 DESC LIMIT 8",
+                "WHERE kind = 'report' GROUP BY 1 ORDER BY 1 DESC LIMIT 8",
+                "questions": "SELECT status, COUNT(*) FROM reports WHERE kind = 'question' "
+                "GROUP BY status ORDER BY status",
             }
             return {
                 name: [(str(key), count) for key, count in db.execute(sql).fetchall()]
@@ -1325,6 +1335,10 @@ def _erase_reports(db: sqlite_utils.Database, ids: list[int], now: datetime) -> 
         db.execute(
             "UPDATE report_messages SET text = '(dihapus)' WHERE report_id = ? AND "
             "direction != 'note'",
+            [report_id],
+        )
+        db.execute(  # a question to the officers is the asker's own words: it goes too
+            "UPDATE reports SET offer = '(dihapus)' WHERE id = ? AND kind = 'question'",
             [report_id],
         )
         db.execute(  # the idempotency key named the user too (channel:user:update)

@@ -357,6 +357,9 @@ async def test_a_question_the_bot_cannot_answer_reaches_an_officer_and_the_answe
 
     stats = await officer_types(fake, "/stats")
     assert "belum terjawab" in stats["text"] and "1× cara bikin sim motor" in stats["text"]
+    reports, questions = stats["text"].split("Pertanyaan ke petugas")
+    assert "received" not in reports, "a question is not counted as a report"
+    assert "received: 1" in questions
     connection = sqlite3.connect(tmp_path / "bot.db")
     try:
         rows = connection.execute("SELECT * FROM unanswered_questions").fetchall()

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.engine.asking import question_key
+from bot.messages import InboundKind, Media
 from bot.understanding.evaluation import load_questions, score_alarms, score_questions
 from tests.conftest import NOW, ROOT, EngineChat
 
@@ -202,9 +204,6 @@ def test_the_sets_keep_part_of_each_out_of_tuning():
     assert alarms.count("part: holdout") + alarms.count("part: unseen") >= 100
 
 
-__all__ = ["NOW"]
-
-
 async def test_an_offer_check_left_half_way_waits_beside_a_report_draft(villager):
     for step in ["halo", "Laporkan penipuan", "Buat laporan", "Setuju"]:
         await (villager.say(step) if step == "halo" else villager.press(step))
@@ -226,3 +225,73 @@ async def test_an_offer_check_left_half_way_waits_beside_a_report_draft(villager
     await villager.press("Keluar, simpan draf")
     await villager.press("Lanjutkan laporan")
     assert villager.node == "report_who"
+
+
+async def test_the_guesses_stay_usable_after_an_everyday_reply(villager):
+    await villager.say("halo")
+    await villager.say("what is human trafficking")
+    guesses = villager.labels[: villager.labels.index("💬 Tanya petugas")]
+    await villager.say("ya")
+    assert villager.labels[: len(guesses)] == guesses, "the same guesses, still live"
+    await villager.press(guesses[0])
+    assert villager.node in ("tppo", "tppo_what")
+    assert [q.chosen for q in villager.turn.questions] == [villager.node]
+
+
+async def test_a_guess_whose_page_was_removed_is_no_longer_offered(villager):
+    await villager.say("halo")
+    await villager.say("what is human trafficking")
+    for route in villager.session.question["routes"]:
+        route[1] = "a_page_removed_by_a_reload"
+    await villager.send(InboundKind.OPEN)
+    assert villager.labels[0] == "💬 Tanya petugas", "only the officer, no dead guesses"
+
+
+async def test_the_leave_question_of_a_form_understands_typed_answers(villager):
+    for step in ["halo", "Laporkan penipuan", "Buat laporan", "Setuju"]:
+        await (villager.say(step) if step == "halo" else villager.press(step))
+    await villager.say("Kerja di kapal, bayar 10 juta")
+    await villager.say("menu")
+    await villager.say("tidak")  # no, do not leave
+    assert villager.node == "report_who"
+    await villager.say("menu")
+    await villager.say("menu")  # twice: leave
+    assert villager.node == "main" and "📝 Lanjutkan laporan" in villager.labels
+    await villager.press("Lanjutkan laporan")
+    await villager.say("stop")
+    await villager.say("ya")
+    assert villager.session.node is None and "report" in villager.session.drafts
+
+
+async def test_the_value_of_a_button_decides_before_its_words(villager):
+    for step in ["halo", "Laporkan penipuan", "Buat laporan", "Setuju"]:
+        await (villager.say(step) if step == "halo" else villager.press(step))
+    for answer in ["Kerja di kapal", "tidak tahu", "Di tempat lain", "tidak", "ya"]:
+        await villager.say(answer)
+    assert villager.node == "report_photo"
+    await villager.send(InboundKind.MEDIA, media=(Media("image", "image/png", 10, "a.png"),))
+    assert villager.node == "report_photo_more"
+    await villager.say("sudah")  # "Sudah, lanjut" has the value "no": more photos? no
+    assert villager.node == "report_contact"
+
+
+def test_two_people_asking_the_same_in_the_same_second_get_two_keys():
+    assert question_key("syarat", NOW, "wamid.A") != question_key("syarat", NOW, "wamid.B")
+
+
+async def test_drafts_of_a_session_idle_for_three_days_are_pruned(tmp_path):
+    from bot.engine.session import Session
+    from bot.store import Store
+
+    store = Store(tmp_path / "bot.db")
+    await store.open()
+    try:
+        draft = {"node": "report_who", "stack": [], "answers": {"name": "Siti"}, "saved": ""}
+        session = Session("id", "main", drafts={"report": draft})
+        await store.commit_turn("web", "u1", session, "", [], NOW - timedelta(hours=73))
+        await store.commit_turn("web", "u2", session, "", [], NOW - timedelta(hours=1))
+        await store.prune(NOW, session_days=90, draft_hours=72)
+        assert (await store.load_session("web", "u1")).drafts == {}
+        assert (await store.load_session("web", "u2")).drafts == {"report": draft}
+    finally:
+        await store.close()

@@ -21,12 +21,14 @@ ANSWER_VALUES: dict[str, tuple[Any, ...]] = {
     "no": (False, "no"),
     "unsure": ("unknown", "unsure"),
 }
-ACT_ANSWERS = {"delete_yes": "yes", "delete_no": "no"}
+ACT_ANSWERS = {"delete_yes": "yes", "delete_no": "no", "leave": "yes", "stay": "no"}
 
 
-def question_key(text: str, now: datetime) -> str:
-    """A key that ties a later choice to a logged question; it names nobody."""
-    return hashlib.blake2b(f"{now.isoformat()}|{text}".encode(), digest_size=8).hexdigest()
+def question_key(text: str, now: datetime, update_id: str) -> str:
+    """A key that ties a later choice to a logged question; a one-way hash that names
+    nobody, unique per message (two people asking the same in the same second differ)."""
+    raw = f"{now.isoformat()}|{update_id}|{text}".encode()
+    return hashlib.blake2b(raw, digest_size=12, person=b"ma-question").hexdigest()
 
 
 def scrub(text: str) -> str:
@@ -46,6 +48,9 @@ def everyday_pick(
     "ya" / "ok" / "lanjut" take that way.
     """
     for kind in understanding.answer_kinds(text):
+        by_value = [act for _, act in choices if _valued(act, kind)]
+        if len(by_value) == 1:  # the answer's value decides before its label ("Sudah, lanjut")
+            return by_value[0]
         matches = [act for label, act in choices if _means(understanding, label, act, kind)]
         if len(matches) == 1:
             return matches[0]
@@ -55,16 +60,23 @@ def everyday_pick(
     return None
 
 
-def _means(understanding: Understanding, label: str, act: tuple[Any, ...], kind: Everyday) -> bool:
+def _valued(act: tuple[Any, ...], kind: Everyday) -> bool:
+    """Whether an act's value says `kind` (an answer True/"yes", "Ya, hapus", ...)."""
     if kind == "next":
         return act[0] == "next"
     if act[0] in ACT_ANSWERS:
         return ACT_ANSWERS[act[0]] == kind
-    if act[0] in ("answer", "pick") and any(
+    return act[0] in ("answer", "pick") and any(
         act[1] is value or (isinstance(value, str) and act[1] == value)
         for value in ANSWER_VALUES[kind]
-    ):
+    )
+
+
+def _means(understanding: Understanding, label: str, act: tuple[Any, ...], kind: Everyday) -> bool:
+    if _valued(act, kind):
         return True
+    if kind == "next" or act[0] in ACT_ANSWERS:
+        return False
     words = understanding.normaliser.words(label)
     if kind == "no" and understanding.everyday.starts(words, "unsure"):
         return False  # "Tidak tahu" is not "Tidak"

@@ -98,11 +98,13 @@ class _Walker:
         self._leaving = False  # the user is leaving a form on purpose: keep, do not finish it
         self._asked: dict[str, Any] | None = None  # the question routed in the previous turn
         self._fresh = False  # a question was routed in this turn
+        self._update_id = ""
 
     # ----- entry points -------------------------------------------------------------------
 
     def handle(self, inbound: Inbound, is_new: bool, timeout: timedelta) -> None:
         session, now = self.session, self.now
+        self._update_id = inbound.update_id
         self._asked = session.question
         if session.pending == "alert":  # a state of older versions; the alarm is a node now
             session.pending = ""
@@ -415,6 +417,8 @@ class _Walker:
         items: list[tuple[str, Act]] = []
         for index, data in enumerate((self.session.question or {}).get("routes") or []):
             route = route_from(data)
+            if route.node and route.node not in self.flows.nodes:
+                continue  # the content changed since the guess was made
             title = understanding.title(route.node, lang) if route.node else route.target
             items.append((title, ("route", index)))
         return items + self._ask_officer() + self._navigation()
@@ -439,8 +443,9 @@ class _Walker:
 
     def _keyword(self, keyword: str, confirmed: bool = False) -> None:
         session, system = self.session, self.flows.system
-        session.pending = ""
         started = drafts.started(session, self.node, self.flows.nodes)
+        confirmed = confirmed or session.pending.startswith("leave:")  # "menu" twice: leave
+        session.pending = ""
         if keyword in FORM_LEAVING_KEYWORDS and not confirmed and started:
             session.pending = f"leave:{keyword}"  # ask first: a half-filled report is not lost
             self.render()
@@ -575,7 +580,7 @@ class _Walker:
     def _remember(
         self, text: str, mode: str, routes: tuple[Route, ...], node: str | None = None
     ) -> str:
-        key = question_key(text, self.now)
+        key = question_key(text, self.now, self._update_id)
         self.session.question = {
             "key": key,
             "text": text[:1000],
@@ -600,17 +605,18 @@ class _Walker:
 
     def _log_left_question(self) -> None:
         """End of the turn: a logged question the user moved away from gets "other" as
-        the choice, and a remembered question is forgotten once the user moves on."""
+        the choice, and a remembered question is forgotten once the user moves on. While
+        its guesses (or the topics) are still on screen, nothing is chosen yet."""
+        question, session = self.session.question, self.session
+        if question and session.pending == question.get("mode"):
+            return  # "ya", a sticker or a stale press: the guesses stay and still work
         self._chose("other")
-        question = self.session.question
         if (
             question
             and not self._fresh
-            and not (
-                question.get("mode") == "answered" and question.get("node") == self.session.node
-            )
+            and not (question.get("mode") == "answered" and question.get("node") == session.node)
         ):
-            self.session.question = None
+            session.question = None
 
     def _chose(self, chosen: str) -> None:
         asked, self._asked = self._asked, None
@@ -647,7 +653,7 @@ class _Walker:
         if text and node.input.type != "text" and (alarm := self._alarm(text)):
             self._alert(alarm)  # not an answer, but a cry for help: the numbers first
             return
-        if text and node.input.type == "choice" and self._clear_question(text):
+        if text and node.input.type in ("choice", "yesno") and self._clear_question(text):
             return
         error = self.flows.text(node.error, self.lang) if node.error else ""
         self.short_reply(error or self.message(INVALID_MESSAGE[node.input.type]))
@@ -668,6 +674,10 @@ class _Walker:
         session, question = self.session, self.session.question or {}
         routes = [route_from(data) for data in question.get("routes") or []]
         if act[0] == "route" and act[1] < len(routes):
+            if routes[act[1]].node and routes[act[1]].node not in self.flows.nodes:
+                self.say("content_changed")
+                self.go(self.flows.system.start)
+                return
             self._chose(routes[act[1]].target)
             session.pending = ""
             self._follow(routes[act[1]])

@@ -7,6 +7,7 @@ Everyone else is refused, and the refusal is audited too.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import logging
@@ -29,6 +30,7 @@ COMMANDS = ("/queue", "/report", "/export", "/stats", "/batal")
 REFUSED = "Maaf, ini hanya untuk petugas yang terdaftar."
 EXPORT_COLUMNS = (
     "ref",
+    "kind",
     "created_at",
     "status",
     "outcome",
@@ -45,6 +47,7 @@ EXPORT_COLUMNS = (
     "claimed_by_name",
 )
 UNANSWERED_DAYS = 30  # /stats lists the top questions the bot could not answer in this time
+UNANSWERED_READ = 2_000  # the most recent ones, so /stats stays quick however many there are
 ENDING_KEYWORDS = frozenset({"menu", "back", "stop", "emergency", "delete", "help", "language"})
 
 
@@ -315,6 +318,7 @@ class OfficerDesk:
             writer.writerow(
                 [
                     report.ref,
+                    report.kind,
                     report.created_at.isoformat(),
                     report.status,
                     report.outcome,
@@ -352,15 +356,21 @@ class OfficerDesk:
 
     async def _stats(self) -> list[Reply]:
         stats = await self.store.report_stats()
-        sections = [("Status", "status"), ("Tempat", "kecamatan"), ("Per minggu", "week")]
+        sections = [
+            ("Status", "status"),
+            ("Tempat", "kecamatan"),
+            ("Per minggu", "week"),
+            ("Pertanyaan ke petugas", "questions"),
+        ]
         lines = []
         for title, key in sections:
             rows = stats[key]
             lines.append(f"*{title}*")
             lines += [f"  {label or '-'}: {count}" for label, count in rows] or ["  (kosong)"]
         since = datetime.now(UTC) - timedelta(days=UNANSWERED_DAYS)
-        asked = await self.store.unanswered(since)
-        groups = group_questions(asked, self.content().flows.understanding.normaliser)
+        asked = await self.store.unanswered(since, limit=UNANSWERED_READ)
+        normaliser = self.content().flows.understanding.normaliser
+        groups = await asyncio.to_thread(group_questions, asked, normaliser)
         lines.append(f"*Pertanyaan yang belum terjawab bot ({UNANSWERED_DAYS} hari)*")
         lines += [f"  {line}" for line in top_lines(groups, 10)] or ["  (kosong)"]
         return [Reply("Statistik laporan\n" + "\n".join(lines))]

@@ -31,6 +31,8 @@ CONFIDENT = 0.52  # the best page scores at least this...
 MARGIN = 0.06  # ...and this much more than the next one: answer at once
 SUGGEST = 0.27  # the best page scores at least this: "did you mean...?"
 SUGGESTIONS = 3
+EVERYDAY_CHARS = 60  # longer than this, a message is not a "ya" or a "gk tau"
+READ_CHARS = 500  # a question is read from its first 500 characters (a long text costs CPU)
 
 __all__ = ["Alarm", "Everyday", "Reading", "Route", "Understanding", "UnderstandingFiles"]
 
@@ -139,10 +141,11 @@ class Understanding:
 
     def answer_kinds(self, text: str) -> list[Everyday]:
         """Whether the message is an everyday yes / no / don't know / go on."""
-        return self.everyday.classify(text)
+        return self.everyday.classify(text) if len(text) <= EVERYDAY_CHARS else []
 
     def read(self, text: str) -> Reading:
         """Where a typed message should lead, best first."""
+        text = text[:READ_CHARS]
         reference = self.entities.reference(text)
         if reference and self._reference_node:
             route = Route("reference", self._reference_node, (("reference", reference),))

@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.understanding.words import Normaliser
 
 DEFAULT_WITHIN = 6
-MAX_WORDS = 200  # a longer message is judged on its first 200 words
+MAX_CHARS = 2_000  # a longer message is judged on its first 2,000 characters...
+MAX_WORDS = 200  # ...and 200 words
 MAX_PLACES = 20  # places of one word group considered, so the pairing stays small
 
 
@@ -29,6 +30,7 @@ class AlarmRule(BaseModel):
     why: str = Field(min_length=1)
     words: list[list[str]] = Field(min_length=1)
     within: int = Field(default=DEFAULT_WITHIN, ge=1, le=30)
+    ordered: bool = False  # the groups must come in the order written ("tidak" ... "dibayar")
 
 
 class AlarmRules(BaseModel):
@@ -80,7 +82,7 @@ class AlarmDetector:
     def __init__(self, rules: AlarmRules, normaliser: Normaliser) -> None:
         self._normaliser = normaliser
         self._rules = [
-            (rule.why, [self._patterns(group) for group in rule.words], rule.within)
+            (rule.why, [self._patterns(group) for group in rule.words], rule.within, rule.ordered)
             for rule in rules.rules
         ]
         self._alone = frozenset(self._flat(rules.alone))
@@ -90,7 +92,7 @@ class AlarmDetector:
         self._abroad = frozenset(self._flat(rules.abroad_words))
         normaliser.know(  # so that "disekapp" is read as "disekap"
             term.word
-            for _, groups, _ in self._rules
+            for _, groups, _, _ in self._rules
             for group in groups
             for pattern in group
             for term in pattern
@@ -115,7 +117,7 @@ class AlarmDetector:
 
     def check(self, text: str) -> Alarm | None:
         """The alarm a message raises, or None for everyday messages."""
-        words = self._normaliser.words(text)[:MAX_WORDS]
+        words = self._normaliser.words(text[:MAX_CHARS])[:MAX_WORDS]
         if not words:
             return None
         normaliser = self._normaliser
@@ -132,8 +134,8 @@ class AlarmDetector:
         )
         if asking:
             return None
-        for why, groups, within in self._rules:
-            if _within(groups, words, stems, within):
+        for why, groups, within, ordered in self._rules:
+            if _within(groups, words, stems, within, ordered):
                 return Alarm(why, abroad)
         return None
 
@@ -157,9 +159,14 @@ def _positions(
 
 
 def _within(
-    groups: list[list[Pattern]], words: tuple[str, ...], stems: tuple[str, ...], within: int
+    groups: list[list[Pattern]],
+    words: tuple[str, ...],
+    stems: tuple[str, ...],
+    within: int,
+    ordered: bool = False,
 ) -> bool:
-    """Whether every group occurs, all within `within` words of each other."""
+    """Whether every group occurs, all within `within` words of each other (and in the
+    groups' order when `ordered`)."""
     places: list[Any] = []
     for group in groups:
         found = _positions(group, words, stems)
@@ -168,4 +175,7 @@ def _within(
         places.append(found)
     if len(places) == 1:
         return True
-    return any(max(combo) - min(combo) <= within for combo in product(*places))
+    return any(
+        max(combo) - min(combo) <= within and (not ordered or list(combo) == sorted(combo))
+        for combo in product(*places)
+    )

@@ -12,6 +12,7 @@ from typing import Literal
 from bot.understanding.words import Normaliser
 
 Everyday = Literal["yes", "no", "unsure", "next"]
+THANKS_CHARS = 60
 
 
 class EverydayAnswers:
@@ -54,6 +55,8 @@ class EverydayAnswers:
 
     def is_thanks(self, text: str) -> bool:
         """A message of thanks only ("makasih kak", "👍")."""
+        if len(text) > THANKS_CHARS:
+            return False
         words = self._normaliser.words(text)
         if not words:
             return text.strip() in self._thanks_as_typed

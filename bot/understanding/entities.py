@@ -39,6 +39,9 @@ class EntityFinder:
         self._language = [normaliser.words(phrase) for phrase in rules.language_words]
         self._job_words = {w for phrase in rules.job_words for w in normaliser.words(phrase)}
         self._company_words = {normalize(word) for word in rules.company_words}
+        self._company_check = {
+            w for phrase in rules.company_check for w in normaliser.words(phrase)
+        }
         self._company_stop = {
             w
             for phrase in (*rules.company_stop, *rules.stopwords)
@@ -87,6 +90,7 @@ class EntityFinder:
     def company(self, text: str) -> str | None:
         """A company the message names: "PT Maju Jaya resmi ga" -> "PT Maju Jaya"."""
         tokens = normalize(text).split()
+        asks_licence = bool(self._company_check.intersection(self._normaliser.words(text)))
         for index, token in enumerate(tokens):
             word = token
             if token.startswith("pt") and len(token) > 4 and token[2:].isalpha():
@@ -98,7 +102,7 @@ class EntityFinder:
                 if set(self._normaliser.words(follower)) & self._company_stop:
                     break
                 name.append(follower)
-            if name and (word in ("pt", "cv") or len(name) >= 2):
+            if name and (word in ("pt", "cv") or (len(name) >= 2 and asks_licence)):
                 prefix = word.upper() + " " if word in ("pt", "cv") else ""
                 return prefix + " ".join(part.capitalize() for part in name)
         return self._registered(" ".join(tokens))

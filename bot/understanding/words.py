@@ -54,6 +54,7 @@ class WordRules(BaseModel):
     job_words: list[str] = Field(default_factory=list)
     company_words: list[str] = Field(default_factory=list)
     company_stop: list[str] = Field(default_factory=list)
+    company_check: list[str] = Field(default_factory=list)
     routes: dict[str, RouteSpec] = Field(default_factory=dict)
 
 
