@@ -68,6 +68,9 @@ class Inbound:
     media: tuple[Media, ...] = ()
     location: Location | None = None
     update_id: str = ""  # platform id used to answer a redelivered update only once
+    # where a web chat request came from (the client address, or the forwarded one from a
+    # trusted proxy), for limits per address; empty on Telegram and WhatsApp. Never stored.
+    client: str = ""
 
 
 @dataclass(frozen=True, slots=True)
