@@ -45,6 +45,7 @@ async def run_turn(
             update_id=inbound.update_id,
             services=services,
             flows=content.flows,
+            client=inbound.client,
         )
         result = await _run_action(content, actions[turn.action.name], context)
         turn = resume(content.flows, turn, result, now)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from bot.config import Config
+from bot.limits import RecentCounter
 from bot.store import Store
+
+REPORTS_PER_HOUR = 5  # per user, and (x4) per client address: beyond it nothing is filed
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,10 @@ class Services:
     urgent_reannounce_minutes: int = 30
     report_retention_days: int = 365
     question_retention_days: int = 180
+    reports_per_hour: int = REPORTS_PER_HOUR
+    reports_by_address: RecentCounter = field(
+        default_factory=lambda: RecentCounter(4 * REPORTS_PER_HOUR, timedelta(hours=1))
+    )
     media_dir: Path = Path("data/media")
 
     @classmethod

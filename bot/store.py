@@ -18,7 +18,7 @@ import queue
 import sqlite3
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -228,6 +228,12 @@ _FORGOTTEN_WHATSAPP_USER = (
     "outbox.user_ref = whatsapp_users.user_ref AND status IN ('pending', 'held'))"
 )
 """A WhatsApp contact whose user erased their data and has nothing left to receive."""
+DIGEST_AFTER = 5  # officers' cards already waiting: further ordinary reports go in a digest
+DIGEST_TEXT = (
+    "📥 {count} laporan baru lagi masuk bersamaan dan tidak ditampilkan satu per satu. "
+    "Ketik /queue untuk melihat daftarnya (mendesak paling atas)."
+)
+OUTBOX_URGENT = -1  # officers' messages about urgent reports: before everything else
 OUTBOX_REPLY = 0
 OUTBOX_BULK = 1
 
@@ -294,6 +300,7 @@ class Envelope:
     user: str
     body: dict
     relay_ref: str = ""
+    priority: int | None = None  # None: the queue's default (a reply); OUTBOX_URGENT jumps ahead
 
 
 @dataclass(frozen=True, slots=True)
@@ -579,19 +586,20 @@ class Store:
         await self._call(lambda db: _enqueue(db, envelopes, now, priority))
 
     async def due_outbox(self, channel: str, now: datetime, limit: int) -> list[OutboxItem]:
-        """The oldest pending message of each user whose time has come; replies first.
+        """The first pending message of each user whose time has come; replies first.
 
-        A user's later messages wait behind their oldest one, so each user gets
-        their messages in order, while one slow user never holds up the others.
+        A user's later messages wait behind their oldest one, so each user gets their
+        messages in order (only an urgent card for the officers jumps ahead), while one
+        slow user never holds up the others.
         """
 
         def read(db: sqlite_utils.Database) -> list[OutboxItem]:
             rows = db.execute(
                 "SELECT o.id, o.user_ref, o.body, o.attempts FROM outbox o WHERE o.channel = ? "
                 "AND o.status = 'pending' AND (o.next_attempt_at IS NULL OR "
-                "o.next_attempt_at <= ?) AND o.id = (SELECT MIN(p.id) FROM outbox p WHERE "
-                "p.channel = o.channel AND p.user_ref = o.user_ref AND p.status = 'pending') "
-                "ORDER BY o.priority, o.id LIMIT ?",
+                "o.next_attempt_at <= ?) AND o.id = (SELECT p.id FROM outbox p WHERE "
+                "p.channel = o.channel AND p.user_ref = o.user_ref AND p.status = 'pending' "
+                "ORDER BY p.priority >= 0, p.id LIMIT 1) ORDER BY o.priority, o.id LIMIT ?",
                 [channel, now.isoformat(), limit],
             ).fetchall()
             return [OutboxItem(row[0], row[1], json.loads(row[2]), row[3]) for row in rows]
@@ -909,10 +917,39 @@ class Store:
                 [(report_id, path) for path in photos],
             )
             record = _report(db, ref)
-            _enqueue(db, notify(record), now)
+            _notify_officers(db, record, notify(record), now)
             return record, True
 
         return await self._call(write)
+
+    async def has_report(self, key: str) -> bool:
+        """Whether a report with this idempotency key was filed (a redelivered message)."""
+        return await self._call(
+            lambda db: (
+                db.execute("SELECT 1 FROM reports WHERE idempotency_key = ?", [key]).fetchone()
+                is not None
+            )
+        )
+
+    async def reports_since(self, channel: str, user: str, since: datetime) -> int:
+        """How many reports (and questions) this user filed since `since`."""
+        return await self._call(
+            lambda db: db.execute(
+                "SELECT COUNT(*) FROM reports WHERE channel = ? AND user_ref = ? AND "
+                "created_at >= ?",
+                [channel, user, since.isoformat()],
+            ).fetchone()[0]
+        )
+
+    async def officer_backlog(self, channel: str, chat: str) -> int:
+        """Messages waiting to be sent to the officers' chat."""
+        return await self._call(
+            lambda db: db.execute(
+                "SELECT COUNT(*) FROM outbox WHERE channel = ? AND user_ref = ? AND "
+                "status = 'pending'",
+                [channel, chat],
+            ).fetchone()[0]
+        )
 
     async def report(self, ref: str) -> ReportRecord | None:
         """A report with its photos and messages, by reference number."""
@@ -1171,6 +1208,39 @@ def _session(db: sqlite_utils.Database, channel: str, user: str) -> Session | No
     )
 
 
+def _notify_officers(
+    db: sqlite_utils.Database, record: ReportRecord, envelopes: list[Envelope], now: datetime
+) -> None:
+    """Queue a new report's card for the officers. An urgent one jumps the queue; when cards
+    are already waiting (many reports at once, or an attack), a further ordinary report is
+    counted in one digest message instead of adding its own card and photos."""
+    if not envelopes:
+        return
+    if record.urgent:
+        _enqueue(db, [replace(e, priority=OUTBOX_URGENT) for e in envelopes], now)
+        return
+    chat = envelopes[0]
+    waiting = db.execute(
+        "SELECT COUNT(*) FROM outbox WHERE channel = ? AND user_ref = ? AND status = 'pending' "
+        "AND priority >= 0",
+        [chat.channel, chat.user],
+    ).fetchone()[0]
+    if waiting < DIGEST_AFTER:
+        _enqueue(db, envelopes, now)
+        return
+    digest = db.execute(
+        "SELECT id, body FROM outbox WHERE channel = ? AND user_ref = ? AND status = 'pending' "
+        "AND body LIKE '%\"digest\"%' ORDER BY id DESC LIMIT 1",
+        [chat.channel, chat.user],
+    ).fetchone()
+    count = json.loads(digest[1]).get("digest", 0) + 1 if digest else 1
+    body = {"text": DIGEST_TEXT.format(count=count), "digest": count}
+    if digest:
+        db.execute("UPDATE outbox SET body = ? WHERE id = ?", [_json(body), digest[0]])
+    else:
+        _enqueue(db, [Envelope(chat.channel, chat.user, body)], now)
+
+
 def _forget_whatsapp_user(db: sqlite_utils.Database, user: str) -> int:
     """A WhatsApp user who erased their data and has nothing left to receive: their phone
     number goes from the contacts, the delivery statuses and the sent messages; returns 1 if
@@ -1301,7 +1371,13 @@ def _enqueue(
     db.conn.executemany(
         "INSERT INTO outbox (channel, user_ref, body, priority, created_at) VALUES (?, ?, ?, ?, ?)",
         [
-            (envelope.channel, envelope.user, _json(envelope.body), priority, now.isoformat())
+            (
+                envelope.channel,
+                envelope.user,
+                _json(envelope.body),
+                priority if envelope.priority is None else envelope.priority,
+                now.isoformat(),
+            )
             for envelope in envelopes
         ],
     )

@@ -102,7 +102,8 @@ async def run_transcript(
         if inbound is None:
             continue
         before = session.node if session else None
-        inbound = replace(inbound, update_id=f"{path.stem}-{index}")
+        # each transcript is its own user (one person's session, reports and hourly cap)
+        inbound = replace(inbound, user=f"transcript-{path.stem}", update_id=f"{path.stem}-{index}")
         turn = await run_turn(content, actions, session, inbound, services=services)
         session = turn.session
         _record(result, before, turn.visits)

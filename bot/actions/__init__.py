@@ -35,6 +35,7 @@ class ActionContext:
     update_id: str = ""
     services: Any = None
     flows: Any = None  # the content's Flows, for system messages in the user's language
+    client: str = ""  # the web chat's client address (limits only; never stored)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import timedelta
 from typing import Any
 
 from bot.actions import ActionContext, ActionResult, action
@@ -151,6 +152,13 @@ async def file_report(context: ActionContext) -> ActionResult:
     services: Services = context.services
     answers = context.answers
     kind = context.args.get("kind", "report")
+    key = idempotency_key(
+        context.channel, context.user, context.update_id or context.now.isoformat()
+    )
+    if not await services.store.has_report(key) and not await _under_the_cap(context, services):
+        return ActionResult(
+            texts=[context.flows.message("report_limit", context.lang)], failed=True
+        )
     if kind == "question":
         if not str(answers.get("question") or "").strip():
             return ActionResult(texts=[context.flows.message("failure", context.lang)], failed=True)
@@ -174,9 +182,6 @@ async def file_report(context: ActionContext) -> ActionResult:
         "lang": context.lang,
     }
     photos = [photo for photo in answers.get("photos") or [] if photo]
-    key = idempotency_key(
-        context.channel, context.user, context.update_id or context.now.isoformat()
-    )
     report, created = await services.store.file_report(
         key,
         fields,
@@ -194,6 +199,21 @@ async def file_report(context: ActionContext) -> ActionResult:
     if report.urgent:
         texts.append(context.flows.message("report_urgent", context.lang))
     return ActionResult(texts=texts)
+
+
+async def _under_the_cap(context: ActionContext, services: Services) -> bool:
+    """At most `reports_per_hour` reports per user, and four times that per client address:
+    a flood of fake reports must not bury the real ones (a retried message is let through:
+    filing is idempotent)."""
+    since = context.now - timedelta(hours=1)
+    recent = await services.store.reports_since(context.channel, context.user, since)
+    if recent >= services.reports_per_hour:
+        log.warning("report refused: %d reports from one user within an hour", recent)
+        return False
+    if not services.reports_by_address.allow(context.client, context.now):
+        log.warning("report refused: too many reports from one address within an hour")
+        return False
+    return True
 
 
 @action("report_status")

@@ -75,8 +75,8 @@ def _valued(act: tuple[Any, ...], kind: Everyday) -> bool:
 def _means(understanding: Understanding, label: str, act: tuple[Any, ...], kind: Everyday) -> bool:
     if _valued(act, kind):
         return True
-    if kind == "next" or act[0] in ACT_ANSWERS:
-        return False
+    if kind == "next" or act[0] not in ("answer", "pick"):
+        return False  # a menu link or a guess is never picked by "ya" for its wording
     words = understanding.normaliser.words(label)
     if kind == "no" and understanding.everyday.starts(words, "unsure"):
         return False  # "Tidak tahu" is not "Tidak"

@@ -56,6 +56,7 @@ MessageName = Literal[
     "did_you_mean",
     "thanks",
     "question_filed",
+    "report_limit",
     "no_answer",
     "other_answers",
 ]

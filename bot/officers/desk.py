@@ -20,7 +20,7 @@ from bot.engine.text import normalize
 from bot.messages import Inbound, InboundKind, Option, Reply
 from bot.officers.cards import OUTCOMES, PREFIX, STATUS, card, outcome_choices, place
 from bot.services import Services
-from bot.store import Envelope, ReportRecord
+from bot.store import DIGEST_AFTER, OUTBOX_URGENT, Envelope, ReportRecord
 from bot.understanding.unanswered import group_questions, top_lines
 
 log = logging.getLogger(__name__)
@@ -381,6 +381,9 @@ class OfficerDesk:
         """Announce again urgent reports nobody claimed in time; returns how many."""
         if self.services.officer_chat_id is None:
             return 0
+        chat = str(self.services.officer_chat_id)
+        if await self.store.officer_backlog(OFFICER_CHANNEL, chat) >= DIGEST_AFTER:
+            return 0  # the officers' chat is flooded already: reminders would only add to it
         cutoff = now - timedelta(minutes=self.services.urgent_reannounce_minutes)
         reports = await self.store.unclaimed_urgent(cutoff)
         for report in reports:
@@ -391,6 +394,6 @@ class OfficerDesk:
             await self.store.reannounce(
                 report.ref,
                 now,
-                [Envelope(OFFICER_CHANNEL, str(self.services.officer_chat_id), reminder.to_dict())],
+                [Envelope(OFFICER_CHANNEL, chat, reminder.to_dict(), priority=OUTBOX_URGENT)],
             )
         return len(reports)
