@@ -21,7 +21,7 @@ from bot.actions import ActionSpec
 from bot.content import Content, load_content
 from bot.dialog import run_turn
 from bot.engine.session import Turn
-from bot.engine.spec import ActionNode
+from bot.engine.spec import ActionNode, AskNode
 from bot.messages import Inbound, Reply
 from bot.store import Store, StoreError
 from bot.yamlsource import Problem
@@ -166,6 +166,18 @@ class Runtime:
                 self._wakeups[inbound.channel].set()
             return []
         return [reply] if reply else []
+
+    async def expects_media(self, channel: str, user: str) -> bool:
+        """Whether the user's dialog is asking for a photo now: only then is a received file
+        downloaded and kept (anything else would fill the disk for nothing)."""
+        try:
+            session = await self.store.load_session(channel, user)
+        except StoreError:
+            return False
+        if session is None or session.pending:
+            return False
+        node = self.content.flows.nodes.get(session.node or "")
+        return isinstance(node, AskNode) and node.input.type == "photo"
 
     def failure_notice(self, channel: str, user: str, lang: str = "") -> Reply | None:
         """The "our system has a problem" reply for a message that could not even be stored;

@@ -922,6 +922,21 @@ class Store:
 
         return await self._call(write)
 
+    async def media_in_use(self) -> set[str]:
+        """Paths of received files that a report or an open dialog (or a draft) refers to."""
+
+        def read(db: sqlite_utils.Database) -> set[str]:
+            paths = {path for (path,) in db.execute("SELECT path FROM report_media").fetchall()}
+            for answers, memory in db.execute(
+                "SELECT answers, memory FROM sessions WHERE answers LIKE '%photos%' OR "
+                "memory LIKE '%photos%'"
+            ).fetchall():
+                for blob in (answers, memory):
+                    paths |= _strings_in(json.loads(blob)) if blob else set()
+            return paths
+
+        return await self._call(read)
+
     async def has_report(self, key: str) -> bool:
         """Whether a report with this idempotency key was filed (a redelivered message)."""
         return await self._call(
@@ -1423,6 +1438,17 @@ def _erase_reports(db: sqlite_utils.Database, ids: list[int], now: datetime) -> 
             [now.isoformat(), report_id],
         )
     return paths
+
+
+def _strings_in(value: Any) -> set[str]:
+    """Every string inside a JSON value."""
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        return set().union(*(_strings_in(item) for item in value.values()))
+    if isinstance(value, list):
+        return set().union(*(_strings_in(item) for item in value))
+    return set()
 
 
 def _json(value: object) -> str:

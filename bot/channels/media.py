@@ -1,12 +1,29 @@
 """Received photos and documents: what a file is, judged by its first bytes (never by the
-type the sender declares), and keeping it under the media directory with a random name."""
+type the sender declares), and keeping it under the media directory with a random name.
+
+A file is only kept when the dialog asks for one (the channel checks first), within a
+quota per user and a total quota, with free disk space kept in reserve, and is never
+left half-written.
+"""
 
 from __future__ import annotations
 
+import logging
+import os
 import secrets
+import shutil
+import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from bot.limits import RecentCounter
 from bot.messages import Media
+
+log = logging.getLogger(__name__)
+FILES_PER_USER_HOUR = 20
+TOTAL_BYTES = 2_000_000_000  # everything under the media directory
+RESERVE_BYTES = 200_000_000  # free disk space that received files never take
+SIZE_CACHE_SECONDS = 60.0
 
 IMAGE_SIGNATURES = {
     b"\xff\xd8\xff": ("image/jpeg", ".jpg"),
@@ -27,8 +44,96 @@ def sniff_image(head: bytes) -> tuple[str, str] | None:
 def save_media(
     media_dir: Path, prefix: str, kind: str, mime: str, extension: str, data: bytes
 ) -> Media:
-    """Write a received file as `{prefix}-{random}{extension}`; the Media that points at it."""
-    media_dir.mkdir(parents=True, exist_ok=True)
+    """Write a received file as `{prefix}-{random}{extension}` (0600, in a 0700 folder),
+    all or nothing: written under a temporary name, then renamed; the Media that points
+    at it. Raises OSError (disk full) with nothing left behind."""
+    media_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = media_dir / f"{prefix}-{secrets.token_hex(12)}{extension}"
-    path.write_bytes(data)
+    partial = path.with_name(path.name + ".part")
+    try:
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+        partial.rename(path)
+    except OSError:
+        partial.unlink(missing_ok=True)
+        raise
     return Media(kind, mime, len(data), str(path))
+
+
+class MediaQuota:
+    """Whether one more received file may be kept: per user, in total, and on the disk."""
+
+    def __init__(
+        self,
+        media_dir: Path,
+        per_user_hour: int = FILES_PER_USER_HOUR,
+        total_bytes: int = TOTAL_BYTES,
+        reserve_bytes: int = RESERVE_BYTES,
+    ) -> None:
+        self.media_dir = media_dir
+        self.total_bytes = total_bytes
+        self.reserve_bytes = reserve_bytes
+        self._per_user = RecentCounter(per_user_hour, timedelta(hours=1))
+        self._size = 0
+        self._sized_at = -SIZE_CACHE_SECONDS
+
+    def admit(self, user_key: str, size: int, now: datetime) -> bool:
+        """Count one file of `size` bytes for `user_key` if it fits; False: do not keep it."""
+        if self._used() + size > self.total_bytes:
+            log.warning("media refused: the media folder is at its total quota")
+            return False
+        try:
+            free = shutil.disk_usage(self._existing_folder()).free
+        except OSError:
+            return False
+        if free - size < self.reserve_bytes:
+            log.warning("media refused: less than the reserve of free disk space is left")
+            return False
+        if not self._per_user.allow(user_key, now):
+            log.warning("media refused: one user sent too many files within an hour")
+            return False
+        self._size += size
+        return True
+
+    def _existing_folder(self) -> Path:
+        folder = self.media_dir
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        return folder
+
+    def _used(self) -> int:
+        """Bytes under the media folder, counted again at most once a minute."""
+        if time.monotonic() - self._sized_at >= SIZE_CACHE_SECONDS:
+            self._size = folder_size(self.media_dir)
+            self._sized_at = time.monotonic()
+        return self._size
+
+
+def folder_size(folder: Path) -> int:
+    """The bytes of the files directly in `folder` (0 if it does not exist)."""
+    try:
+        return sum(entry.stat().st_size for entry in os.scandir(folder) if entry.is_file())
+    except OSError:
+        return 0
+
+
+def remove_unattached(folder: Path, in_use: set[str], older_than: datetime) -> int:
+    """Delete received files that no report or open dialog refers to and that are older
+    than `older_than`; returns how many."""
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    cutoff = older_than.timestamp()
+    kept = {os.path.abspath(path) for path in in_use}
+    for entry in entries:
+        if (
+            entry.is_file()
+            and os.path.abspath(entry.path) not in kept
+            and entry.stat().st_mtime < cutoff
+        ):
+            Path(entry.path).unlink(missing_ok=True)
+            removed += 1
+    return removed

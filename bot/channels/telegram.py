@@ -41,7 +41,7 @@ from telegram.ext import (
 )
 
 from bot.channels.base import Channel, StartGate
-from bot.channels.media import save_media, sniff_image
+from bot.channels.media import MediaQuota, save_media, sniff_image
 from bot.channels.pacing import RateLimiter
 from bot.channels.telegram_render import render, to_html
 from bot.config import TelegramConfig
@@ -160,6 +160,7 @@ class TelegramChannel(Channel):
         self._reminders: asyncio.Task | None = None
         self.media_dir = media_dir
         self.max_media_bytes = min(max_media_bytes, TELEGRAM_DOWNLOAD_LIMIT)
+        self.quota = MediaQuota(media_dir)
         self.webhook = bool(config.webhook_url)
         builder = (
             ApplicationBuilder()
@@ -389,13 +390,15 @@ class TelegramChannel(Channel):
         if message.contact:
             return Inbound(kind=InboundKind.TEXT, text=message.contact.phone_number, **base)
         if message.photo or message.document:
-            media = await self._download(message)
+            if not await self.runtime.expects_media(self.name, str(chat.id)):
+                return Inbound(kind=InboundKind.MEDIA, **base)  # not asked for: not kept
+            media = await self._download(message, str(chat.id))
             if media is None:
                 return Inbound(kind=InboundKind.UNSUPPORTED, **base)
             return Inbound(kind=InboundKind.MEDIA, media=(media,), **base)
         return Inbound(kind=InboundKind.UNSUPPORTED, **base)  # sticker, voice, video, ...
 
-    async def _download(self, message) -> Media | None:
+    async def _download(self, message, user: str) -> Media | None:
         if message.photo:
             attachment, declared = message.photo[-1], "image/jpeg"  # the largest size
         else:
@@ -409,7 +412,9 @@ class TelegramChannel(Channel):
         except TelegramError as error:
             log.warning("telegram: download failed: %s", error)
             return None
-        if len(data) > self.max_media_bytes:
+        if len(data) > self.max_media_bytes or not self.quota.admit(
+            f"{self.name}:{user}", len(data), datetime.now(UTC)
+        ):
             return None
         sniffed = sniff_image(data[:16])
         kind, mime, extension = (
@@ -418,7 +423,11 @@ class TelegramChannel(Channel):
             else ("document", declared or "application/octet-stream", ".bin")
         )
         log.info("telegram: %s received (%d bytes)", kind, len(data))
-        return save_media(self.media_dir, "tg", kind, mime, extension, data)
+        try:
+            return save_media(self.media_dir, "tg", kind, mime, extension, data)
+        except OSError as error:
+            log.error("telegram: a received file could not be saved: %s", error)
+            return None
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         update_id = update.update_id if isinstance(update, Update) else "-"

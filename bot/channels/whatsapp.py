@@ -32,7 +32,7 @@ from aiohttp import web
 
 from bot.channels.base import Channel, StartGate
 from bot.channels.graph_api import GraphClient, GraphError
-from bot.channels.media import save_media, sniff_image
+from bot.channels.media import MediaQuota, save_media, sniff_image
 from bot.channels.whatsapp_render import render
 from bot.config import WhatsAppConfig
 from bot.delivery import OutboxWorker, RetryLater, Undeliverable
@@ -114,6 +114,7 @@ class WhatsAppChannel(Channel):
         self.config = config
         self.media_dir = media_dir
         self.max_media_bytes = max_media_bytes
+        self.quota = MediaQuota(media_dir)
         self.clock = clock
         self.graph = GraphClient(
             config.api_url, config.phone_number_id, config.token, config.messages_per_second
@@ -325,7 +326,9 @@ class WhatsAppChannel(Channel):
         if kind == "button":  # a quick-reply button of a template
             return make(kind=InboundKind.TEXT, text=str(content.get("text", ""))[:MAX_TEXT_CHARS])
         if kind in ("image", "document"):
-            media = await self._fetch_media(str(kind), content)
+            if not await self.runtime.expects_media(self.name, user):
+                return make(kind=InboundKind.MEDIA)  # not asked for: not downloaded, not kept
+            media = await self._fetch_media(str(kind), content, user)
             return make(kind=InboundKind.MEDIA, media=(media,) if media else ())
         if kind == "location":
             location = Location.parse(content)
@@ -333,7 +336,7 @@ class WhatsAppChannel(Channel):
                 return make(kind=InboundKind.LOCATION, location=location)
         return make(kind=InboundKind.UNSUPPORTED)
 
-    async def _fetch_media(self, kind: str, content: dict[str, Any]) -> Media | None:
+    async def _fetch_media(self, kind: str, content: dict[str, Any], user: str) -> Media | None:
         """Download a photo or document into the media directory; None if refused or failed."""
         media_id = str(content.get("id", ""))
         declared = str(content.get("mime_type", "")).split(";")[0].strip().lower()
@@ -341,7 +344,9 @@ class WhatsAppChannel(Channel):
             log.info("WhatsApp %s of type %s not accepted", kind, declared or "-")
             return None
         data = await self._download(kind, media_id)
-        if data is None:
+        if data is None or not self.quota.admit(
+            f"{self.name}:{user}", len(data), datetime.now(UTC)
+        ):
             return None
         sniffed = sniff_image(data[:16]) or (
             ("application/pdf", ".pdf") if data.startswith(b"%PDF-") else None
@@ -351,7 +356,11 @@ class WhatsAppChannel(Channel):
             return None
         mime, extension = sniffed
         log.info("%s received on WhatsApp (%d bytes)", kind, len(data))
-        return save_media(self.media_dir, "wa", kind, mime, extension, data)
+        try:
+            return save_media(self.media_dir, "wa", kind, mime, extension, data)
+        except OSError as error:
+            log.error("WhatsApp: a received file could not be saved: %s", error)
+            return None
 
     async def _download(self, kind: str, media_id: str) -> bytes | None:
         for attempt in range(MEDIA_ATTEMPTS):

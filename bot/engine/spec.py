@@ -57,6 +57,7 @@ MessageName = Literal[
     "thanks",
     "question_filed",
     "report_limit",
+    "media_not_asked",
     "no_answer",
     "other_answers",
 ]

@@ -507,6 +507,8 @@ class _Walker:
             self.short_reply(self.message("thanks"))
         elif normalize(text).replace(" ", "").isalnum() and not normalize(text).isdigit():
             self._understand(text)
+        elif inbound.kind == InboundKind.MEDIA:  # a photo nobody asked for: it was not kept
+            self.short_reply(self.message("media_not_asked"))
         else:
             self.short_reply(self.message("not_understood"))
 

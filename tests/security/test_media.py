@@ -1,0 +1,96 @@
+"""Hardening 3: nobody can fill the disk with photos the dialog never asked for.
+
+Through the real python-telegram-bot client against the fake Bot API: photos sent at
+the main menu are neither downloaded nor kept; at the report's photo step they are,
+within a quota per user; a full disk leaves no partial file; files no report uses are
+deleted by the hourly clean-up.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.channels import media
+from bot.channels.media import MediaQuota, remove_unattached, save_media
+from bot.channels.telegram import TelegramChannel
+from bot.config import TelegramConfig
+from tests.fakes.bot_api import message_update
+from tests.test_reports import PNG, say
+
+PHOTO = [{"file_id": "ph", "file_unique_id": "u", "width": 9, "height": 9, "file_size": len(PNG)}]
+
+
+@pytest.fixture
+async def env(tmp_path: Path, bot_api, officer_runtime):
+    runtime, desk = officer_runtime
+    config = TelegramConfig(token=bot_api.token, api_url=bot_api.url)
+    channel = TelegramChannel(
+        runtime, config, tmp_path / "media", 100_000, retry_base_delay=0.05, desk=desk
+    )
+    await channel.start()
+    bot_api.files["ph"] = PNG
+    yield bot_api, channel, tmp_path / "media"
+    await channel.stop()
+
+
+async def send_photo(fake, chat: int, number: int) -> dict:
+    count = len(fake.sent(chat))
+    fake.push(message_update(chat, message_id=number, photo=PHOTO))
+    await fake.wait_for(lambda: len(fake.sent(chat)) > count)
+    return fake.sent(chat)[-1]
+
+
+def kept(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.glob("*") if p.is_file()) if folder.exists() else []
+
+
+async def test_photos_nobody_asked_for_are_not_kept(env):
+    fake, _, folder = env
+    await say(fake, 700, "/start")
+    for number in range(40):
+        reply = await send_photo(fake, 700, 100 + number)
+    assert "tidak saya simpan" in reply["text"]
+    assert kept(folder) == [], "40 photos at the main menu: nothing on disk"
+    assert not any(call.method == "getFile" for call in fake.calls), "not even downloaded"
+
+
+async def test_at_the_photo_step_photos_are_kept_within_a_quota(env, monkeypatch):
+    fake, channel, folder = env
+    channel.quota = MediaQuota(folder, per_user_hour=3)
+    steps = ["/start", "Laporkan penipuan", "Buat laporan", "Setuju, lanjut", "Kerja kapal"]
+    await say(fake, 701, *steps, "PT Entah", "Di luar negeri", "Taiwan", "Tidak", "Ya, kirim foto")
+    for number in range(5):
+        await send_photo(fake, 701, 200 + number)
+        await say(fake, 701, "Tambah foto")
+    assert len(kept(folder)) == 3, "the quota per user per hour holds"
+
+
+def test_a_full_disk_leaves_no_partial_file(tmp_path: Path, monkeypatch):
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(media.os, "fdopen", full)
+    with pytest.raises(OSError):
+        save_media(tmp_path, "tg", "image", "image/png", ".png", PNG)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_free_space_reserve_refuses_before_writing(tmp_path: Path):
+    quota = MediaQuota(tmp_path, reserve_bytes=10**18)  # more than any disk has
+    assert not quota.admit("tg:1", 100, datetime.now(UTC))
+
+
+def test_files_no_report_uses_are_deleted_after_some_hours(tmp_path: Path):
+    used = save_media(tmp_path, "tg", "image", "image/png", ".png", PNG).ref
+    unused = save_media(tmp_path, "tg", "image", "image/png", ".png", PNG).ref
+    fresh = save_media(tmp_path, "tg", "image", "image/png", ".png", PNG).ref
+    old = (datetime.now(UTC) - timedelta(hours=7)).timestamp()
+    for path in (used, unused):
+        os.utime(path, (old, old))
+    assert remove_unattached(tmp_path, {used}, datetime.now(UTC) - timedelta(hours=6)) == 1
+    assert Path(used).exists() and Path(fresh).exists() and not Path(unused).exists()
+    assert oct(Path(used).stat().st_mode & 0o777) == "0o600"
