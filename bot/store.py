@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_BATCH = 256
 BUSY_TIMEOUT_MS = 5000
+MAX_ATTEMPTS = 3  # starts an unprocessed event is tried at before it is set aside
 JOURNAL_SIZE_LIMIT = 4 * 1024 * 1024
 
 
@@ -209,6 +210,17 @@ def _migration_8(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_9(db: sqlite_utils.Database) -> None:
+    # an event that fails again and again is set aside with the reason, not retried forever
+    db["inbox"].add_column("attempts", int, not_null_default=0)
+    db["inbox"].add_column("last_error", str)
+    db["dead_updates"].create(
+        {"channel": str, "update_key": str, "reason": str, "failed_at": str},
+        pk=("channel", "update_key"),
+    )
+    db["dead_updates"].create_index(["failed_at"])
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
@@ -218,6 +230,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_6,
     _migration_7,
     _migration_8,
+    _migration_9,
 ]
 OFFICER_COLUMNS = frozenset(
     {"status", "outcome", "claimed_by", "claimed_by_name", "claimed_at", "closed_at"}
@@ -665,7 +678,8 @@ class Store:
                 return False
             return (
                 db.execute(
-                    "INSERT OR IGNORE INTO inbox VALUES (?, ?, ?, ?)",
+                    "INSERT OR IGNORE INTO inbox (channel, update_id, payload, received_at) "
+                    "VALUES (?, ?, ?, ?)",
                     [channel, update_id, payload, now.isoformat()],
                 ).rowcount
                 == 1
@@ -673,10 +687,33 @@ class Store:
 
         return await self._call(write)
 
-    async def inbox_pending(self, channel: str) -> list[InboxItem]:
-        """Events persisted but not yet processed (after a crash), oldest first."""
+    async def inbox_pending(self, channel: str, now: datetime) -> list[InboxItem]:
+        """Events persisted but not yet processed (after a crash), oldest first.
 
-        def read(db: sqlite_utils.Database) -> list[InboxItem]:
+        Each call is one more attempt for them: an event still here after MAX_ATTEMPTS
+        (it failed, or crashed the process, every time) goes to `dead_updates` with its
+        last error and without its payload, and is logged once."""
+
+        def write(db: sqlite_utils.Database) -> list[InboxItem]:
+            db.execute("UPDATE inbox SET attempts = attempts + 1 WHERE channel = ?", [channel])
+            dead = db.execute(
+                "SELECT update_id, last_error FROM inbox WHERE channel = ? AND attempts > ?",
+                [channel, MAX_ATTEMPTS],
+            ).fetchall()
+            for update_id, error in dead:
+                log.error(
+                    "%s update set aside after %d attempts: %s",
+                    channel,
+                    MAX_ATTEMPTS,
+                    error or "it stopped the process",
+                )
+                db.execute(
+                    "INSERT OR REPLACE INTO dead_updates VALUES (?, ?, ?, ?)",
+                    [channel, update_key(update_id), error or "", now.isoformat()],
+                )
+                db.execute(
+                    "DELETE FROM inbox WHERE channel = ? AND update_id = ?", [channel, update_id]
+                )
             rows = db.execute(
                 "SELECT update_id, payload FROM inbox WHERE channel = ? "
                 "ORDER BY received_at, rowid",
@@ -684,7 +721,16 @@ class Store:
             ).fetchall()
             return [InboxItem(row[0], row[1]) for row in rows]
 
-        return await self._call(read)
+        return await self._call(write)
+
+    async def inbox_failed(self, channel: str, update_id: str, error: str) -> None:
+        """Note why processing an event failed (it is tried again at the next start)."""
+        await self._call(
+            lambda db: db.execute(
+                "UPDATE inbox SET last_error = ? WHERE channel = ? AND update_id = ?",
+                [error[:300], channel, update_id],
+            )
+        )
 
     async def inbox_drop(self, channel: str, update_id: str) -> None:
         """Forget a persisted event that needs no processing (e.g. a status notice)."""
@@ -811,6 +857,7 @@ class Store:
                 "DELETE FROM sessions WHERE updated_at < ?", [session_cutoff]
             ).rowcount
             db.execute("DELETE FROM processed_updates WHERE processed_at < ?", [update_cutoff])
+            db.execute("DELETE FROM dead_updates WHERE failed_at < ?", [session_cutoff])
             db.execute(
                 "UPDATE sessions SET memory = NULL WHERE memory IS NOT NULL AND updated_at < ?",
                 [(now - timedelta(hours=draft_hours)).isoformat()],
@@ -1044,15 +1091,33 @@ class Store:
             )
         )
 
-    async def take_officer_prompt(self, officer_id: int, chat_id: int) -> tuple[str, str] | None:
-        """The pending prompt (action, report ref) of this officer in this chat, removed."""
+    async def take_officer_prompt(
+        self,
+        officer_id: int,
+        chat_id: int,
+        since: datetime | None = None,
+        ref_in: str | None = None,
+    ) -> tuple[str, str] | None:
+        """The pending prompt (action, report ref) of this officer in this chat, removed.
+
+        A prompt older than `since` has expired (and is removed); with `ref_in`, only a
+        prompt whose report number appears in that text is taken (in a group, only a reply
+        to the bot's prompt answers it)."""
 
         def write(db: sqlite_utils.Database) -> tuple[str, str] | None:
             row = db.execute(
-                "SELECT action, report_ref FROM officer_prompts WHERE "
+                "SELECT action, report_ref, created_at FROM officer_prompts WHERE "
                 "officer_id = ? AND chat_id = ?",
                 [officer_id, chat_id],
             ).fetchone()
+            if row and since is not None and row[2] < since.isoformat():
+                db.execute(
+                    "DELETE FROM officer_prompts WHERE officer_id = ? AND chat_id = ?",
+                    [officer_id, chat_id],
+                )
+                return None
+            if row and ref_in is not None and row[1] not in ref_in:
+                return None  # a remark to colleagues, not the answer to the prompt
             if row:
                 db.execute(
                     "DELETE FROM officer_prompts WHERE officer_id = ? AND chat_id = ?",

@@ -350,8 +350,8 @@ async def test_messages_arriving_while_starting_are_answered_after_the_stored_on
             assert await harness.wa_say(number, words) == 200
         read_inbox = harness.store.inbox_pending
 
-        async def read_while_the_next_message_arrives(channel: str):
-            items = await read_inbox(channel)
+        async def read_while_the_next_message_arrives(channel: str, now):
+            items = await read_inbox(channel, now)
             if channel == "telegram":
                 assert await harness.tg_say(chat, "lanjut") == 200
             else:

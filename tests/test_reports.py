@@ -14,7 +14,13 @@ import pytest
 
 from bot.channels.telegram import TelegramChannel
 from bot.config import TelegramConfig
-from tests.fakes.bot_api import FakeBotApi, callback_update, message_update, text_update
+from tests.fakes.bot_api import (
+    FakeBotApi,
+    callback_update,
+    message_update,
+    reply_to_bot,
+    text_update,
+)
 
 GROUP = {"id": -100, "type": "supergroup", "title": "Petugas Migran Aman"}
 OFFICER = 42
@@ -65,8 +71,15 @@ async def officer_press(fake: FakeBotApi, data: str, user: int = OFFICER, messag
 
 
 async def officer_types(fake: FakeBotApi, text: str, messages: int = 1) -> dict:
+    """The officer types in the group; a text that is no command replies to the bot's last
+    message there (the prompt), as officers are asked to."""
     count = len(fake.sent(-100))
-    fake.push(message_update(OFFICER, chat=GROUP, text=text))
+    fields = (
+        {}
+        if text.startswith("/")
+        else {"reply_to_message": reply_to_bot(GROUP, fake.sent(-100)[-1]["text"])}
+    )
+    fake.push(message_update(OFFICER, chat=GROUP, text=text, **fields))
     await fake.wait_for(lambda: len(fake.sent(-100)) >= count + messages)
     return fake.sent(-100)[-1]
 

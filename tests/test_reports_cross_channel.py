@@ -15,7 +15,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.config import TelegramConfig, WhatsAppConfig
 from bot.server import build_app
-from tests.fakes.bot_api import FakeBotApi, callback_update, message_update
+from tests.fakes.bot_api import FakeBotApi, callback_update, message_update, reply_to_bot
 from tests.fakes.graph_api import PHONE_NUMBER_ID, FakeGraphApi, encode, messages_body, sign, text
 
 WA = "6285711112222"
@@ -131,7 +131,12 @@ async def test_whatsapp_report_worked_by_telegram_officers(world, anonymous):
     await world.officer(callback_update(OFFICER, f"o:claim:{REF}", chat=GROUP), messages=2)
     await world.officer(callback_update(OFFICER, f"o:ask:{REF}", chat=GROUP))
     count = len(world.graph.sent(WA))
-    await world.officer(message_update(OFFICER, chat=GROUP, text="Berapa uang yang sudah dibayar?"))
+    prompt = reply_to_bot(GROUP, world.telegram.sent(-100)[-1]["text"])
+    await world.officer(
+        message_update(
+            OFFICER, chat=GROUP, text="Berapa uang yang sudah dibayar?", reply_to_message=prompt
+        )
+    )
     await world.graph.wait_for(lambda: len(world.graph.sent(WA)) > count)
     assert "Berapa uang yang sudah dibayar?" in world.last_to_reporter()
 

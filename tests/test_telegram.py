@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -320,7 +320,6 @@ async def test_webhook_update_persisted_before_a_crash_is_processed_on_start(
     runtime, fake, tmp_path
 ):
     import json
-    from datetime import UTC, datetime
 
     update = {"update_id": 6001, **text_update(21, "/start")}
     await runtime.store.inbox_put("telegram", "6001", json.dumps(update), datetime.now(UTC))
@@ -332,7 +331,7 @@ async def test_webhook_update_persisted_before_a_crash_is_processed_on_start(
         assert "Selamat datang" in (await answer(fake, 21, 1))[0]["text"]
     finally:
         await channel.stop()
-    assert await runtime.store.inbox_pending("telegram") == []
+    assert await runtime.store.inbox_pending("telegram", datetime.now(UTC)) == []
 
 
 def test_private_chat_helper_shape():

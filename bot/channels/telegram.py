@@ -288,7 +288,7 @@ class TelegramChannel(Channel):
         """Queue the updates a crash left in the inbox, then those stored while starting.
         One that cannot be parsed is dropped."""
         pending = []
-        for item in await self.runtime.store.inbox_pending(CHANNEL):
+        for item in await self.runtime.store.inbox_pending(CHANNEL, datetime.now(UTC)):
             try:
                 pending.append(Update.de_json(json.loads(item.payload), self.application.bot))
             except Exception as error:
@@ -319,8 +319,8 @@ class TelegramChannel(Channel):
             if not (query.data or "").startswith(f"{PREFIX}:"):
                 return False
             if not desk.is_officer(person.id):
-                await desk.refuse(person.id, query.data or "")
-                await _answer_quietly(query, REFUSED)
+                refused = await desk.refuse(person.id, query.data or "")
+                await _answer_quietly(query, REFUSED if refused else None)
                 return True
             await _answer_quietly(query)
             await self._to_chat(chat.id, await desk.press(officer, query.data or ""))
@@ -330,12 +330,20 @@ class TelegramChannel(Channel):
         if message is None or message.text is None:
             return in_officer_chat  # the officers' group is not a dialog
         if desk.is_officer(person.id) and (chat.type == "private" or in_officer_chat):
-            replies = await desk.type(officer, message.text)
+            replied = message.reply_to_message
+            replying_to = (
+                replied.text or ""
+                if replied and replied.from_user and replied.from_user.is_bot
+                else ""
+            )
+            replies = await desk.type(officer, message.text, replying_to)
             if replies is not None:
                 await self._to_chat(chat.id, replies)
                 return True
         elif desk.is_officer_input(message.text):
-            await self._to_chat(chat.id, await desk.refuse(person.id, message.text))
+            refusal = await desk.refuse(person.id, message.text)
+            if refusal:
+                await self._to_chat(chat.id, refusal)
             return True
         return in_officer_chat
 
@@ -432,6 +440,12 @@ class TelegramChannel(Channel):
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         update_id = update.update_id if isinstance(update, Update) else "-"
         log.error("telegram: error while handling update %s", update_id, exc_info=context.error)
+        if isinstance(update, Update):  # tried again at the next start, set aside after three
+            error = context.error
+            with contextlib.suppress(StoreError):
+                await self.runtime.store.inbox_failed(
+                    CHANNEL, str(update.update_id), f"{type(error).__name__}: {error}"
+                )
 
     # ----- outbound -----------------------------------------------------------------------
 

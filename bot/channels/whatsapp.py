@@ -17,6 +17,7 @@ inviting them back with the configured template, if any.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import json
@@ -144,7 +145,7 @@ class WhatsAppChannel(Channel):
             log.error("WHATSAPP_APP_SECRET is not set: every WhatsApp webhook will be refused")
         await self.graph.start()
         self.worker.start()
-        pending = await self.runtime.store.inbox_pending(self.name)
+        pending = await self.runtime.store.inbox_pending(self.name, datetime.now(UTC))
         if pending:
             log.info("processing %d WhatsApp messages left in the inbox", len(pending))
         await self.gate.open(pending)
@@ -280,10 +281,12 @@ class WhatsAppChannel(Channel):
     async def _process(self, item: InboxItem) -> None:
         try:
             await self._process_one(item)
-        except Exception:
-            log.exception(
-                "WhatsApp message %s failed; it stays in the inbox until restart", item.update_id
-            )
+        except Exception as error:
+            log.exception("WhatsApp message failed; it is tried again at the next start")
+            with contextlib.suppress(StoreError):
+                await self.runtime.store.inbox_failed(
+                    self.name, item.update_id, f"{type(error).__name__}: {error}"
+                )
         finally:
             self._queued.discard(item.update_id)
 

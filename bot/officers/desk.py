@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.content import Content
 from bot.engine.text import normalize
+from bot.limits import RecentCounter
 from bot.messages import Inbound, InboundKind, Option, Reply
 from bot.officers.cards import OUTCOMES, PREFIX, STATUS, card, outcome_choices, place
 from bot.services import Services
@@ -46,6 +47,8 @@ EXPORT_COLUMNS = (
     "channel",
     "claimed_by_name",
 )
+REFUSALS_PER_MINUTE = 3  # answers (and audit lines) for a non-officer trying officer input
+PROMPT_MINUTES = 15  # "reply with your question": an officer's prompt expires after this
 UNANSWERED_DAYS = 30  # /stats lists the top questions the bot could not answer in this time
 UNANSWERED_READ = 2_000  # the most recent ones, so /stats stays quick however many there are
 ENDING_KEYWORDS = frozenset({"menu", "back", "stop", "emergency", "delete", "help", "language"})
@@ -67,6 +70,7 @@ class OfficerDesk:
         self.services = services
         self.store = services.store
         self.content = content  # the current content (it changes on reload)
+        self._refusals = RecentCounter(REFUSALS_PER_MINUTE, timedelta(minutes=1))
 
     def is_officer(self, user_id: int) -> bool:
         return user_id in self.services.officer_ids
@@ -74,19 +78,27 @@ class OfficerDesk:
     @staticmethod
     def is_officer_input(text: str) -> bool:
         """Whether a callback id or a command belongs to the desk rather than the dialog."""
-        return text.startswith(f"{PREFIX}:") or text.split(maxsplit=1)[0].split("@")[0] in COMMANDS
+        words = text.split(maxsplit=1)
+        return text.startswith(f"{PREFIX}:") or bool(words and words[0].split("@")[0] in COMMANDS)
 
     async def refuse(self, user_id: int, what: str) -> list[Reply]:
-        """Refuse a non-officer, and keep a record of it."""
+        """Refuse a non-officer, and keep a record of it: a few times a minute at most, so
+        a flood of commands cannot fill the audit log or the outbox."""
+        now = datetime.now(UTC)
+        if not self._refusals.allow(str(user_id), now):
+            return []
         log.warning("officer action %r refused for Telegram user %s", what.split(":")[:2], user_id)
-        await self.store.audit(user_id, "refused", "", what[:60], datetime.now(UTC))
+        await self.store.audit(user_id, "refused", "", what[:60], now)
         return [Reply(REFUSED)]
 
     # ----- buttons ------------------------------------------------------------------------
 
     async def press(self, officer: Officer, data: str) -> list[Reply]:
         """A button on a card: claim, ask, note, close, an outcome, or end a conversation."""
-        _, action, ref, *extra = data.split(":")
+        parts = data.split(":")
+        if len(parts) < 3 or not parts[2]:
+            return [Reply("Tombol ini tidak dikenal.")]
+        _, action, ref, *extra = parts
         now = datetime.now(UTC)
         report = await self.store.report(ref)
         if report is None:
@@ -115,7 +127,8 @@ class OfficerDesk:
             what = "pertanyaan untuk pelapor" if action == "ask" else "catatan"
             return [
                 Reply(
-                    f"Balas pesan ini dengan {what} {ref}. Ketik /batal untuk batal.",
+                    f"Balas (reply) pesan ini dengan {what} {ref}, dalam {PROMPT_MINUTES} menit. "
+                    "Ketik /batal untuk batal.",
                     expects="reply",
                 )
             ]
@@ -149,8 +162,12 @@ class OfficerDesk:
 
     # ----- typed input --------------------------------------------------------------------
 
-    async def type(self, officer: Officer, text: str) -> list[Reply] | None:
-        """A command, or the answer to a prompt; None if the text is not for the desk."""
+    async def type(self, officer: Officer, text: str, replying_to: str = "") -> list[Reply] | None:
+        """A command, or the answer to a prompt; None if the text is not for the desk.
+
+        In the officers' group only a reply to the bot's prompt answers it (`replying_to`:
+        the text of the message replied to), so a remark to colleagues is never relayed to
+        a reporter; a prompt expires after PROMPT_MINUTES."""
         command, _, rest = text.strip().partition(" ")
         command = command.split("@")[0].lower()
         if command == "/batal":
@@ -168,7 +185,13 @@ class OfficerDesk:
             return await self._export(officer, rest)
         if command == "/stats":
             return await self._stats()
-        prompt = await self.store.take_officer_prompt(officer.id, officer.chat_id)
+        in_group = officer.chat_id != officer.id
+        prompt = await self.store.take_officer_prompt(
+            officer.id,
+            officer.chat_id,
+            since=datetime.now(UTC) - timedelta(minutes=PROMPT_MINUTES),
+            ref_in=replying_to if in_group else None,
+        )
         if prompt is None:
             return None
         action, ref = prompt
@@ -208,7 +231,7 @@ class OfficerDesk:
             ]
         return [
             Reply(
-                f"💬 Terkirim ke pelapor {ref}. Jawabannya akan muncul di sini.",
+                f"💬 Terkirim ke pelapor {ref}:\n«{text}»\nJawabannya akan muncul di sini.",
                 (Option(f"{PREFIX}:end:{ref}", "Akhiri percakapan"),),
             )
         ]

@@ -83,5 +83,5 @@ class TopicIndex:
                 score = passage.weight * dot / (query_norm * self._norms[number])
             if score > best.get(passage.node, 0.0):
                 best[passage.node] = score
-        ranked = sorted(best.items(), key=lambda item: -item[1])[:limit]
+        ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:limit]  # ties: by id
         return [Hit(node, round(score, 4)) for node, score in ranked]

@@ -264,6 +264,12 @@ class FakeBotApi(RecordingFake):
         return web.Response(body=self.files[name])
 
 
+def reply_to_bot(chat: dict, text: str) -> dict:
+    """The `reply_to_message` of a message that answers the bot's message `text`."""
+    bot = {"id": BOT_ID, "is_bot": True, "first_name": "Migran Aman"}
+    return {"message_id": 9, "date": int(time.time()), "chat": chat, "from": bot, "text": text}
+
+
 def private_chat(user_id: int) -> dict:
     return {"id": user_id, "type": "private", "first_name": f"User{user_id}"}
 
