@@ -48,7 +48,7 @@ from bot.config import TelegramConfig
 from bot.delivery import OutboxWorker, RetryLater, Undeliverable
 from bot.messages import Inbound, InboundKind, Location, Media, Reply
 from bot.officers.cards import PREFIX
-from bot.officers.desk import REFUSED, Officer, OfficerDesk
+from bot.officers.desk import EXPORTS, REFUSED, Officer, OfficerDesk
 from bot.runtime import Runtime
 from bot.store import OUTBOX_REPLY, StoreError
 
@@ -496,6 +496,8 @@ class TelegramChannel(Channel):
             await self.application.bot.send_document(
                 chat_id, data, filename=path.name, caption=caption, parse_mode=ParseMode.HTML
             )
+        if path.parent.name == EXPORTS:  # an export with names and numbers: sent, gone
+            path.unlink(missing_ok=True)
 
 
 def _check(update: Update) -> None:

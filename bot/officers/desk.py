@@ -11,6 +11,8 @@ import asyncio
 import csv
 import io
 import logging
+import os
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -51,7 +53,17 @@ REFUSALS_PER_MINUTE = 3  # answers (and audit lines) for a non-officer trying of
 PROMPT_MINUTES = 15  # "reply with your question": an officer's prompt expires after this
 UNANSWERED_DAYS = 30  # /stats lists the top questions the bot could not answer in this time
 UNANSWERED_READ = 2_000  # the most recent ones, so /stats stays quick however many there are
+EXPORTS = "exports"  # under the media folder; a file is deleted once it has been sent
+FORMULA_STARTS = frozenset("=+-@\t\r")
 ENDING_KEYWORDS = frozenset({"menu", "back", "stop", "emergency", "delete", "help", "language"})
+
+
+def safe_cell(value: object) -> object:
+    """A CSV cell a spreadsheet will not run: text starting with = + - @, a tab or a carriage
+    return (a formula, "=HYPERLINK(...)") gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+        return "'" + value
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,7 +351,8 @@ class OfficerDesk:
         for report in reports:
             personal = not report.anonymous  # personal data only for non-anonymous reports
             writer.writerow(
-                [
+                safe_cell(cell)
+                for cell in [
                     report.ref,
                     report.kind,
                     report.created_at.isoformat(),
@@ -358,10 +371,12 @@ class OfficerDesk:
                     report.claimed_by_name,
                 ]
             )
-        folder = self.services.media_dir / "exports"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"laporan-{start:%Y%m%d}-{end:%Y%m%d}.csv"
-        path.write_text(buffer.getvalue(), encoding="utf-8")
+        folder = self.services.media_dir / EXPORTS
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path = folder / f"laporan-{start:%Y%m%d}-{end:%Y%m%d}-{secrets.token_hex(4)}.csv"
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:  # names and numbers: 0600
+            file.write(buffer.getvalue())
         await self.store.audit(
             officer.id,
             "export",
