@@ -218,12 +218,15 @@ async def _under_the_cap(context: ActionContext, services: Services) -> bool:
 
 @action("report_status")
 async def report_status(context: ActionContext) -> ActionResult:
-    """Status of the report named in answers["reference"]; officer messages only to its author."""
+    """Status of the report named in answers["reference"], and the officers' messages: only
+    to the account that filed it."""
     services: Services = context.services
     flows, lang = context.flows, context.lang
     ref = str(context.answers.get("reference") or "").strip().upper()
     report = await services.store.report(ref) if ref else None
-    if report is None:
+    if report is None or (report.channel, report.user) != (context.channel, context.user):
+        # only its own reporter sees a report: numbers are sequential, and guessing one
+        # must tell a stranger nothing (not even that it exists)
         return ActionResult(texts=[flows.message("report_not_found", lang, ref=ref or "-")])
     status = flows.message(f"status_{report.status}", lang)
     texts = [
@@ -235,12 +238,11 @@ async def report_status(context: ActionContext) -> ActionResult:
             status=status,
         )
     ]
-    if report.channel == context.channel and report.user == context.user:
-        texts += [
-            flows.message(
-                "report_officer_message", lang, date=message.created_at[:10], text=message.text
-            )
-            for message in report.messages
-            if message.direction == "to_reporter"
-        ][-3:]
+    texts += [
+        flows.message(
+            "report_officer_message", lang, date=message.created_at[:10], text=message.text
+        )
+        for message in report.messages
+        if message.direction == "to_reporter"
+    ][-3:]
     return ActionResult(texts=texts)

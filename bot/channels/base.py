@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from datetime import timedelta
 from typing import Any, Generic, TypeVar
 
 from aiohttp import web
@@ -14,9 +15,22 @@ from bot.messages import Inbound, Reply
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
+WEBHOOK_BODY_LIMIT = 256 * 1024  # platform notifications are small; read no more than this
+MAX_MESSAGE_AGE = timedelta(days=6)  # older messages are dropped: answered ids are kept 7 days
 Deliver = Callable[[Reply], Awaitable[None]]
 """Sends one reply straight to one user, outside the outbox."""
 T = TypeVar("T")
+
+
+async def read_capped(request: web.Request, limit: int = WEBHOOK_BODY_LIMIT) -> bytes:
+    """The request body, read in pieces and refused (413) past `limit`, whatever the
+    declared length or a chunked encoding says: nothing larger is ever held in memory."""
+    if request.content_length is not None and request.content_length > limit:
+        raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=request.content_length)
+    body = await request.content.read(limit + 1)
+    if len(body) > limit:
+        raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(body))
+    return body
 
 
 class Channel:

@@ -40,7 +40,7 @@ from telegram.ext import (
     TypeHandler,
 )
 
-from bot.channels.base import Channel, StartGate
+from bot.channels.base import MAX_MESSAGE_AGE, Channel, StartGate, read_capped
 from bot.channels.media import MediaQuota, save_media, sniff_image
 from bot.channels.pacing import RateLimiter
 from bot.channels.telegram_render import render, to_html
@@ -252,7 +252,7 @@ class TelegramChannel(Channel):
         ):
             log.warning("telegram webhook: request with a wrong or missing secret token refused")
             return web.Response(status=403, text="forbidden")
-        raw = await request.read()  # too large: 413
+        raw = await read_capped(request)  # too large: 413
         try:
             data = json.loads(raw)
             update_id = str(int(data["update_id"]))
@@ -314,11 +314,14 @@ class TelegramChannel(Channel):
         if chat is None or person is None:
             return False
         officer = Officer(person.id, person.full_name or str(person.id), chat.id)
+        in_officer_chat = chat.id == desk.services.officer_chat_id
+        # an officer acts in the officers' group or in their own private chat only
+        own_place = in_officer_chat or (chat.type == "private" and chat.id == person.id)
         query = update.callback_query
         if query is not None:
             if not (query.data or "").startswith(f"{PREFIX}:"):
                 return False
-            if not desk.is_officer(person.id):
+            if not (desk.is_officer(person.id) and own_place):
                 refused = await desk.refuse(person.id, query.data or "")
                 await _answer_quietly(query, REFUSED if refused else None)
                 return True
@@ -326,10 +329,9 @@ class TelegramChannel(Channel):
             await self._to_chat(chat.id, await desk.press(officer, query.data or ""))
             return True
         message = update.message
-        in_officer_chat = chat.id == desk.services.officer_chat_id
         if message is None or message.text is None:
             return in_officer_chat  # the officers' group is not a dialog
-        if desk.is_officer(person.id) and (chat.type == "private" or in_officer_chat):
+        if desk.is_officer(person.id) and own_place:
             replied = message.reply_to_message
             replying_to = (
                 replied.text or ""
@@ -387,6 +389,9 @@ class TelegramChannel(Channel):
         message = update.message
         if message is None:  # edited messages and other update kinds
             return None
+        if message.date and now - message.date > MAX_MESSAGE_AGE:
+            log.info("telegram: a message older than %s dropped", MAX_MESSAGE_AGE)
+            return None  # answered ids are kept 7 days: an older one could be answered twice
         if message.text is not None:
             text = str(message.text)
             if text.startswith("/"):  # "/hapusdata@MigranAmanBot payload" -> "/hapusdata"

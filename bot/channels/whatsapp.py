@@ -31,7 +31,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.channels.base import Channel, StartGate
+from bot.channels.base import MAX_MESSAGE_AGE, Channel, StartGate, read_capped
 from bot.channels.graph_api import GraphClient, GraphError
 from bot.channels.media import MediaQuota, save_media, sniff_image
 from bot.channels.whatsapp_render import render
@@ -176,11 +176,11 @@ class WhatsAppChannel(Channel):
 
     async def webhook(self, request: web.Request) -> web.Response:
         """Verify, persist and acknowledge an event notification; process it afterwards."""
-        body = await request.read()
         signature = request.headers.get("X-Hub-Signature-256", "")
-        if not signature:
+        if not signature:  # before reading anything
             log.warning("WhatsApp webhook without signature refused")
             return web.Response(status=401, text="signature missing")
+        body = await read_capped(request)
         if not self._signed(body, signature):
             log.warning("WhatsApp webhook with a wrong signature refused")
             return web.Response(status=403, text="signature mismatch")
@@ -295,6 +295,10 @@ class WhatsAppChannel(Channel):
         message: dict[str, Any] = event["message"]
         wa_id, bsuid = _ids(message, event.get("contact") or {})
         now = self.clock()
+        if now - _message_time(message, now) > MAX_MESSAGE_AGE:
+            log.info("WhatsApp: a message older than %s dropped", MAX_MESSAGE_AGE)
+            await self.runtime.store.inbox_drop(self.name, item.update_id)
+            return  # answered ids are kept 7 days: an older one could be answered twice
         try:
             user, released = await self.runtime.store.whatsapp_seen(
                 wa_id, bsuid, _message_time(message, now)
