@@ -9,13 +9,21 @@ start-up with an error naming the file, line and key and what is allowed.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from bot.yamlsource import YamlSourceError, line_of, load_yaml
 
@@ -31,10 +39,37 @@ class _Section(BaseModel):
 
 
 class ServerConfig(_Section):
-    """Where the one aiohttp server listens."""
+    """Where the one aiohttp server listens, and how it treats clients: the proxies it
+    trusts, the web chat's session secret, idle timeouts and the connection cap."""
 
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
+    # addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For and
+    # X-Forwarded-Proto are believed; from anyone else these headers are ignored
+    trusted_proxies: list[str] = Field(default_factory=list)
+    # signs web chat session ids; empty: a random key kept in web-session.key next to the db
+    session_secret: str = Field(default="", repr=False)
+    # a connection that has not sent a whole request (the first one, or the next one on a
+    # kept-alive connection) within this many seconds is closed
+    idle_timeout_seconds: float = Field(default=10, ge=1, le=600)
+    max_connections: int = Field(default=512, ge=8, le=100_000)  # open at once; more get 503
+
+    @field_validator("session_secret")
+    @classmethod
+    def _long_enough(cls, secret: str) -> str:
+        if 0 < len(secret) < 16:
+            raise ValueError("needs at least 16 characters (or empty: a generated key file)")
+        return secret
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, proxies: list[str]) -> list[str]:
+        for proxy in proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError as error:
+                raise ValueError(f"{proxy!r} is not an IP address or network") from error
+        return proxies
 
 
 class DatabaseConfig(_Section):
@@ -122,6 +157,10 @@ class FloodConfig(_Section):
 
     burst: int = Field(default=20, ge=0, le=1000)  # messages at once; 0 turns the limit off
     per_minute: int = Field(default=60, ge=1, le=6000)  # sustained rate after the burst
+    # web chat requests per client address, checked before anything is read or stored;
+    # beyond it 429 with the "slow down" text. 0 turns it off
+    per_address_burst: int = Field(default=60, ge=0, le=100_000)
+    per_address_per_minute: int = Field(default=120, ge=1, le=600_000)
 
 
 class LoggingConfig(_Section):
@@ -151,6 +190,8 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "BOT_HOST": ("server", "host"),
     "BOT_PORT": ("server", "port"),
     "BOT_DB": ("database", "path"),
+    "WEB_SESSION_SECRET": ("server", "session_secret"),
+    "TRUSTED_PROXIES": ("server", "trusted_proxies"),
     "TELEGRAM_BOT_TOKEN": ("telegram", "token"),
     "TELEGRAM_API_URL": ("telegram", "api_url"),
     "TELEGRAM_WEBHOOK_URL": ("telegram", "webhook_url"),
@@ -164,6 +205,8 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "OFFICER_CHAT_ID": ("officers", "chat_id"),
 }
 """The public environment contract: variable -> (section, key)."""
+LIST_KEYS = {"telegram_ids", "trusted_proxies"}
+"""Keys whose environment variable is a comma-separated list."""
 
 
 def load_config(environ: Mapping[str, str] | None = None) -> Config:
@@ -193,7 +236,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
             break  # the file's own error is reported below
         raw.setdefault(section, {})
         raw[section] = dict(raw[section])
-        raw[section][key] = _split_list(value) if key == "telegram_ids" else value
+        raw[section][key] = _split_list(value) if key in LIST_KEYS else value
         overrides.append(variable)
     try:
         return Config.model_validate(raw)

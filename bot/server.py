@@ -1,7 +1,9 @@
-"""The one aiohttp server: web chat, health check, and later the platform webhooks.
+"""The one aiohttp server: web chat, health check, and the platform webhooks.
 
-Routes are a public contract: `/` (web chat), `/api/chat`, `GET /healthz`,
-`/webhook/telegram`, `/webhook/whatsapp`.
+Routes are a public contract: `/` (web chat, with its `/static/webchat.js` and
+`/static/webchat.css`), `/api/chat`, `GET /healthz`, `/webhook/telegram`,
+`/webhook/whatsapp`. Every response carries the security headers of
+`SECURITY_HEADERS`; connections are capped and closed when idle (see `serve`).
 """
 
 from __future__ import annotations
@@ -11,13 +13,17 @@ import contextlib
 import gc
 import logging
 import signal
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
-from aiohttp import web
+from aiohttp import web, web_response
 
 from bot.app import open_runtime
 from bot.channels.base import Channel
+from bot.channels.media import remove_unattached
 from bot.channels.webchat import WebChatChannel
 from bot.channels.whatsapp import ROUTE as WHATSAPP_ROUTE
 from bot.channels.whatsapp import WhatsAppChannel
@@ -28,17 +34,107 @@ from bot.store import StoreError
 
 log = logging.getLogger(__name__)
 PRUNE_EVERY_SECONDS = 3600
+UNATTACHED_MEDIA_HOURS = 6  # a photo sent in a report that was never sent goes after this
 RUNTIME_KEY = web.AppKey("runtime", Runtime)
+SERVER_NAME = "Migran Aman"
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    # scripts and styles only from our own files: no inline code, no other site
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "Server": SERVER_NAME,  # instead of aiohttp's name and version
+}
+"""Set on every response the application sends, errors included."""
+MAX_LINE_BYTES = 8190  # request line and each header line
+MAX_HEADERS = 64
+BUSY_RESPONSE = (
+    b"HTTP/1.1 503 Service Unavailable\r\nServer: " + SERVER_NAME.encode() + b"\r\n"
+    b"Content-Type: text/plain\r\nContent-Length: 12\r\nRetry-After: 5\r\n"
+    b"Connection: close\r\n\r\nserver busy\n"
+)
 
 
 def build_app(runtime: Runtime, channels: list[Channel], max_upload_bytes: int) -> web.Application:
-    """The aiohttp application with every channel's routes and the health check."""
+    """The aiohttp application with every channel's routes, the health check and the
+    security headers."""
     app = web.Application(client_max_size=max_upload_bytes + 64_000)
     app[RUNTIME_KEY] = runtime
+    app.on_response_prepare.append(_security_headers)
+    # the answers aiohttp gives before a request reaches the app (a malformed request line
+    # or header: 400) skip on_response_prepare and would name aiohttp and its version
+    web_response.SERVER_SOFTWARE = SERVER_NAME
     app.router.add_get("/healthz", healthz)
     for channel in channels:
         channel.setup(app)
     return app
+
+
+async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """Runs as every response is prepared (handler results, raised HTTP errors, 404s), so
+    no path of the application can leave a header out."""
+    response.headers.update(SECURITY_HEADERS)
+
+
+class ConnectionCap:
+    """A protocol factory for `loop.create_server` that keeps at most `limit` connections
+    open: one more is answered 503 at once and closed, before anything is read from it.
+    Bounds the file descriptors a flood of (slow) connections can take."""
+
+    def __init__(self, factory: Callable[[], asyncio.Protocol], limit: int) -> None:
+        self.factory = factory
+        self.limit = limit
+        self.open = 0
+        self._warned = 0.0
+
+    def __call__(self) -> asyncio.Protocol:
+        if self.open >= self.limit:
+            if time.monotonic() - self._warned > 60:
+                self._warned = time.monotonic()
+                log.warning("%d connections open: new ones get 503", self.open)
+            return _Busy()
+        self.open += 1
+        return _Counted(self.factory(), self)
+
+
+class _Counted(asyncio.Protocol):
+    """Passes everything to the real protocol; counts the connection closed when it is."""
+
+    def __init__(self, inner: asyncio.Protocol, cap: ConnectionCap) -> None:
+        self.inner = inner
+        self.cap: ConnectionCap | None = cap
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.inner.connection_made(transport)
+
+    def data_received(self, data: bytes) -> None:
+        self.inner.data_received(data)
+
+    def eof_received(self) -> bool | None:
+        return self.inner.eof_received()
+
+    def pause_writing(self) -> None:
+        self.inner.pause_writing()
+
+    def resume_writing(self) -> None:
+        self.inner.resume_writing()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.cap is not None:
+            self.cap.open -= 1
+            self.cap = None
+        self.inner.connection_lost(exc)
+
+
+class _Busy(asyncio.Protocol):
+    """A connection over the cap: 503, closed."""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        writer = cast(asyncio.WriteTransport, transport)  # uvloop's are not subclasses
+        writer.write(BUSY_RESPONSE)
+        writer.close()
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -79,13 +175,27 @@ async def serve(config: Config) -> None:
     async with open_runtime(config, flood_limit=True) as runtime:
         channels = make_channels(runtime, config)
         app = build_app(runtime, channels, config.media.max_bytes)
-        runner = web.AppRunner(app, access_log=None)
+        # keepalive_timeout also bounds the wait for the first request of a connection
+        # (aiohttp >= 3.10 starts it at connection_made): slow headers are cut off there
+        runner = web.AppRunner(
+            app,
+            access_log=None,
+            keepalive_timeout=config.server.idle_timeout_seconds,
+            max_line_size=MAX_LINE_BYTES,
+            max_field_size=MAX_LINE_BYTES,
+            max_headers=MAX_HEADERS,
+        )
         await runner.setup()
-        site = web.TCPSite(runner, config.server.host, config.server.port)
-        await site.start()
+        assert runner.server is not None
+        loop = asyncio.get_running_loop()
+        listener = await loop.create_server(
+            ConnectionCap(runner.server, config.server.max_connections),
+            config.server.host,
+            config.server.port,
+            backlog=128,
+        )
         started = [channel for channel in channels if await _start(channel)]
         stopping = asyncio.Event()
-        loop = asyncio.get_running_loop()
         loop.add_signal_handler(signal.SIGINT, stopping.set)
         loop.add_signal_handler(signal.SIGTERM, stopping.set)
         loop.add_signal_handler(signal.SIGHUP, lambda: reload_content(runtime))
@@ -118,6 +228,7 @@ async def serve(config: Config) -> None:
                 await pruning
             for channel in reversed(started):
                 await channel.stop()
+            listener.close()  # no new connections; then the open ones are shut down
             await runner.cleanup()
         log.info("stopped")
 
@@ -125,7 +236,7 @@ async def serve(config: Config) -> None:
 def make_channels(runtime: Runtime, config: Config) -> list[Channel]:
     """The channels this configuration turns on; the web chat is always on."""
     media_dir = Path(config.media.dir)
-    channels: list[Channel] = [WebChatChannel(runtime, media_dir, config.media.max_bytes)]
+    channels: list[Channel] = [WebChatChannel.from_config(runtime, config)]
     if config.telegram.token:
         from bot.channels.telegram import TelegramChannel
 
@@ -177,3 +288,8 @@ async def prune_once(runtime: Runtime, retention_days: int) -> None:
         Path(path).unlink(missing_ok=True)
     question_days = runtime.services.question_retention_days
     await runtime.store.prune_questions(now - timedelta(days=question_days))
+    in_use = await runtime.store.media_in_use()
+    cutoff = now - timedelta(hours=UNATTACHED_MEDIA_HOURS)
+    removed = remove_unattached(runtime.services.media_dir, in_use, cutoff)
+    if removed:
+        log.info("deleted %d received files that no report or dialog uses", removed)

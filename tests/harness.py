@@ -99,8 +99,10 @@ class Harness:
         )
         self.telegram.outbox.base_delay = 0.05
         self.telegram.outbox.idle_poll = 0.05
-        web = WebChatChannel(self.runtime, media, MAX_UPLOAD)
-        app = build_app(self.runtime, [web, self.telegram, self.whatsapp], MAX_UPLOAD)
+        # no limit per client address: every test request comes from 127.0.0.1 (that limit
+        # has its own tests in tests/security/test_web_limits.py)
+        self.web = WebChatChannel(self.runtime, media, MAX_UPLOAD, per_address_burst=0)
+        app = build_app(self.runtime, [self.web, self.telegram, self.whatsapp], MAX_UPLOAD)
         self.client = TestClient(TestServer(app, host="127.0.0.1"))
         await self.client.start_server()
         if start:
@@ -164,13 +166,14 @@ class Harness:
         return await self.post_whatsapp(messages_body(wa_id, text(wa_id, words)))
 
     async def web_say(self, words: str, cookie: str = "") -> tuple[list[str], str]:
-        """Send a web chat text; (reply texts, the cookie to keep the session)."""
-        headers = {"Cookie": cookie} if cookie else {}
+        """Send a web chat text; (reply texts, the cookie to keep the session). Without a
+        cookie, a new browser: the session id the server would issue on its page's open."""
+        cookie = cookie or f"ma_chat={self.web.signer.issue()[1]}"
+        headers = {"Cookie": cookie}
         self.client.session.cookie_jar.clear()  # every call says which browser it is
         response = await self.client.post("/api/chat", json={"text": words}, headers=headers)
         assert response.status == 200, await response.text()
         body = await response.json()
-        cookie = cookie or f"ma_chat={response.cookies['ma_chat'].value}"
         return [reply["text"] for reply in body["replies"]], cookie
 
     # ----- output -----------------------------------------------------------------------------

@@ -274,7 +274,11 @@ def test_fuzzed_web_chat_requests_are_refused_or_handled(app):
     )
     def post(body):
         async def send() -> int:
-            response = await harness.client.post("/api/chat", data=json.dumps(body).encode())
+            response = await harness.client.post(
+                "/api/chat",
+                data=json.dumps(body).encode(),
+                headers={"Content-Type": "application/json"},
+            )
             await response.read()
             return response.status
 

@@ -80,7 +80,7 @@ async def test_each_browser_gets_its_own_session_cookie(client):
     response = await client.post("/api/chat", json={"open": True})
     set_cookie = response.headers["Set-Cookie"]
     assert set_cookie.startswith("ma_chat=") and "HttpOnly" in set_cookie
-    assert "SameSite=Lax" in set_cookie
+    assert "SameSite=Strict" in set_cookie and "Secure" not in set_cookie  # plain HTTP here
     await post(client, text="2")
     async with aiohttp.ClientSession() as other:
         response = await other.post(client.make_url("/api/chat"), json={"open": True})
@@ -128,11 +128,42 @@ async def test_photo_upload_answers_a_photo_question(client):
 
 
 async def test_upload_that_is_not_an_image_or_too_big_is_refused(client):
+    await post(client, open=True)
+    for answer in ["3", "Siti", "30", "08123456789", "ya", "pabrik"]:
+        await post(client, text=answer)  # the dialog asks for a photo: only then is one read
     form = aiohttp.FormData()
     form.add_field("photo", b"MZ\x90\x00 not an image", filename="x.png", content_type="image/png")
     response = await client.post("/api/chat", data=form)
-    assert response.status == 400
+    assert response.status == 400 and "JPEG" in (await response.json())["error"]
     form = aiohttp.FormData()
     form.add_field("photo", PNG + b"\x00" * 100_000, filename="big.png", content_type="image/png")
     response = await client.post("/api/chat", data=form)
     assert response.status == 413
+    assert not (client.tmp_path / "media").exists() or not any(
+        (client.tmp_path / "media").iterdir()
+    )
+
+
+async def test_page_script_and_style_are_served_as_files(client):
+    html = await (await client.get("/")).text()
+    assert '<script src="/static/webchat.js">' in html
+    assert 'href="/static/webchat.css"' in html
+    assert "<style" not in html and "<script>" not in html, "no inline code"
+    script = await client.get("/static/webchat.js")
+    assert script.status == 200 and script.content_type == "application/javascript"
+    assert 'fetch("/api/chat"' in await script.text()
+    style = await client.get("/static/webchat.css")
+    assert style.status == 200 and style.content_type == "text/css"
+    assert (await client.get("/static/webchat.py")).status == 404
+
+
+async def test_a_photo_nobody_asked_for_is_not_read_or_kept(client):
+    await post(client, open=True)
+    form = aiohttp.FormData()
+    form.add_field("photo", PNG, filename="iklan.png", content_type="image/png")
+    response = await client.post("/api/chat", data=form)
+    assert response.status == 200
+    assert "tidak saya simpan" in (await response.json())["replies"][0]["text"]
+    assert not (client.tmp_path / "media").exists() or not any(
+        (client.tmp_path / "media").iterdir()
+    )

@@ -146,17 +146,31 @@ async def test_webchat_conversation_in_browser(server):
             page.set_default_timeout(15_000)
             page_errors: list[str] = []
             page.on("pageerror", lambda exc: page_errors.append(str(exc)))
+            console_errors: list[str] = []  # a CSP violation is reported here
+            page.on(
+                "console",
+                lambda msg: console_errors.append(msg.text) if msg.type == "error" else None,
+            )
 
             response = await page.goto(server + "/")
             assert response is not None and response.status == 200
             assert await page.title() == "Migran Aman"
             assert await page.locator("html").get_attribute("lang") == "id"
+            assert response.headers["referrer-policy"] == "no-referrer"
+            assert "'unsafe-inline'" not in response.headers["content-security-policy"]
 
             # Greeting and main menu.
             greeting = await _wait_replies(page, 0)
             assert "Migran Aman" in greeting[0]["text"], greeting
             assert await page.locator("#log .opt").count() > 0
             assert any("Darurat" in o for r in greeting for o in r["options"]), greeting
+            # the style and script files were applied under the CSP without 'unsafe-inline'
+            send_colour = "getComputedStyle(document.getElementById('send')).backgroundColor"
+            assert await page.evaluate(send_colour) == "rgb(13, 92, 99)"
+            assert await page.locator("#composer").is_visible()
+            (cookie,) = await context.cookies()
+            assert cookie["name"] == "ma_chat" and cookie["httpOnly"]
+            assert cookie["sameSite"] == "Strict"
             if os.environ.get("WEBCHAT_SCREENSHOT"):
                 (ROOT / "docs").mkdir(exist_ok=True)
                 await page.screenshot(path=str(ROOT / "docs" / "webchat.png"))
@@ -184,8 +198,18 @@ async def test_webchat_conversation_in_browser(server):
             assert await page.locator("#log b").count() == 0
             assert await page.locator("#log script").count() == 0
 
+            # A browser whose cookie is gone (expired, another install's) is not answered as
+            # a session: the page opens the chat again, which issues a new cookie.
+            await context.clear_cookies()
+            reopened = await _say(page, "1")
+            assert any("Darurat" in o for r in reopened for o in r["options"]), reopened
+            assert [c["name"] for c in await context.cookies()] == ["ma_chat"]
+
             # The composer is usable again and nothing threw.
             assert await page.locator("#composer button[type=submit]").is_enabled()
             assert page_errors == []
+            # nothing refused by the CSP; the one failed load is the 400 of the reopen above
+            assert [e for e in console_errors if "(Bad Request)" not in e] == []
+            assert len(console_errors) == 1, console_errors
         finally:
             await browser.close()
