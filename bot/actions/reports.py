@@ -8,6 +8,7 @@ gets is the one stored.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from datetime import timedelta
 from typing import Any
@@ -152,9 +153,9 @@ async def file_report(context: ActionContext) -> ActionResult:
     services: Services = context.services
     answers = context.answers
     kind = context.args.get("kind", "report")
-    key = idempotency_key(
-        context.channel, context.user, context.update_id or context.now.isoformat()
-    )
+    # the web chat has no message ids: there the same answers are the same report
+    update = context.update_id or json.dumps(answers, sort_keys=True, default=str)
+    key = idempotency_key(context.channel, context.user, f"{kind}:{update}")
     if not await services.store.has_report(key) and not await _under_the_cap(context, services):
         return ActionResult(
             texts=[context.flows.message("report_limit", context.lang)], failed=True

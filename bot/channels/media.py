@@ -41,13 +41,86 @@ def sniff_image(head: bytes) -> tuple[str, str] | None:
     return None
 
 
+_JPEG_DROPPED = {0xE1, 0xED, 0xFE}  # APP1 (EXIF, XMP: GPS, camera, owner), APP13 (IPTC), COM
+_PNG_DROPPED = {b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"tIME"}
+_WEBP_DROPPED = {b"EXIF", b"XMP "}
+
+
+def strip_metadata(data: bytes) -> bytes:
+    """A JPEG, PNG or WebP without its metadata (EXIF with GPS position and camera, XMP,
+    text notes), so a photo that reaches the officers says nothing of where or by whom it
+    was taken; anything unparsable is returned unchanged."""
+    try:
+        if data.startswith(b"\xff\xd8"):
+            return _strip_jpeg(data)
+        if data.startswith(b"\x89PNG\r\n\x1a\n"):
+            return _strip_png(data)
+        if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+            return _strip_webp(data)
+    except (IndexError, ValueError):
+        pass
+    return data
+
+
+def _strip_jpeg(data: bytes) -> bytes:
+    out = bytearray(data[:2])
+    index = 2
+    while index + 4 <= len(data) and data[index] == 0xFF:
+        marker = data[index + 1]
+        if marker == 0xDA:  # start of scan: the image data follows as it is
+            break
+        length = int.from_bytes(data[index + 2 : index + 4], "big")
+        if length < 2 or index + 2 + length > len(data):
+            raise ValueError("a broken segment")
+        if marker not in _JPEG_DROPPED:
+            out += data[index : index + 2 + length]
+        index += 2 + length
+    return bytes(out + data[index:])
+
+
+def _strip_png(data: bytes) -> bytes:
+    out = bytearray(data[:8])
+    index = 8
+    while index + 12 <= len(data):
+        length = int.from_bytes(data[index : index + 4], "big")
+        kind = data[index + 4 : index + 8]
+        end = index + 12 + length
+        if end > len(data):
+            raise ValueError("a broken chunk")
+        if kind not in _PNG_DROPPED:
+            out += data[index:end]
+        index = end
+    return bytes(out + data[index:])
+
+
+def _strip_webp(data: bytes) -> bytes:
+    chunks = bytearray()
+    index = 12
+    while index + 8 <= len(data):
+        kind = data[index : index + 4]
+        length = int.from_bytes(data[index + 4 : index + 8], "little")
+        end = index + 8 + length + (length & 1)
+        if end > len(data) + 1:
+            raise ValueError("a broken chunk")
+        chunk = bytearray(data[index : min(end, len(data))])
+        if kind == b"VP8X" and len(chunk) > 8:
+            chunk[8] &= ~0x0C & 0xFF  # no EXIF or XMP any more: clear their flags
+        if kind not in _WEBP_DROPPED:
+            chunks += chunk
+        index = end
+    return b"RIFF" + (len(chunks) + 4).to_bytes(4, "little") + b"WEBP" + bytes(chunks)
+
+
 def save_media(
     media_dir: Path, prefix: str, kind: str, mime: str, extension: str, data: bytes
 ) -> Media:
-    """Write a received file as `{prefix}-{random}{extension}` (0600, in a 0700 folder),
+    """Write a received file as `{prefix}-{random}{extension}` (0600, in a 0700 folder;
+    a photo without its metadata),
     all or nothing: written under a temporary name, then renamed; the Media that points
     at it. Raises OSError (disk full) with nothing left behind."""
     media_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if kind == "image":
+        data = strip_metadata(data)
     path = media_dir / f"{prefix}-{secrets.token_hex(12)}{extension}"
     partial = path.with_name(path.name + ".part")
     try:

@@ -94,3 +94,26 @@ def test_files_no_report_uses_are_deleted_after_some_hours(tmp_path: Path):
     assert remove_unattached(tmp_path, {used}, datetime.now(UTC) - timedelta(hours=6)) == 1
     assert Path(used).exists() and Path(fresh).exists() and not Path(unused).exists()
     assert oct(Path(used).stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_photo_is_kept_without_its_metadata(tmp_path: Path):
+    import struct
+    import zlib
+
+    exif = b"Exif\x00\x00GPS -6.1234 106.1500 Samsung Siti"
+    app1 = b"\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif
+    jpeg = (
+        b"\xff\xd8" + app1 + b"\xff\xda\x00\x08\x01\x01\x00\x00?\x00" + b"\x12" * 20 + b"\xff\xd9"
+    )
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
+
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", b"\0" * 13) + chunk(b"tEXt", b"Author\0Siti")
+    png += chunk(b"IDAT", b"x") + chunk(b"IEND", b"")
+    for data in (jpeg, png):
+        kept = Path(save_media(tmp_path, "wa", "image", "image/jpeg", ".jpg", data).ref)
+        stored = kept.read_bytes()
+        assert b"Siti" not in stored and b"GPS" not in stored
+        assert stored[:3] == data[:3], "still the same kind of image"
