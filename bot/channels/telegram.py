@@ -430,11 +430,10 @@ class TelegramChannel(Channel):
         ):
             return None
         sniffed = sniff_image(data[:16])
-        kind, mime, extension = (
-            ("image", sniffed[0], sniffed[1])
-            if sniffed
-            else ("document", declared or "application/octet-stream", ".bin")
-        )
+        if sniffed is None:  # the dialog asks only for photos: another file is not kept
+            log.info("telegram: a file that is not a photo was not kept (%s)", declared or "-")
+            return None
+        kind, mime, extension = "image", sniffed[0], sniffed[1]
         log.info("telegram: %s received (%d bytes)", kind, len(data))
         try:
             return save_media(self.media_dir, "tg", kind, mime, extension, data)

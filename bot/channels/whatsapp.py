@@ -355,13 +355,12 @@ class WhatsAppChannel(Channel):
             f"{self.name}:{user}", len(data), datetime.now(UTC)
         ):
             return None
-        sniffed = sniff_image(data[:16]) or (
-            ("application/pdf", ".pdf") if data.startswith(b"%PDF-") else None
-        )
-        if sniffed is None:
-            log.info("WhatsApp %s refused: content is not an accepted type", kind)
+        sniffed = sniff_image(data[:16])
+        if sniffed is None:  # the dialog asks only for photos: a PDF or other file is not kept
+            log.info("WhatsApp %s refused: not a photo", kind)
             return None
         mime, extension = sniffed
+        kind = "image"
         log.info("%s received on WhatsApp (%d bytes)", kind, len(data))
         try:
             return save_media(self.media_dir, "wa", kind, mime, extension, data)
