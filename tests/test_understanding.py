@@ -79,6 +79,13 @@ def test_real_distress_alarms(shipped_content, text):
 # ----- in the dialog -----------------------------------------------------------------------
 
 
+async def start_report(villager: EngineChat) -> None:
+    """From a greeting to the report's first question, by its buttons."""
+    await villager.say("halo")
+    for label in ["Laporkan penipuan", "Buat laporan", "Setuju"]:
+        await villager.press(label)
+
+
 async def test_p_as_a_first_message_gets_the_welcome_and_the_menu(villager):
     await villager.say("P")
     assert "Selamat datang" in villager.text and villager.node == "main"
@@ -141,8 +148,7 @@ async def test_everyday_answers_pick_the_matching_button(villager, typed, picked
 
 
 async def test_ya_at_the_danger_question_picks_ya_sekarang(villager):
-    for step in ["halo", "Laporkan penipuan", "Buat laporan", "Setuju"]:
-        await (villager.say(step) if step == "halo" else villager.press(step))
+    await start_report(villager)
     await villager.say("Ditawari kerja admin di Kamboja")
     await villager.say("tidak tahu")
     await villager.press("Di tempat lain")
@@ -166,8 +172,7 @@ async def test_lanjut_and_ok_turn_the_page(villager):
 
 
 async def test_a_report_draft_waits_three_days_then_is_forgotten(villager):
-    for step in ["halo", "Laporkan penipuan", "Buat laporan", "Setuju"]:
-        await (villager.say(step) if step == "halo" else villager.press(step))
+    await start_report(villager)
     await villager.say("Kerja di kapal, bayar 10 juta")
     await villager.say("menu")
     await villager.press("Keluar, simpan draf")
@@ -205,8 +210,7 @@ def test_the_sets_keep_part_of_each_out_of_tuning():
 
 
 async def test_an_offer_check_left_half_way_waits_beside_a_report_draft(villager):
-    for step in ["halo", "Laporkan penipuan", "Buat laporan", "Setuju"]:
-        await (villager.say(step) if step == "halo" else villager.press(step))
+    await start_report(villager)
     await villager.say("Kerja di kapal, bayar 10 juta")
     await villager.say("menu")
     await villager.press("Keluar, simpan draf")
@@ -248,8 +252,7 @@ async def test_a_guess_whose_page_was_removed_is_no_longer_offered(villager):
 
 
 async def test_the_leave_question_of_a_form_understands_typed_answers(villager):
-    for step in ["halo", "Laporkan penipuan", "Buat laporan", "Setuju"]:
-        await (villager.say(step) if step == "halo" else villager.press(step))
+    await start_report(villager)
     await villager.say("Kerja di kapal, bayar 10 juta")
     await villager.say("menu")
     await villager.say("tidak")  # no, do not leave
@@ -264,8 +267,7 @@ async def test_the_leave_question_of_a_form_understands_typed_answers(villager):
 
 
 async def test_the_value_of_a_button_decides_before_its_words(villager):
-    for step in ["halo", "Laporkan penipuan", "Buat laporan", "Setuju"]:
-        await (villager.say(step) if step == "halo" else villager.press(step))
+    await start_report(villager)
     for answer in ["Kerja di kapal", "tidak tahu", "Di tempat lain", "tidak", "ya"]:
         await villager.say(answer)
     assert villager.node == "report_photo"

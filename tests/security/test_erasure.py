@@ -13,6 +13,7 @@ import pytest
 
 from bot.services import Services
 from tests.fakes.graph_api import FakeGraphApi, message
+from tests.test_reports import ANONYMOUS_ANSWERS
 from tests.test_whatsapp import TOKEN, Harness
 
 PHONE = "6289912345678"
@@ -42,20 +43,7 @@ def database_bytes(db: Path) -> bytes:
 
 
 async def test_an_anonymous_reporter_leaves_nothing_after_hapus_data(wa):
-    steps = [
-        "halo",
-        "Laporkan penipuan",
-        "Buat laporan",
-        "Setuju, lanjut",
-        "Kerja pabrik di Malaysia, bayar 5 juta dulu",
-        "Pak Udin, grup Facebook",
-        "Di Kab. Serang",
-        "Pontang",
-        "Tidak",
-        "Tidak ada",
-        "Tanpa nama",
-        "Kirim laporan",
-    ]
+    steps = ANONYMOUS_ANSWERS  # "/start" ... "Kirim laporan", as the Telegram reporter
     for number, words in enumerate(steps, 1):
         await wa.send(PHONE, wamid_text(words, number))
     assert wa.rows("SELECT COUNT(*) FROM reports") == [(1,)]
