@@ -143,6 +143,8 @@ class ReportsConfig(_Section):
     prefix: str = Field(default="SRG", pattern=r"^[A-Z]{2,6}$")
     urgent_reannounce_minutes: int = Field(default=30, ge=1, le=24 * 60)
     retention_days: int = Field(default=365, ge=30, le=3650)
+    per_user_per_hour: int = Field(default=5, ge=1, le=1000)  # reports (and questions)
+    per_address_per_hour: int = Field(default=20, ge=1, le=100_000)  # web chat addresses
 
 
 class QuestionsConfig(_Section):

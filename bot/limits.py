@@ -10,6 +10,7 @@ from collections import deque
 from datetime import datetime, timedelta
 
 SWEEP_AT = 10_000
+SWEEP_EVERY = timedelta(seconds=1)
 
 
 class RecentCounter:
@@ -19,6 +20,7 @@ class RecentCounter:
         self.limit = limit
         self.window = window
         self._events: dict[str, deque[datetime]] = {}
+        self._swept: datetime | None = None
 
     def allow(self, key: str, now: datetime) -> bool:
         """Count one event for `key` if it is under the limit; False (not counted) if not."""
@@ -30,8 +32,11 @@ class RecentCounter:
         if len(events) >= self.limit:
             return False
         events.append(now)
-        if len(self._events) > SWEEP_AT:
-            self._sweep(now)
+        if len(self._events) > SWEEP_AT and (
+            self._swept is None or now - self._swept >= SWEEP_EVERY
+        ):
+            self._sweep(now)  # at most once a second: not a full walk for every event
+            self._swept = now
         return True
 
     def _sweep(self, now: datetime) -> None:

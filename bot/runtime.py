@@ -64,6 +64,7 @@ class Throttle:
 
     ADMIT, NOTIFY, DROP = "admit", "notify", "drop"
     SWEEP_AT = 10_000
+    SWEEP_EVERY = 1.0  # seconds
 
     def __init__(
         self, burst: int, per_minute: float, clock: Callable[[], float] = time.monotonic
@@ -72,6 +73,7 @@ class Throttle:
         self.rate = per_minute / 60.0
         self.clock = clock
         self._buckets: dict[tuple[str, str], tuple[float, float, bool]] = {}
+        self._swept = float("-inf")
 
     def admit(self, key: tuple[str, str]) -> str:
         """ADMIT, NOTIFY (refused, first of a flood) or DROP (refused, already told)."""
@@ -85,8 +87,9 @@ class Throttle:
         else:
             self._buckets[key] = (tokens, now, True)
             verdict = self.DROP if told else self.NOTIFY
-        if len(self._buckets) > self.SWEEP_AT:
-            self._sweep(now)
+        if len(self._buckets) > self.SWEEP_AT and now - self._swept >= self.SWEEP_EVERY:
+            self._sweep(now)  # at most once a second: not a full walk for every message
+            self._swept = now
         return verdict
 
     def _sweep(self, now: float) -> None:

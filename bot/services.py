@@ -28,6 +28,10 @@ class Services:
     reports_by_address: RecentCounter = field(
         default_factory=lambda: RecentCounter(4 * REPORTS_PER_HOUR, timedelta(hours=1))
     )
+    # in memory too: "hapus data" empties the reports' user column, not this count
+    reports_by_user: RecentCounter = field(
+        default_factory=lambda: RecentCounter(REPORTS_PER_HOUR, timedelta(hours=1))
+    )
     media_dir: Path = Path("data/media")
 
     @classmethod
@@ -41,5 +45,10 @@ class Services:
             urgent_reannounce_minutes=config.reports.urgent_reannounce_minutes,
             report_retention_days=config.reports.retention_days,
             question_retention_days=config.questions.retention_days,
+            reports_per_hour=config.reports.per_user_per_hour,
+            reports_by_address=RecentCounter(
+                config.reports.per_address_per_hour, timedelta(hours=1)
+            ),
+            reports_by_user=RecentCounter(config.reports.per_user_per_hour, timedelta(hours=1)),
             media_dir=Path(config.media.dir),
         )

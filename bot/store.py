@@ -221,6 +221,16 @@ def _migration_9(db: sqlite_utils.Database) -> None:
     db["dead_updates"].create_index(["failed_at"])
 
 
+def _migration_10(db: sqlite_utils.Database) -> None:
+    # due_outbox takes each user's first message, urgent ones first: without this index a
+    # long officers' queue was scanned once per waiting message (seconds at 8,000)
+    db.execute(
+        "CREATE INDEX idx_outbox_first ON outbox (channel, user_ref, status, priority >= 0, id)"
+    )
+    # the report an officers' card is about: its personal data goes when the reporter erases
+    db["outbox"].add_column("report_ref", str)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
@@ -231,6 +241,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_7,
     _migration_8,
     _migration_9,
+    _migration_10,
 ]
 OFFICER_COLUMNS = frozenset(
     {"status", "outcome", "claimed_by", "claimed_by_name", "claimed_at", "closed_at"}
@@ -245,6 +256,10 @@ DIGEST_AFTER = 5  # officers' cards already waiting: further ordinary reports go
 DIGEST_TEXT = (
     "📥 {count} laporan baru lagi masuk bersamaan dan tidak ditampilkan satu per satu. "
     "Ketik /queue untuk melihat daftarnya (mendesak paling atas)."
+)
+URGENT_DIGEST_TEXT = (
+    "🚨 {count} laporan MENDESAK lagi masuk bersamaan dan tidak ditampilkan satu per satu. "
+    "Ketik /queue untuk melihatnya."
 )
 OUTBOX_URGENT = -1  # officers' messages about urgent reports: before everything else
 OUTBOX_REPLY = 0
@@ -314,6 +329,7 @@ class Envelope:
     body: dict
     relay_ref: str = ""
     priority: int | None = None  # None: the queue's default (a reply); OUTBOX_URGENT jumps ahead
+    report_ref: str = ""  # an officers' card about this report (erased with its reporter)
 
 
 @dataclass(frozen=True, slots=True)
@@ -639,7 +655,7 @@ class Store:
         def write(db: sqlite_utils.Database) -> int:
             db.execute(
                 "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, body = "
-                "CASE WHEN priority = 0 THEN '{}' ELSE body END WHERE id = ?",
+                "CASE WHEN priority <= 0 THEN '{}' ELSE body END WHERE id = ?",
                 [now.isoformat(), item_id],
             )
             row = db.execute(
@@ -701,19 +717,7 @@ class Store:
                 [channel, MAX_ATTEMPTS],
             ).fetchall()
             for update_id, error in dead:
-                log.error(
-                    "%s update set aside after %d attempts: %s",
-                    channel,
-                    MAX_ATTEMPTS,
-                    error or "it stopped the process",
-                )
-                db.execute(
-                    "INSERT OR REPLACE INTO dead_updates VALUES (?, ?, ?, ?)",
-                    [channel, update_key(update_id), error or "", now.isoformat()],
-                )
-                db.execute(
-                    "DELETE FROM inbox WHERE channel = ? AND update_id = ?", [channel, update_id]
-                )
+                _set_aside(db, channel, update_id, error or "it stopped the process", now)
             rows = db.execute(
                 "SELECT update_id, payload FROM inbox WHERE channel = ? "
                 "ORDER BY received_at, rowid",
@@ -723,14 +727,24 @@ class Store:
 
         return await self._call(write)
 
-    async def inbox_failed(self, channel: str, update_id: str, error: str) -> None:
-        """Note why processing an event failed (it is tried again at the next start)."""
-        await self._call(
-            lambda db: db.execute(
-                "UPDATE inbox SET last_error = ? WHERE channel = ? AND update_id = ?",
-                [error[:300], channel, update_id],
+    async def inbox_failed(self, channel: str, update_id: str, error: str, now: datetime) -> None:
+        """Count a failed attempt at an event (its error's kind only: the message may quote
+        the user); it is tried again at the next start, set aside after MAX_ATTEMPTS."""
+
+        def write(db: sqlite_utils.Database) -> None:
+            db.execute(
+                "UPDATE inbox SET last_error = ?, attempts = attempts + 1 WHERE channel = ? AND "
+                "update_id = ?",
+                [error[:80], channel, update_id],
             )
-        )
+            row = db.execute(
+                "SELECT attempts FROM inbox WHERE channel = ? AND update_id = ?",
+                [channel, update_id],
+            ).fetchone()
+            if row and row[0] >= MAX_ATTEMPTS:
+                _set_aside(db, channel, update_id, error[:80], now)
+
+        await self._call(write)
 
     async def inbox_drop(self, channel: str, update_id: str) -> None:
         """Forget a persisted event that needs no processing (e.g. a status notice)."""
@@ -829,6 +843,11 @@ class Store:
         rank = STATUS_RANK.get(status, 0)
 
         def write(db: sqlite_utils.Database) -> None:
+            known = db.execute(
+                "SELECT 1 FROM whatsapp_users WHERE wa_id = ? AND erased = 0", [recipient]
+            ).fetchone()
+            if known is None:  # a user who erased their data: their number is not kept again
+                return
             old = db.execute(
                 "SELECT status FROM whatsapp_statuses WHERE wamid = ?", [wamid]
             ).fetchone()
@@ -858,10 +877,17 @@ class Store:
             ).rowcount
             db.execute("DELETE FROM processed_updates WHERE processed_at < ?", [update_cutoff])
             db.execute("DELETE FROM dead_updates WHERE failed_at < ?", [session_cutoff])
-            db.execute(
-                "UPDATE sessions SET memory = NULL WHERE memory IS NOT NULL AND updated_at < ?",
+            db.execute(  # drafts and open answers (photos of a report never sent) of a
+                "UPDATE sessions SET memory = NULL, answers = '{}' WHERE updated_at < ? AND "
+                "(memory IS NOT NULL OR answers != '{}')",  # session idle past the drafts' time
                 [(now - timedelta(hours=draft_hours)).isoformat()],
             )
+            stale = db.execute(  # an event unprocessed for a day: set aside, payload and all
+                "SELECT channel, update_id, last_error FROM inbox WHERE received_at < ?",
+                [(now - timedelta(days=1)).isoformat()],
+            ).fetchall()
+            for channel, update_id, error in stale:
+                _set_aside(db, channel, update_id, error or "not processed within a day", now)
             db.execute("DELETE FROM outbox WHERE status = 'sent' AND sent_at < ?", [update_cutoff])
             db.execute("DELETE FROM whatsapp_statuses WHERE updated_at < ?", [update_cutoff])
             db.execute("DELETE FROM whatsapp_users WHERE last_inbound_at < ?", [session_cutoff])
@@ -1100,9 +1126,9 @@ class Store:
     ) -> tuple[str, str] | None:
         """The pending prompt (action, report ref) of this officer in this chat, removed.
 
-        A prompt older than `since` has expired (and is removed); with `ref_in`, only a
-        prompt whose report number appears in that text is taken (in a group, only a reply
-        to the bot's prompt answers it)."""
+        A prompt older than `since` has expired: it is removed and ("expired", ref) comes
+        back. With `ref_in` (the report numbers of the message replied to, space-separated),
+        only a prompt about one of them is taken (in a group, only a reply to the prompt)."""
 
         def write(db: sqlite_utils.Database) -> tuple[str, str] | None:
             row = db.execute(
@@ -1115,8 +1141,8 @@ class Store:
                     "DELETE FROM officer_prompts WHERE officer_id = ? AND chat_id = ?",
                     [officer_id, chat_id],
                 )
-                return None
-            if row and ref_in is not None and row[1] not in ref_in:
+                return ("expired", row[1])
+            if row and ref_in is not None and row[1] not in ref_in.split():
                 return None  # a remark to colleagues, not the answer to the prompt
             if row:
                 db.execute(
@@ -1296,29 +1322,44 @@ def _notify_officers(
     counted in one digest message instead of adding its own card and photos."""
     if not envelopes:
         return
-    if record.urgent:
-        _enqueue(db, [replace(e, priority=OUTBOX_URGENT) for e in envelopes], now)
-        return
+    priority = OUTBOX_URGENT if record.urgent else OUTBOX_REPLY
+    envelopes = [replace(e, priority=priority, report_ref=record.ref) for e in envelopes]
     chat = envelopes[0]
+    urgent = "< 0" if record.urgent else ">= 0"
     waiting = db.execute(
         "SELECT COUNT(*) FROM outbox WHERE channel = ? AND user_ref = ? AND status = 'pending' "
-        "AND priority >= 0",
+        f"AND priority {urgent} AND report_ref IS NOT NULL",
         [chat.channel, chat.user],
     ).fetchone()[0]
-    if waiting < DIGEST_AFTER:
-        _enqueue(db, envelopes, now)
+    if waiting < DIGEST_AFTER:  # urgent ones are counted apart: a flood of fake "urgent"
+        _enqueue(db, envelopes, now)  # reports gets its own digest, before everything else
         return
+    kind = "urgent" if record.urgent else "digest"
     digest = db.execute(
         "SELECT id, body FROM outbox WHERE channel = ? AND user_ref = ? AND status = 'pending' "
-        "AND body LIKE '%\"digest\"%' ORDER BY id DESC LIMIT 1",
-        [chat.channel, chat.user],
+        "AND report_ref IS NULL AND body LIKE ? ORDER BY id DESC LIMIT 1",
+        [chat.channel, chat.user, f'%"{kind}"%'],
     ).fetchone()
-    count = json.loads(digest[1]).get("digest", 0) + 1 if digest else 1
-    body = {"text": DIGEST_TEXT.format(count=count), "digest": count}
+    count = json.loads(digest[1]).get(kind, 0) + 1 if digest else 1
+    text = (URGENT_DIGEST_TEXT if record.urgent else DIGEST_TEXT).format(count=count)
+    body = {"text": text, kind: count}
     if digest:
         db.execute("UPDATE outbox SET body = ? WHERE id = ?", [_json(body), digest[0]])
     else:
-        _enqueue(db, [Envelope(chat.channel, chat.user, body)], now)
+        _enqueue(db, [Envelope(chat.channel, chat.user, body, priority=priority)], now)
+
+
+def _set_aside(
+    db: sqlite_utils.Database, channel: str, update_id: str, reason: str, now: datetime
+) -> None:
+    """An event that cannot be processed leaves the inbox (with its payload) for
+    `dead_updates`: its hashed id, the kind of error, when; logged once."""
+    log.error("%s update set aside: %s", channel, reason)
+    db.execute(
+        "INSERT OR REPLACE INTO dead_updates VALUES (?, ?, ?, ?)",
+        [channel, update_key(update_id), reason, now.isoformat()],
+    )
+    db.execute("DELETE FROM inbox WHERE channel = ? AND update_id = ?", [channel, update_id])
 
 
 def _forget_whatsapp_user(db: sqlite_utils.Database, user: str) -> int:
@@ -1449,7 +1490,8 @@ def _enqueue(
 ) -> None:
     """Queue messages in the caller's transaction; an envelope with `relay_ref` opens a relay."""
     db.conn.executemany(
-        "INSERT INTO outbox (channel, user_ref, body, priority, created_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO outbox (channel, user_ref, body, priority, created_at, report_ref) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
         [
             (
                 envelope.channel,
@@ -1457,6 +1499,7 @@ def _enqueue(
                 _json(envelope.body),
                 priority if envelope.priority is None else envelope.priority,
                 now.isoformat(),
+                envelope.report_ref or None,
             )
             for envelope in envelopes
         ],
@@ -1481,6 +1524,11 @@ def _audit(
 def _erase_reports(db: sqlite_utils.Database, ids: list[int], now: datetime) -> list[str]:
     paths: list[str] = []
     for report_id in ids:
+        db.execute(  # cards and photos for the officers that still wait: the report stays in
+            "DELETE FROM outbox WHERE status != 'sent' AND report_ref = "  # /queue, anonymised
+            "(SELECT ref FROM reports WHERE id = ?)",
+            [report_id],
+        )
         paths += [
             path
             for (path,) in db.execute(

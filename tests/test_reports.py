@@ -21,11 +21,12 @@ from tests.fakes.bot_api import (
     reply_to_bot,
     text_update,
 )
+from tests.fakes.files import png
 
 GROUP = {"id": -100, "type": "supergroup", "title": "Petugas Migran Aman"}
 OFFICER = 42
 REF = "SRG-2026-00001"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+PNG = png(100)
 ANONYMOUS_ANSWERS = [
     "/start",
     "Laporkan penipuan",
@@ -381,3 +382,23 @@ async def test_a_question_the_bot_cannot_answer_reaches_an_officer_and_the_answe
     assert len(rows) == 1 and "ask_officer" in rows[0]
     assert not any("501" in str(value) for value in rows[0]), "no user id in the log"
     assert await store.prune_questions(datetime.now(UTC) + timedelta(days=1)) == 1
+
+
+async def test_only_a_reply_to_the_prompt_reaches_the_reporter(env):
+    fake = env[0]
+    await say(fake, 502, *ANONYMOUS_ANSWERS)
+    await fake.wait_for(lambda: fake.sent(-100))
+    card = fake.sent(-100)[0]["text"]
+    await officer_press(fake, f"o:ask:{REF}")
+    before = len(fake.sent(502))
+    remark = "ini kayaknya pelapor sendiri calo-nya, cek KTP"  # to colleagues, on the card
+    fake.push(
+        message_update(OFFICER, chat=GROUP, text=remark, reply_to_message=reply_to_bot(GROUP, card))
+    )
+    fake.push(message_update(OFFICER, chat=GROUP, text="tanpa reply sama sekali"))
+    sent = await officer_types(fake, "Di mana Anda bertemu perekrutnya?")  # the prompt
+    assert "Di mana Anda bertemu perekrutnya?" in sent["text"], "the officer sees what went"
+    await fake.wait_for(lambda: len(fake.sent(502)) > before)
+    to_reporter = "\n".join(m["text"] for m in fake.sent(502)[before:])
+    assert "bertemu perekrutnya" in to_reporter and "calo" not in to_reporter
+    assert "tanpa reply" not in to_reporter

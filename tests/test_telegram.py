@@ -21,8 +21,9 @@ from tests.fakes.bot_api import (
     private_chat,
     text_update,
 )
+from tests.fakes.files import png
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
+PNG = png(200)
 SECRET = "s3cret_token-1"
 
 

@@ -13,8 +13,9 @@ from bot.channels.webchat import WebChatChannel
 from bot.runtime import Runtime
 from bot.server import RUNTIME_KEY, build_app
 from bot.store import Store
+from tests.fakes.files import png
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png(64)
 
 
 @pytest.fixture

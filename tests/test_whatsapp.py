@@ -23,6 +23,7 @@ from bot.runtime import Runtime
 from bot.server import build_app
 from bot.store import Store, StoreError
 from tests.conftest import make_content_dir
+from tests.fakes.files import png
 from tests.fakes.graph_api import (
     PHONE_NUMBER_ID,
     FakeGraphApi,
@@ -40,7 +41,7 @@ SECRET = "test-app-secret"
 VERIFY_TOKEN = "verify-me-123"
 TOKEN = "test-token"
 WA = "6281234567890"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png(64)
 STALE = "Tombol itu dari menu lama"
 MAIN_ROWS = ["Info", "Halaman panjang", "Isi formulir", "Darurat", "Tes WhatsApp"]
 

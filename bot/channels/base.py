@@ -27,10 +27,13 @@ async def read_capped(request: web.Request, limit: int = WEBHOOK_BODY_LIMIT) -> 
     declared length or a chunked encoding says: nothing larger is ever held in memory."""
     if request.content_length is not None and request.content_length > limit:
         raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=request.content_length)
-    body = await request.content.read(limit + 1)
-    if len(body) > limit:
-        raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(body))
-    return body
+    body = bytearray()
+    while len(body) <= limit:  # a read returns what has arrived so far, not the whole body
+        piece = await request.content.read(limit + 1 - len(body))
+        if not piece:
+            return bytes(body)
+        body += piece
+    raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(body))
 
 
 class Channel:

@@ -48,8 +48,10 @@ _WEBP_DROPPED = {b"EXIF", b"XMP "}
 
 def strip_metadata(data: bytes) -> bytes:
     """A JPEG, PNG or WebP without its metadata (EXIF with GPS position and camera, XMP,
-    text notes), so a photo that reaches the officers says nothing of where or by whom it
-    was taken; anything unparsable is returned unchanged."""
+    text notes) and without anything appended after the image (a "motion photo" video, a
+    second image with its own EXIF), so a photo that reaches the officers says nothing of
+    where or by whom it was taken. Raises ValueError for a file that cannot be read as
+    one: it is refused rather than kept as it came."""
     try:
         if data.startswith(b"\xff\xd8"):
             return _strip_jpeg(data)
@@ -57,25 +59,45 @@ def strip_metadata(data: bytes) -> bytes:
             return _strip_png(data)
         if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
             return _strip_webp(data)
-    except (IndexError, ValueError):
-        pass
-    return data
+    except IndexError as error:
+        raise ValueError("a broken image") from error
+    raise ValueError("not a JPEG, PNG or WebP image")
 
 
 def _strip_jpeg(data: bytes) -> bytes:
-    out = bytearray(data[:2])
+    out = bytearray(b"\xff\xd8")
     index = 2
-    while index + 4 <= len(data) and data[index] == 0xFF:
-        marker = data[index + 1]
-        if marker == 0xDA:  # start of scan: the image data follows as it is
-            break
-        length = int.from_bytes(data[index + 2 : index + 4], "big")
-        if length < 2 or index + 2 + length > len(data):
-            raise ValueError("a broken segment")
+    while True:
+        if index >= len(data) or data[index] != 0xFF:
+            raise ValueError("a broken JPEG")
+        while index < len(data) and data[index] == 0xFF:  # fill bytes before a marker
+            index += 1
+        marker = data[index]
+        index += 1
+        if marker == 0xD9:  # the end of the image: whatever follows is dropped
+            return bytes(out + b"\xff\xd9")
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # markers without a length
+            out += bytes((0xFF, marker))
+            continue
+        length = int.from_bytes(data[index : index + 2], "big")
+        if length < 2 or index + length > len(data):
+            raise ValueError("a broken JPEG segment")
         if marker not in _JPEG_DROPPED:
-            out += data[index : index + 2 + length]
-        index += 2 + length
-    return bytes(out + data[index:])
+            out += bytes((0xFF, marker)) + data[index : index + length]
+        index += length
+        if marker == 0xDA:  # a scan: its data runs to the next marker that is not part of it
+            start = index
+            while True:
+                found = data.find(b"\xff", index)
+                if found < 0 or found + 1 >= len(data):
+                    raise ValueError("a JPEG without its end")
+                follower = data[found + 1]
+                if follower == 0x00 or 0xD0 <= follower <= 0xD7:  # stuffing, restart markers
+                    index = found + 2
+                    continue
+                break
+            out += data[start:found]
+            index = found
 
 
 def _strip_png(data: bytes) -> bytes:
@@ -89,8 +111,10 @@ def _strip_png(data: bytes) -> bytes:
             raise ValueError("a broken chunk")
         if kind not in _PNG_DROPPED:
             out += data[index:end]
+        if kind == b"IEND":  # the end of the image: whatever follows is dropped
+            return bytes(out)
         index = end
-    return bytes(out + data[index:])
+    raise ValueError("a PNG without its end")
 
 
 def _strip_webp(data: bytes) -> bytes:
@@ -117,10 +141,11 @@ def save_media(
     """Write a received file as `{prefix}-{random}{extension}` (0600, in a 0700 folder;
     a photo without its metadata),
     all or nothing: written under a temporary name, then renamed; the Media that points
-    at it. Raises OSError (disk full) with nothing left behind."""
-    media_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    at it. Raises OSError (disk full) with nothing left behind, ValueError for an image
+    that cannot be read."""
     if kind == "image":
-        data = strip_metadata(data)
+        data = strip_metadata(data)  # ValueError: not kept at all
+    media_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = media_dir / f"{prefix}-{secrets.token_hex(12)}{extension}"
     partial = path.with_name(path.name + ".part")
     try:

@@ -437,7 +437,7 @@ class TelegramChannel(Channel):
         log.info("telegram: %s received (%d bytes)", kind, len(data))
         try:
             return save_media(self.media_dir, "tg", kind, mime, extension, data)
-        except OSError as error:
+        except (OSError, ValueError) as error:
             log.error("telegram: a received file could not be saved: %s", error)
             return None
 
@@ -448,7 +448,7 @@ class TelegramChannel(Channel):
             error = context.error
             with contextlib.suppress(StoreError):
                 await self.runtime.store.inbox_failed(
-                    CHANNEL, str(update.update_id), f"{type(error).__name__}: {error}"
+                    CHANNEL, str(update.update_id), type(error).__name__, datetime.now(UTC)
                 )
 
     # ----- outbound -----------------------------------------------------------------------

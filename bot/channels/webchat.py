@@ -286,7 +286,7 @@ class WebChatChannel(Channel):
             multipart = request.content_type == "multipart/form-data"
             seconds = UPLOAD_READ_SECONDS if multipart else JSON_READ_SECONDS
             async with asyncio.timeout(seconds):
-                inbound = await self._parse(request, user, client)
+                inbound = await self._parse(request, user, limit_key(client))
         except web.HTTPException as error:
             return web.json_response({"error": error.text}, status=error.status)
         except TimeoutError:
@@ -380,6 +380,8 @@ class WebChatChannel(Channel):
         log.info("photo received on web chat (%d bytes)", len(data))
         try:
             return save_media(self.media_dir, "web", "image", mime, extension, bytes(data))
+        except ValueError as error:  # a damaged image: refused, not kept as it came
+            raise web.HTTPBadRequest(text="the photo could not be read") from error
         except OSError as error:
             log.error("web chat photo not stored: %s", error)
             raise web.HTTPServiceUnavailable(text="the photo could not be stored") from error

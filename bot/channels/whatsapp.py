@@ -285,7 +285,7 @@ class WhatsAppChannel(Channel):
             log.exception("WhatsApp message failed; it is tried again at the next start")
             with contextlib.suppress(StoreError):
                 await self.runtime.store.inbox_failed(
-                    self.name, item.update_id, f"{type(error).__name__}: {error}"
+                    self.name, item.update_id, type(error).__name__, datetime.now(UTC)
                 )
         finally:
             self._queued.discard(item.update_id)
@@ -364,7 +364,7 @@ class WhatsAppChannel(Channel):
         log.info("%s received on WhatsApp (%d bytes)", kind, len(data))
         try:
             return save_media(self.media_dir, "wa", kind, mime, extension, data)
-        except OSError as error:
+        except (OSError, ValueError) as error:
             log.error("WhatsApp: a received file could not be saved: %s", error)
             return None
 

@@ -12,6 +12,7 @@ import csv
 import io
 import logging
 import os
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -51,6 +52,8 @@ EXPORT_COLUMNS = (
 )
 REFUSALS_PER_MINUTE = 3  # answers (and audit lines) for a non-officer trying officer input
 PROMPT_MINUTES = 15  # "reply with your question": an officer's prompt expires after this
+PROMPT_START = "Balas (reply) pesan ini"  # how a prompt begins; in a group only a reply to it
+REFERENCE = re.compile(r"\b[A-Z]{2,6}-\d{4}-\d{5,}\b")  # a report number, whole
 UNANSWERED_DAYS = 30  # /stats lists the top questions the bot could not answer in this time
 UNANSWERED_READ = 2_000  # the most recent ones, so /stats stays quick however many there are
 EXPORTS = "exports"  # under the media folder; a file is deleted once it has been sent
@@ -139,7 +142,7 @@ class OfficerDesk:
             what = "pertanyaan untuk pelapor" if action == "ask" else "catatan"
             return [
                 Reply(
-                    f"Balas (reply) pesan ini dengan {what} {ref}, dalam {PROMPT_MINUTES} menit. "
+                    f"{PROMPT_START} dengan {what} {ref}, dalam {PROMPT_MINUTES} menit. "
                     "Ketik /batal untuk batal.",
                     expects="reply",
                 )
@@ -198,15 +201,25 @@ class OfficerDesk:
         if command == "/stats":
             return await self._stats()
         in_group = officer.chat_id != officer.id
+        if in_group and not replying_to.startswith(PROMPT_START):
+            return None  # not a reply to a prompt: a remark to colleagues is never relayed
+        refs = " ".join(REFERENCE.findall(replying_to)) if in_group else None
         prompt = await self.store.take_officer_prompt(
             officer.id,
             officer.chat_id,
             since=datetime.now(UTC) - timedelta(minutes=PROMPT_MINUTES),
-            ref_in=replying_to if in_group else None,
+            ref_in=refs,
         )
         if prompt is None:
             return None
         action, ref = prompt
+        if action == "expired":
+            return [
+                Reply(
+                    f"⏱ Waktu membalas untuk {ref} sudah habis ({PROMPT_MINUTES} menit); pesan "
+                    "ini tidak dikirim. Tekan tombolnya lagi di kartu laporan."
+                )
+            ]
         return await self._answer_prompt(officer, action, ref, text.strip())
 
     async def _answer_prompt(
@@ -432,6 +445,14 @@ class OfficerDesk:
             await self.store.reannounce(
                 report.ref,
                 now,
-                [Envelope(OFFICER_CHANNEL, chat, reminder.to_dict(), priority=OUTBOX_URGENT)],
+                [
+                    Envelope(
+                        OFFICER_CHANNEL,
+                        chat,
+                        reminder.to_dict(),
+                        priority=OUTBOX_URGENT,
+                        report_ref=report.ref,
+                    )
+                ],
             )
         return len(reports)

@@ -62,3 +62,22 @@ async def test_an_anonymous_reporter_leaves_nothing_after_hapus_data(wa):
     assert PHONE.encode() not in stored, "no phone number in the file or the WAL"
     assert PHONE[2:].encode() not in stored
     assert wa.rows("SELECT idempotency_key FROM reports")[0][0].startswith("erased:")
+
+
+async def test_delivery_statuses_after_hapus_data_do_not_bring_the_number_back(wa):
+    from tests.fakes.graph_api import status
+
+    await wa.send(PHONE, wamid_text("halo", 300))
+    await wa.send(PHONE, wamid_text("hapus data", 301))
+    await wa.send(PHONE, wamid_text("ya", 302))
+    await wa.settle()
+    body = messages_body_statuses(status("wamid.OUT9", PHONE, "delivered"))
+    assert await wa.post(body) == 200
+    assert wa.rows("SELECT COUNT(*) FROM whatsapp_statuses") == [(0,)]
+    assert PHONE.encode() not in database_bytes(wa.db)
+
+
+def messages_body_statuses(*statuses: dict) -> dict:
+    from tests.fakes.graph_api import envelope
+
+    return envelope({"statuses": list(statuses)})

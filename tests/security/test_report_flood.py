@@ -84,3 +84,31 @@ def store_rows(store: Store, sql: str) -> list[str]:
 
     with sqlite3.connect(store.path) as db:
         return [row[0] for row in db.execute(sql).fetchall()]
+
+
+async def test_rotating_ipv6_addresses_in_one_block_share_one_cap(services, shipped_content):
+    from bot.channels.webchat import limit_key
+
+    flows = shipped_content.flows
+    filed = 0
+    for n in range(40):
+        result = await file(services, flows, f"c{n}", n, client=limit_key(f"2001:db8::{n:x}"))
+        filed += not result.failed
+    assert filed == 20, "one /64 is one address"
+
+
+async def test_erasing_ones_data_does_not_reset_the_cap(services, shipped_content):
+    flows = shipped_content.flows
+    for n in range(5):
+        assert not (await file(services, flows, "u9", n)).failed
+    await services.store.commit_turn("web", "u9", None, "", [], NOW)  # "hapus data"
+    assert (await file(services, flows, "u9", 10)).failed
+
+
+async def test_a_flood_of_urgent_reports_gets_its_own_digest(services, shipped_content):
+    flows = shipped_content.flows
+    for n in range(9):
+        await file(services, flows, f"fake{n}", n, urgent=True)
+    rows = store_rows(services.store, "SELECT body FROM outbox WHERE user_ref = '-100'")
+    assert sum("MENDESAK* —" in row for row in rows) == 5
+    assert sum('"urgent":4' in row for row in rows) == 1

@@ -22,9 +22,10 @@ import aiohttp
 import pytest
 
 from bot.channels.webchat import MAX_JSON_BYTES
+from tests.fakes.files import png
 from tests.security.test_web_sessions import chat, rows, session_ids, set_cookie, web_client
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png(64)
 
 
 @pytest.fixture
