@@ -10,7 +10,8 @@ from pathlib import Path
 
 from bot.actions import load_actions
 from bot.config import Config
-from bot.runtime import Runtime, Throttle, load_checked_content
+from bot.limits import Throttle
+from bot.runtime import Runtime, load_checked_content
 from bot.services import Services
 from bot.store import Store, StoreError
 

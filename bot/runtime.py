@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -22,6 +21,7 @@ from bot.content import Content, load_content
 from bot.dialog import run_turn
 from bot.engine.session import Turn
 from bot.engine.spec import ActionNode, AskNode
+from bot.limits import Throttle
 from bot.messages import Inbound, Reply
 from bot.store import Store, StoreError
 from bot.yamlsource import Problem
@@ -51,55 +51,6 @@ def load_checked_content(content_dir: Path, actions: dict[str, ActionSpec]) -> C
     if content is None:
         raise ContentLoadError(problems)
     return content
-
-
-class Throttle:
-    """A per-user flood limit: a token bucket of `burst` messages, refilled at `per_minute`.
-
-    `admit` says whether a message may be processed, and whether a refused one is the
-    first of its flood (the user gets one "slow down" reply; the rest are dropped
-    silently until the bucket has refilled completely). Buckets that have refilled are
-    forgotten, so memory stays bounded.
-    """
-
-    ADMIT, NOTIFY, DROP = "admit", "notify", "drop"
-    SWEEP_AT = 10_000
-    SWEEP_EVERY = 1.0  # seconds
-
-    def __init__(
-        self, burst: int, per_minute: float, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.burst = burst
-        self.rate = per_minute / 60.0
-        self.clock = clock
-        self._buckets: dict[tuple[str, str], tuple[float, float, bool]] = {}
-        self._swept = float("-inf")
-
-    def admit(self, key: tuple[str, str]) -> str:
-        """ADMIT, NOTIFY (refused, first of a flood) or DROP (refused, already told)."""
-        now = self.clock()
-        tokens, last, told = self._buckets.get(key, (float(self.burst), now, False))
-        tokens = min(float(self.burst), tokens + (now - last) * self.rate)
-        told = told and tokens < self.burst  # a full bucket: the flood is over
-        if tokens >= 1.0:
-            self._buckets[key] = (tokens - 1.0, now, told)
-            verdict = self.ADMIT
-        else:
-            self._buckets[key] = (tokens, now, True)
-            verdict = self.DROP if told else self.NOTIFY
-        if len(self._buckets) > self.SWEEP_AT and now - self._swept >= self.SWEEP_EVERY:
-            self._sweep(now)  # at most once a second: not a full walk for every message
-            self._swept = now
-        return verdict
-
-    def _sweep(self, now: float) -> None:
-        full = [
-            key
-            for key, (tokens, last, _) in self._buckets.items()
-            if tokens + (now - last) * self.rate >= self.burst
-        ]
-        for key in full:
-            del self._buckets[key]
 
 
 class Runtime:

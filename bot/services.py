@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 
 from bot.config import Config
-from bot.limits import RecentCounter
+from bot.limits import Throttle
 from bot.store import Store
 
 REPORTS_PER_HOUR = 5  # per user, and (x4) per client address: beyond it nothing is filed
@@ -25,13 +24,9 @@ class Services:
     report_retention_days: int = 365
     question_retention_days: int = 180
     reports_per_hour: int = REPORTS_PER_HOUR
-    reports_by_address: RecentCounter = field(
-        default_factory=lambda: RecentCounter(4 * REPORTS_PER_HOUR, timedelta(hours=1))
-    )
+    reports_by_address: Throttle = field(default_factory=lambda: hourly(4 * REPORTS_PER_HOUR))
     # in memory too: "hapus data" empties the reports' user column, not this count
-    reports_by_user: RecentCounter = field(
-        default_factory=lambda: RecentCounter(REPORTS_PER_HOUR, timedelta(hours=1))
-    )
+    reports_by_user: Throttle = field(default_factory=lambda: hourly(REPORTS_PER_HOUR))
     media_dir: Path = Path("data/media")
 
     @classmethod
@@ -46,9 +41,12 @@ class Services:
             report_retention_days=config.reports.retention_days,
             question_retention_days=config.questions.retention_days,
             reports_per_hour=config.reports.per_user_per_hour,
-            reports_by_address=RecentCounter(
-                config.reports.per_address_per_hour, timedelta(hours=1)
-            ),
-            reports_by_user=RecentCounter(config.reports.per_user_per_hour, timedelta(hours=1)),
+            reports_by_address=hourly(config.reports.per_address_per_hour),
+            reports_by_user=hourly(config.reports.per_user_per_hour),
             media_dir=Path(config.media.dir),
         )
+
+
+def hourly(limit: int) -> Throttle:
+    """At most `limit` events an hour per key (all at once, then refilled over the hour)."""
+    return Throttle(limit, limit / 60)

@@ -584,7 +584,7 @@ class Store:
                         session.pending,
                         now.isoformat(),
                         _json(session.offered.to_dict()) if session.offered else None,
-                        _json(session.memory()) if session.memory() else None,
+                        _json(memory) if (memory := session.memory()) else None,
                     ],
                 )
             _finish_update(db, channel, update_id, now)

@@ -17,7 +17,8 @@ from bot.channels.webchat import WebChatChannel
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.config import TelegramConfig, WhatsAppConfig
 from bot.content import Content
-from bot.runtime import Runtime, Throttle
+from bot.limits import Throttle
+from bot.runtime import Runtime
 from bot.server import build_app
 from bot.store import Store
 from tests.fakes.bot_api import FakeBotApi, text_update

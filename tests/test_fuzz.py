@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.runtime import Throttle
+from bot.limits import Throttle
 from tests.fakes.bot_api import callback_update, message_update, private_chat, text_update
 from tests.fakes.graph_api import (
     button_reply,

@@ -211,10 +211,10 @@ async def _under_the_cap(context: ActionContext, services: Services) -> bool:
     if recent >= services.reports_per_hour:
         log.warning("report refused: %d reports from one user within an hour", recent)
         return False
-    if not services.reports_by_user.allow(f"{context.channel}:{context.user}", context.now):
+    if not services.reports_by_user.allows(f"{context.channel}:{context.user}"):
         log.warning("report refused: too many reports from one user within an hour")
         return False
-    if not services.reports_by_address.allow(context.client, context.now):
+    if not services.reports_by_address.allows(context.client):
         log.warning("report refused: too many reports from one address within an hour")
         return False
     return True

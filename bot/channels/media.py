@@ -13,10 +13,10 @@ import os
 import secrets
 import shutil
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
-from bot.limits import RecentCounter
+from bot.limits import Throttle
 from bot.messages import Media
 
 log = logging.getLogger(__name__)
@@ -172,11 +172,11 @@ class MediaQuota:
         self.media_dir = media_dir
         self.total_bytes = total_bytes
         self.reserve_bytes = reserve_bytes
-        self._per_user = RecentCounter(per_user_hour, timedelta(hours=1))
+        self._per_user = Throttle(per_user_hour, per_user_hour / 60)
         self._size = 0
         self._sized_at = -SIZE_CACHE_SECONDS
 
-    def admit(self, user_key: str, size: int, now: datetime) -> bool:
+    def admit(self, user_key: str, size: int) -> bool:
         """Count one file of `size` bytes for `user_key` if it fits; False: do not keep it."""
         if self._used() + size > self.total_bytes:
             log.warning("media refused: the media folder is at its total quota")
@@ -188,7 +188,7 @@ class MediaQuota:
         if free - size < self.reserve_bytes:
             log.warning("media refused: less than the reserve of free disk space is left")
             return False
-        if not self._per_user.allow(user_key, now):
+        if not self._per_user.allows(user_key):
             log.warning("media refused: one user sent too many files within an hour")
             return False
         self._size += size

@@ -426,7 +426,7 @@ class TelegramChannel(Channel):
             log.warning("telegram: download failed: %s", error)
             return None
         if len(data) > self.max_media_bytes or not self.quota.admit(
-            f"{self.name}:{user}", len(data), datetime.now(UTC)
+            f"{self.name}:{user}", len(data)
         ):
             return None
         sniffed = sniff_image(data[:16])

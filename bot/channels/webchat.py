@@ -35,8 +35,9 @@ from yarl import URL
 from bot.channels.base import Channel
 from bot.channels.media import MediaQuota, save_media, sniff_image
 from bot.config import Config, ConfigError
+from bot.limits import Throttle
 from bot.messages import Inbound, InboundKind, Location, Media, Reply
-from bot.runtime import Runtime, Throttle
+from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 COOKIE = "ma_chat"
@@ -375,7 +376,7 @@ class WebChatChannel(Channel):
         if kind is None:
             raise web.HTTPBadRequest(text="only JPEG, PNG or WebP photos are accepted")
         mime, extension = kind
-        if not self.quota.admit(user_key, len(data), datetime.now(UTC)):
+        if not self.quota.admit(user_key, len(data)):
             return None
         log.info("photo received on web chat (%d bytes)", len(data))
         try:

@@ -351,9 +351,7 @@ class WhatsAppChannel(Channel):
             log.info("WhatsApp %s of type %s not accepted", kind, declared or "-")
             return None
         data = await self._download(kind, media_id)
-        if data is None or not self.quota.admit(
-            f"{self.name}:{user}", len(data), datetime.now(UTC)
-        ):
+        if data is None or not self.quota.admit(f"{self.name}:{user}", len(data)):
             return None
         sniffed = sniff_image(data[:16])
         if sniffed is None:  # the dialog asks only for photos: a PDF or other file is not kept

@@ -38,16 +38,17 @@ def scrub(text: str) -> str:
 
 def everyday_pick(
     understanding: Understanding,
-    text: str,
+    kinds: Sequence[Everyday],
     choices: Sequence[tuple[str, tuple[Any, ...]]],
     confirming: bool = False,
 ) -> tuple[Any, ...] | None:
-    """The act an everyday answer means among the choices ("gak" -> the "Tidak" button).
+    """The act an everyday answer (its `kinds`, from `Understanding.answer_kinds`) means
+    among the choices ("gak" -> the "Tidak" button).
 
     With `confirming` (a menu with one way forward, such as "Kirim ke petugas"),
     "ya" / "ok" / "lanjut" take that way.
     """
-    for kind in understanding.answer_kinds(text):
+    for kind in kinds:
         by_value = [act for _, act in choices if _valued(act, kind)]
         if len(by_value) == 1:  # the answer's value decides before its label ("Sudah, lanjut")
             return by_value[0]

@@ -131,9 +131,9 @@ class _Walker:
                 self._keyword(keyword)
             elif alarm := self._alarm(text):
                 self._alert(alarm)
-            elif text and not keyword and self._worth_answering_at_once(text):
+            elif text and not keyword and (reading := self._worth_answering_at_once(text)):
                 self.say(restart)
-                self._understand(clean_input(text))
+                self._understand(clean_input(text), reading)
             else:
                 self.say(restart)
                 self.visit_and_render()
@@ -499,9 +499,13 @@ class _Walker:
             self._act(choices[index][1])
         elif alarm := self._alarm(text):
             self._alert(alarm)
-        elif text and (act := everyday_pick(understanding, text, choices, self._confirming())):
+        elif (
+            text
+            and (kinds := understanding.answer_kinds(text))
+            and (act := everyday_pick(understanding, kinds, choices, self._confirming()))
+        ):
             self._act(act)
-        elif text and understanding.answer_kinds(text):  # "ya" where no yes is asked
+        elif text and kinds:  # "ya" where no yes is asked
             self.short_reply(self.message("not_understood"))
         elif text and understanding.everyday.is_thanks(text):
             self.short_reply(self.message("thanks"))
@@ -523,13 +527,15 @@ class _Walker:
         node = self.node
         return not self.session.pending and isinstance(node, MenuNode) and len(node.options) == 1
 
-    def _worth_answering_at_once(self, text: str) -> bool:
-        """A first message that is a real question (not "hello there") is answered at once."""
+    def _worth_answering_at_once(self, text: str) -> Reading | None:
+        """A first message that is a real question (not "hello there") is answered at once:
+        its reading, else None."""
         understanding = self.flows.understanding
         reading = understanding.read(text)
-        return reading.confident or (
+        real = reading.confident or (
             bool(reading.suggestions) and len(understanding.normaliser.terms(text)) >= 2
         )
+        return reading if real else None
 
     def _alarm(self, text: str) -> Alarm | None:
         return self.flows.understanding.alarm(text) if text else None
@@ -543,9 +549,9 @@ class _Walker:
         self.session.pending = ""
         self.go(target)
 
-    def _understand(self, text: str) -> None:
+    def _understand(self, text: str, reading: Reading | None = None) -> None:
         """Route typed text by meaning: answer, "did you mean", or topics and an officer."""
-        reading = self.flows.understanding.read(text)
+        reading = reading or self.flows.understanding.read(text)
         if reading.confident and reading.routes:
             best = reading.routes[0]
             if best.node:  # its page offers "Not this?" with the other guesses
@@ -644,7 +650,8 @@ class _Walker:
                 self._act(choices[index][1])
                 return
             if node.input.type in ("yesno", "choice"):
-                act = everyday_pick(self.flows.understanding, text, choices)
+                understanding = self.flows.understanding
+                act = everyday_pick(understanding, understanding.answer_kinds(text), choices)
                 if act:
                     self._act(act)
                     return

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.content import Content
 from bot.engine.text import normalize
-from bot.limits import RecentCounter
+from bot.limits import Throttle
 from bot.messages import Inbound, InboundKind, Option, Reply
 from bot.officers.cards import OUTCOMES, PREFIX, STATUS, card, outcome_choices, place
 from bot.services import Services
@@ -85,7 +85,7 @@ class OfficerDesk:
         self.services = services
         self.store = services.store
         self.content = content  # the current content (it changes on reload)
-        self._refusals = RecentCounter(REFUSALS_PER_MINUTE, timedelta(minutes=1))
+        self._refusals = Throttle(REFUSALS_PER_MINUTE, REFUSALS_PER_MINUTE)
 
     def is_officer(self, user_id: int) -> bool:
         return user_id in self.services.officer_ids
@@ -100,7 +100,7 @@ class OfficerDesk:
         """Refuse a non-officer, and keep a record of it: a few times a minute at most, so
         a flood of commands cannot fill the audit log or the outbox."""
         now = datetime.now(UTC)
-        if not self._refusals.allow(str(user_id), now):
+        if not self._refusals.allows(user_id):
             return []
         log.warning("officer action %r refused for Telegram user %s", what.split(":")[:2], user_id)
         await self.store.audit(user_id, "refused", "", what[:60], now)

@@ -81,7 +81,7 @@ def test_a_full_disk_leaves_no_partial_file(tmp_path: Path, monkeypatch):
 
 def test_the_free_space_reserve_refuses_before_writing(tmp_path: Path):
     quota = MediaQuota(tmp_path, reserve_bytes=10**18)  # more than any disk has
-    assert not quota.admit("tg:1", 100, datetime.now(UTC))
+    assert not quota.admit("tg:1", 100)
 
 
 def test_files_no_report_uses_are_deleted_after_some_hours(tmp_path: Path):

@@ -34,7 +34,8 @@ from bot.channels.webchat import (
     load_session_secret,
 )
 from bot.config import load_config
-from bot.runtime import Runtime, Throttle
+from bot.limits import Throttle
+from bot.runtime import Runtime
 from bot.server import build_app
 from bot.store import Store
 
