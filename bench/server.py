@@ -53,8 +53,8 @@ async def run_app(options: argparse.Namespace) -> None:
     from bot.channels.pacing import RateLimiter
     from bot.channels.whatsapp import WhatsAppChannel
     from bot.config import Config
+    from bot.records import OUTBOX_BULK
     from bot.server import build_app, make_channels
-    from bot.store import OUTBOX_BULK
 
     telegram_module.MESSAGES_PER_SECOND *= options.telegram_scale  # the adapter's limiter
     telegram_module.MESSAGES_PER_WINDOW = round(

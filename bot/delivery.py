@@ -23,7 +23,8 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.messages import Reply
-from bot.store import OutboxItem, Store, StoreError
+from bot.records import OutboxItem
+from bot.store import Store, StoreError
 
 log = logging.getLogger(__name__)
 

@@ -29,8 +29,8 @@ from bot.channels.whatsapp import ROUTE as WHATSAPP_ROUTE
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.config import Config
 from bot.officers.desk import OfficerDesk
+from bot.records import StoreError
 from bot.runtime import Runtime
-from bot.store import StoreError
 
 log = logging.getLogger(__name__)
 PRUNE_EVERY_SECONDS = 3600

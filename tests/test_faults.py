@@ -26,9 +26,10 @@ from bot.app import open_runtime
 from bot.config import load_config
 from bot.messages import Inbound, InboundKind, Reply
 from bot.officers.desk import OfficerDesk
+from bot.records import Envelope
 from bot.runtime import Runtime
 from bot.services import Services
-from bot.store import Envelope, Store, StoreError
+from bot.store import Store, StoreError
 from tests.conftest import NOW, make_content_dir
 from tests.fakes.graph_api import messages_body, text
 from tests.harness import Harness

@@ -330,7 +330,7 @@ async def test_a_menu_keyword_ends_the_conversation_with_the_officer(env):
 
 
 def test_store_refuses_unknown_report_columns():
-    from bot.store import OFFICER_COLUMNS
+    from bot.store.casework import OFFICER_COLUMNS
 
     assert "user_ref" not in OFFICER_COLUMNS and "anonymous" not in OFFICER_COLUMNS
 

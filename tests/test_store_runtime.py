@@ -12,7 +12,8 @@ import pytest
 from bot.engine.session import Session
 from bot.messages import Inbound, InboundKind
 from bot.runtime import Runtime
-from bot.store import MIGRATIONS, Store, StoreError
+from bot.store import Store, StoreError
+from bot.store.migrations import MIGRATIONS
 from tests.conftest import NOW
 
 

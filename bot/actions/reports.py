@@ -15,8 +15,8 @@ from typing import Any
 
 from bot.actions import ActionContext, ActionResult, action
 from bot.officers.cards import card
+from bot.records import Envelope, ReportRecord
 from bot.services import Services
-from bot.store import Envelope, ReportRecord
 
 log = logging.getLogger(__name__)
 OFFICER_CHANNEL = "telegram"

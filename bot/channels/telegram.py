@@ -49,8 +49,8 @@ from bot.delivery import OutboxWorker, RetryLater, Undeliverable
 from bot.messages import Inbound, InboundKind, Location, Media, Reply
 from bot.officers.cards import PREFIX
 from bot.officers.desk import EXPORTS, REFUSED, Officer, OfficerDesk
+from bot.records import OUTBOX_REPLY, StoreError
 from bot.runtime import Runtime
-from bot.store import OUTBOX_REPLY, StoreError
 
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"

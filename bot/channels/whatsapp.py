@@ -38,8 +38,8 @@ from bot.channels.whatsapp_render import render
 from bot.config import WhatsAppConfig
 from bot.delivery import OutboxWorker, RetryLater, Undeliverable
 from bot.messages import Inbound, InboundKind, Location, Media, Reply
+from bot.records import InboxItem, StoreError, WhatsAppContact
 from bot.runtime import Runtime
-from bot.store import InboxItem, StoreError, WhatsAppContact
 
 log = logging.getLogger(__name__)
 ROUTE = "/webhook/whatsapp"

@@ -6,7 +6,7 @@ A card never shows an anonymous reporter's name, phone, account or channel user 
 from __future__ import annotations
 
 from bot.messages import Option, Reply
-from bot.store import ReportRecord
+from bot.records import ReportRecord
 
 OUTCOMES = {
     "police": "Dirujuk ke polisi",

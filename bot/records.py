@@ -1,0 +1,108 @@
+"""Plain data that crosses the store's boundary, and the store's error.
+
+The store takes these in and hands them out; the runtime, the actions, the officers'
+desk and the channels use them without importing the store itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+OUTBOX_URGENT = -1  # officers' messages about urgent reports: before everything else
+OUTBOX_REPLY = 0
+OUTBOX_BULK = 1
+
+
+class StoreError(Exception):
+    """The database could not do what was asked (disk full, locked, read-only, corrupt)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """One queued message: who it is for and what it says."""
+
+    id: int
+    user: str
+    body: dict
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class InboxItem:
+    """A platform event persisted before it was acknowledged, not yet processed."""
+
+    update_id: str
+    payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class WhatsAppContact:
+    """How to reach a WhatsApp user, when they last wrote, how many messages wait for them."""
+
+    user_ref: str
+    wa_id: str
+    bsuid: str
+    last_inbound_at: datetime
+    held: int
+
+
+@dataclass(frozen=True, slots=True)
+class UnansweredQuestion:
+    """A logged question as content authors read it (there is no user in it)."""
+
+    text: str
+    lang: str
+    offered: tuple[str, ...]
+    chosen: str
+    asked_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """A message to queue for one user on one channel; `relay_ref` opens an officer relay."""
+
+    channel: str
+    user: str
+    body: dict
+    relay_ref: str = ""
+    priority: int | None = None  # None: the queue's default (a reply); OUTBOX_URGENT jumps ahead
+    report_ref: str = ""  # an officers' card about this report (erased with its reporter)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportMessage:
+    """One line of a report's thread: officer question, reporter answer, or officer note."""
+
+    direction: str  # "to_reporter", "from_reporter" or "note"
+    author: str
+    text: str
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRecord:
+    """A report as stored, with its photos and thread."""
+
+    id: int
+    ref: str
+    channel: str
+    user: str
+    anonymous: bool
+    urgent: bool
+    status: str
+    outcome: str
+    offer: str
+    recruiter: str
+    place: str
+    kecamatan: str
+    country: str
+    name: str
+    phone: str
+    lang: str
+    created_at: datetime
+    claimed_by: int | None
+    claimed_by_name: str
+    photos: list[str]
+    messages: list[ReportMessage]
+    kind: str = "report"  # or "question": a question the bot could not answer

@@ -1,0 +1,59 @@
+"""The store: the one package that owns SQLite (schema, migrations and every query).
+
+`Store` is what the rest of the bot holds. It is put together from one class per concern,
+each in its own module over the shared writer thread of `database.py`:
+
+| module        | concern                                                                  |
+|---------------|--------------------------------------------------------------------------|
+| `database`    | the connection, its writer thread, group commit, `healthy()`              |
+| `migrations`  | the schema, as numbered migrations                                       |
+| `turns`       | `load_session`, `begin_turn`, `commit_turn`, `skip_update`               |
+| `queues`      | the inbox (`inbox_put/pending/failed/drop`) and the outbox (`enqueue`,   |
+|               | `due_outbox`, `next_outbox_time`, `outbox_sent/retry/dead`)              |
+| `reports`     | `file_report`, `report`, `open_reports`, `export_reports`, `report_stats` |
+| `casework`    | officers' changes and the audit log, prompts, relays, urgent reminders   |
+| `contacts`    | WhatsApp contacts: ids, the 24-hour window, held messages, statuses      |
+| `questions`   | the log of questions the bot could not answer                            |
+| `retention`   | `prune`, `erase_report_personal_data`, `media_in_use`                    |
+
+**The interface a second backend implements** (PostgreSQL, for many workers behind a load
+balancer) is the public async methods of `Store`, with the records of `bot.records` in and
+out, and these promises:
+
+- every method is one transaction: it happens whole or not at all, and its future resolves
+  only once the data is durable; a failure raises `StoreError`;
+- `commit_turn` writes a turn's session (or erases the user), its effects, its queued
+  messages and the answered update id together, so a crash redoes a turn whole or not at all;
+- answered update ids are kept hashed (`rows.update_key`), never in clear;
+- a user's messages leave the outbox in the order they were queued (urgent officer cards
+  first), and one slow user never holds up another;
+- the audit log is append-only.
+
+No caller code runs inside a transaction: callers pass data (records and effects), never
+callbacks.
+"""
+
+from __future__ import annotations
+
+from bot.records import StoreError
+from bot.store.casework import CaseworkStore
+from bot.store.contacts import ContactStore
+from bot.store.questions import QuestionStore
+from bot.store.queues import QueueStore
+from bot.store.reports import ReportStore
+from bot.store.retention import RetentionStore
+from bot.store.turns import TurnStore
+
+__all__ = ["Store", "StoreError"]
+
+
+class Store(
+    TurnStore,
+    QueueStore,
+    ReportStore,
+    CaseworkStore,
+    ContactStore,
+    QuestionStore,
+    RetentionStore,
+):
+    """Sessions, queues, reports, contacts and logs in one SQLite file."""

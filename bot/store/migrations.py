@@ -1,0 +1,235 @@
+"""The schema: versioned migrations, applied in order when the database is opened."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import sqlite_utils
+
+from bot.store.rows import update_key
+
+log = logging.getLogger(__name__)
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    db["sessions"].create(
+        {
+            "channel": str,
+            "user_ref": str,
+            "lang": str,
+            "node": str,
+            "screen": int,
+            "stack": str,
+            "answers": str,
+            "pending": str,
+            "updated_at": str,
+        },
+        pk=("channel", "user_ref"),
+    )
+    db["sessions"].create_index(["updated_at"])
+    db["processed_updates"].create(
+        {"channel": str, "update_id": str, "processed_at": str}, pk=("channel", "update_id")
+    )
+    db["processed_updates"].create_index(["processed_at"])
+    db["node_visits"].create(
+        {"day": str, "channel": str, "node": str, "count": int}, pk=("day", "channel", "node")
+    )
+
+
+def _migration_2(db: sqlite_utils.Database) -> None:
+    db["outbox"].create(
+        {
+            "id": int,
+            "channel": str,
+            "user_ref": str,
+            "body": str,
+            "priority": int,
+            "status": str,
+            "attempts": int,
+            "next_attempt_at": str,
+            "last_error": str,
+            "created_at": str,
+            "sent_at": str,
+        },
+        pk="id",
+        not_null={"channel", "user_ref", "body", "status"},
+        defaults={"priority": 0, "status": "pending", "attempts": 0},
+    )
+    db["outbox"].create_index(["channel", "user_ref", "status", "id"])
+    db["outbox"].create_index(["channel", "status", "next_attempt_at"])
+    db["inbox"].create(
+        {"channel": str, "update_id": str, "payload": str, "received_at": str},
+        pk=("channel", "update_id"),
+    )
+
+
+def _migration_3(db: sqlite_utils.Database) -> None:
+    db["whatsapp_users"].create(
+        {"user_ref": str, "wa_id": str, "bsuid": str, "last_inbound_at": str},
+        pk="user_ref",
+        not_null={"wa_id", "bsuid", "last_inbound_at"},
+    )
+    db["whatsapp_users"].create_index(["wa_id"])
+    db["whatsapp_users"].create_index(["bsuid"])
+    db["whatsapp_statuses"].create(
+        {"wamid": str, "recipient": str, "status": str, "error": str, "updated_at": str},
+        pk="wamid",
+    )
+    db["whatsapp_statuses"].create_index(["updated_at"])
+
+
+def _migration_4(db: sqlite_utils.Database) -> None:
+    db["sessions"].add_column("choices", str)  # JSON: choices an action offered (Offered)
+
+
+def _migration_5(db: sqlite_utils.Database) -> None:
+    db["reports"].create(
+        {
+            "id": int,
+            "ref": str,
+            "idempotency_key": str,
+            "channel": str,
+            "user_ref": str,
+            "anonymous": int,
+            "urgent": int,
+            "status": str,
+            "outcome": str,
+            "offer": str,
+            "recruiter": str,
+            "place": str,
+            "kecamatan": str,
+            "country": str,
+            "name": str,
+            "phone": str,
+            "lang": str,
+            "created_at": str,
+            "claimed_by": int,
+            "claimed_by_name": str,
+            "claimed_at": str,
+            "closed_at": str,
+            "announced_at": str,
+            "erased_at": str,
+        },
+        pk="id",
+        not_null={"ref", "status", "created_at"},
+    )
+    db["reports"].create_index(["ref"], unique=True)
+    db["reports"].create_index(["idempotency_key"], unique=True)
+    db["reports"].create_index(["channel", "user_ref"])
+    db["reports"].create_index(["status", "urgent"])
+    db["report_media"].create(
+        {"id": int, "report_id": int, "path": str},
+        pk="id",
+        foreign_keys=[("report_id", "reports", "id")],
+    )
+    db["report_messages"].create(
+        {
+            "id": int,
+            "report_id": int,
+            "direction": str,
+            "author": str,
+            "text": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("report_id", "reports", "id")],
+    )
+    db["audit_log"].create(
+        {"id": int, "at": str, "officer_id": int, "action": str, "report_ref": str, "detail": str},
+        pk="id",
+    )
+    for event in ("UPDATE", "DELETE"):  # append-only: the audit log cannot be rewritten
+        db.execute(
+            f"CREATE TRIGGER audit_log_no_{event.lower()} BEFORE {event} ON audit_log "
+            "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+        )
+    db["officer_prompts"].create(
+        {"officer_id": int, "chat_id": int, "action": str, "report_ref": str, "created_at": str},
+        pk=("officer_id", "chat_id"),
+    )
+    db["relays"].create(
+        {"channel": str, "user_ref": str, "report_ref": str, "opened_at": str},
+        pk=("channel", "user_ref"),
+    )
+
+
+def _migration_6(db: sqlite_utils.Database) -> None:
+    # due_outbox reads pending messages in send order (priority, id) from this index
+    # and stops at its LIMIT, instead of sorting every pending message on each call
+    db["outbox"].create_index(["channel", "status", "priority", "id"])
+
+
+def _migration_7(db: sqlite_utils.Database) -> None:
+    db["sessions"].add_column("memory", str)  # JSON: the routed question and drafts
+    db["reports"].add_column("kind", str, not_null_default="report")  # report | question
+    # questions the bot did not answer with confidence, for content authors: no user id
+    db["unanswered_questions"].create(
+        {"key": str, "text": str, "lang": str, "offered": str, "chosen": str, "asked_at": str},
+        pk="key",
+        not_null={"text", "asked_at"},
+    )
+    db["unanswered_questions"].create_index(["asked_at"])
+
+
+def _migration_8(db: sqlite_utils.Database) -> None:
+    # set by "hapus data": the phone number goes once the last reply to it is sent
+    db["whatsapp_users"].add_column("erased", int, not_null_default=0)
+    # answered update ids are kept as hashes (a wamid holds the phone number)
+    rows = db.execute("SELECT channel, update_id FROM processed_updates").fetchall()
+    db.conn.executemany(
+        "UPDATE processed_updates SET update_id = ? WHERE channel = ? AND update_id = ?",
+        [(update_key(update_id), channel, update_id) for channel, update_id in rows],
+    )
+
+
+def _migration_9(db: sqlite_utils.Database) -> None:
+    # an event that fails again and again is set aside with the reason, not retried forever
+    db["inbox"].add_column("attempts", int, not_null_default=0)
+    db["inbox"].add_column("last_error", str)
+    db["dead_updates"].create(
+        {"channel": str, "update_key": str, "reason": str, "failed_at": str},
+        pk=("channel", "update_key"),
+    )
+    db["dead_updates"].create_index(["failed_at"])
+
+
+def _migration_10(db: sqlite_utils.Database) -> None:
+    # due_outbox takes each user's first message, urgent ones first: without this index a
+    # long officers' queue was scanned once per waiting message (seconds at 8,000)
+    db.execute(
+        "CREATE INDEX idx_outbox_first ON outbox (channel, user_ref, status, priority >= 0, id)"
+    )
+    # the report an officers' card is about: its personal data goes when the reporter erases
+    db["outbox"].add_column("report_ref", str)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _migration_1,
+    _migration_2,
+    _migration_3,
+    _migration_4,
+    _migration_5,
+    _migration_6,
+    _migration_7,
+    _migration_8,
+    _migration_9,
+    _migration_10,
+]
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    """Apply the migrations this database has not had yet, each in its own transaction."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+        "applied_at TEXT)"
+    )
+    done = {row[0] for row in db.execute("SELECT version FROM schema_migrations").fetchall()}
+    for version, migration in enumerate(MIGRATIONS, 1):
+        if version in done:
+            continue
+        with db.conn:
+            db.execute("BEGIN")
+            migration(db)
+            db.execute("INSERT INTO schema_migrations VALUES (?, datetime('now'))", [version])
+        log.info("database migrated to version %d", version)

@@ -1,0 +1,175 @@
+"""Dialog turns: what a turn starts from, and its commit in one transaction."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlite_utils
+
+from bot.engine.session import Offered, QuestionLog, Session
+from bot.records import Envelope
+from bot.store.contacts import WHATSAPP
+from bot.store.database import Database
+from bot.store.questions import log_questions
+from bot.store.retention import erase_reports
+from bot.store.rows import (
+    finish_update,
+    is_processed,
+    queue_envelopes,
+    to_json,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TurnStart:
+    """What a turn starts from: answered already?, the session, an officer relay's report."""
+
+    processed: bool
+    session: Session | None = None
+    relay: str | None = None
+
+
+class TurnStore(Database):
+    """Sessions, answered updates and usage counts."""
+
+    async def load_session(self, channel: str, user: str) -> Session | None:
+        """The user's session, or None for a user we have not seen (or who erased their data)."""
+        return await self._call(lambda db: read_session(db, channel, user))
+
+    async def begin_turn(self, channel: str, user: str, update_id: str) -> TurnStart:
+        """What a turn starts from, in one round trip: whether the update was answered
+        already, the user's session, and the report whose officer is talking with them."""
+
+        def read(db: sqlite_utils.Database) -> TurnStart:
+            if update_id and is_processed(db, channel, update_id):
+                return TurnStart(processed=True)
+            return TurnStart(
+                processed=False,
+                session=read_session(db, channel, user),
+                relay=_relay(db, channel, user),
+            )
+
+        return await self._call(read)
+
+    async def commit_turn(
+        self,
+        channel: str,
+        user: str,
+        session: Session | None,
+        update_id: str,
+        visits: list[str],
+        now: datetime,
+        outbox: list[dict] | None = None,
+        questions: list[QuestionLog] | None = None,
+    ) -> list[str]:
+        """Save one turn atomically: session (or its erasure), update id, visits, queued replies,
+        and the questions it could not answer (kept without any user identifier).
+
+        The update id leaves the inbox in the same transaction, so a crash either
+        redoes the whole turn or none of it. Erasing a session also erases the
+        user's personal data from their reports (the facts stay for the officers)
+        and returns the paths of their photos, for the caller to delete.
+        """
+
+        def write(db: sqlite_utils.Database) -> list[str]:
+            erased: list[str] = []
+            if session is None:
+                db.execute(
+                    "DELETE FROM sessions WHERE channel = ? AND user_ref = ?", [channel, user]
+                )
+                db.execute("DELETE FROM relays WHERE channel = ? AND user_ref = ?", [channel, user])
+                db.execute(
+                    "DELETE FROM outbox WHERE channel = ? AND user_ref = ? AND status IN "
+                    "('sent', 'dead')",
+                    [channel, user],
+                )
+                if channel == WHATSAPP:  # forgotten once the "deleted" reply is sent
+                    db.execute("UPDATE whatsapp_users SET erased = 1 WHERE user_ref = ?", [user])
+                ids = [
+                    row[0]
+                    for row in db.execute(
+                        "SELECT id FROM reports WHERE channel = ? AND user_ref = ?", [channel, user]
+                    )
+                ]
+                erased = erase_reports(db, ids, now)
+            else:
+                db.execute(
+                    "INSERT INTO sessions (channel, user_ref, lang, node, screen, stack, answers, "
+                    "pending, updated_at, choices, memory) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (channel, user_ref) DO UPDATE SET lang = excluded.lang, "
+                    "node = excluded.node, screen = excluded.screen, stack = excluded.stack, "
+                    "answers = excluded.answers, pending = excluded.pending, "
+                    "updated_at = excluded.updated_at, choices = excluded.choices, "
+                    "memory = excluded.memory",
+                    [
+                        channel,
+                        user,
+                        session.lang,
+                        session.node,
+                        session.screen,
+                        json.dumps(session.stack, separators=(",", ":")),
+                        json.dumps(session.answers, separators=(",", ":"), ensure_ascii=False),
+                        session.pending,
+                        now.isoformat(),
+                        to_json(session.offered.to_dict()) if session.offered else None,
+                        to_json(memory) if (memory := session.memory()) else None,
+                    ],
+                )
+            finish_update(db, channel, update_id, now)
+            log_questions(db, questions or [])
+            queue_envelopes(db, [Envelope(channel, user, body) for body in outbox or []], now)
+            day = now.date().isoformat()
+            for node in visits:
+                db.execute(
+                    "INSERT INTO node_visits VALUES (?, ?, ?, 1) ON CONFLICT (day, "
+                    "channel, node) DO UPDATE SET count = count + 1",
+                    [day, channel, node],
+                )
+            return erased
+
+        return await self._call(write, checkpoint=session is None)
+
+    async def skip_update(
+        self, channel: str, user: str, update_id: str, now: datetime, outbox: list[dict]
+    ) -> None:
+        """Count an update as answered without a dialog turn (a flood drop); queue `outbox`."""
+
+        def write(db: sqlite_utils.Database) -> None:
+            finish_update(db, channel, update_id, now)
+            queue_envelopes(db, [Envelope(channel, user, body) for body in outbox], now)
+
+        await self._call(write)
+
+
+def read_session(db: sqlite_utils.Database, channel: str, user: str) -> Session | None:
+    row = db.execute(
+        "SELECT lang, node, screen, stack, answers, pending, updated_at, choices, memory "
+        "FROM sessions WHERE channel = ? AND user_ref = ?",
+        [channel, user],
+    ).fetchone()
+    if row is None:
+        return None
+    lang, node, screen, stack, answers, pending, updated_at, choices, memory = row
+    remembered = json.loads(memory) if memory else {}
+    return Session(
+        lang=lang,
+        node=node,
+        screen=screen or 0,
+        stack=json.loads(stack),
+        answers=json.loads(answers),
+        pending=pending or "",
+        updated_at=datetime.fromisoformat(updated_at) if updated_at else None,
+        offered=Offered.from_dict(json.loads(choices)) if choices else None,
+        question=remembered.get("question"),
+        drafts=remembered.get("drafts") or {},
+    )
+
+
+def _relay(db: sqlite_utils.Database, channel: str, user: str) -> str | None:
+    row = db.execute(
+        "SELECT report_ref FROM relays WHERE channel = ? AND user_ref = ?", [channel, user]
+    ).fetchone()
+    return row[0] if row else None
