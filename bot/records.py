@@ -12,6 +12,7 @@ from datetime import datetime
 OUTBOX_URGENT = -1  # officers' messages about urgent reports: before everything else
 OUTBOX_REPLY = 0
 OUTBOX_BULK = 1
+DIGEST_AFTER = 5  # officers' cards already waiting: further ordinary reports go in a digest
 
 
 class StoreError(Exception):

@@ -9,11 +9,12 @@ uses the registry to refuse unknown actions and missing arguments.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from bot.data import ContentData
+from bot.engine.results import ActionResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,27 +37,6 @@ class ActionContext:
     services: Any = None
     flows: Any = None  # the content's Flows, for system messages in the user's language
     client: str = ""  # the web chat's client address (limits only; never stored)
-
-
-@dataclass(frozen=True, slots=True)
-class ActionResult:
-    """What an action gives back: texts to show, answers to remember, optionally where to go.
-
-    With `choices` ((label, value) pairs) the user picks one: the engine shows them as
-    options, saves the picked value as answers[save] and continues at the node's `next`
-    (or runs the node again when it has none, e.g. to show another page of results).
-    """
-
-    texts: list[str] = field(default_factory=list)
-    answers: dict[str, Any] = field(default_factory=dict)
-    goto: str | None = None
-    failed: bool = False  # the action could not do its job: say so and go back, never onward
-    choices: list[tuple[str, Any]] = field(default_factory=list)
-    save: str = ""  # the answer key a picked choice's value is saved under
-
-    def __post_init__(self) -> None:
-        if self.choices and not self.save:
-            raise ValueError("an ActionResult with choices needs 'save', the answer key")
 
 
 ActionFunction = Callable[[ActionContext], Awaitable[ActionResult]]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.effects import Effect
 from bot.messages import Reply
 
 
@@ -95,7 +96,8 @@ class QuestionLog:
 @dataclass(slots=True)
 class Turn:
     """The outcome of one step: the new session, replies, anonymous visits, pending action,
-    and the unanswered questions to keep for content authors.
+    the unanswered questions to keep for content authors, and the effects of its actions
+    (written in the turn's transaction).
 
     `session` is None when the user asked to erase their data (`erase` is then True).
     """
@@ -107,3 +109,4 @@ class Turn:
     erase: bool = False
     prefix: list[str] = field(default_factory=list)
     questions: list[QuestionLog] = field(default_factory=list)
+    effects: list[Effect] = field(default_factory=list)

@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.actions import ActionResult
 from bot.engine import drafts
 from bot.engine.asking import everyday_pick, question_key, route_from, route_list, scrub
 from bot.engine.flows import Flows
 from bot.engine.inputs import Accepted, validate
+from bot.engine.results import ActionResult
 from bot.engine.session import ActionCall, Offered, QuestionLog, Session, Turn
 from bot.engine.spec import ActionNode, AskNode, EndNode, MenuNode, MessageName, PageNode
 from bot.engine.text import clean_input, match_label, normalize
@@ -163,6 +163,7 @@ class _Walker:
             self.back()
             return
         self.session.answers.update(result.answers)
+        self.turn.effects.extend(result.effects)
         texts = [self.flows.text(node.text, self.lang)] if isinstance(node, ActionNode) else []
         texts = [text for text in (*texts, *result.texts) if text]
         action_node = node if isinstance(node, ActionNode) else None

@@ -23,9 +23,8 @@ from bot.engine.text import normalize
 from bot.limits import Throttle
 from bot.messages import Inbound, InboundKind, Option, Reply
 from bot.officers.cards import OUTCOMES, PREFIX, STATUS, card, outcome_choices, place
-from bot.records import OUTBOX_URGENT, Envelope, ReportRecord
+from bot.records import DIGEST_AFTER, OUTBOX_URGENT, Envelope, ReportRecord
 from bot.services import Services
-from bot.store.reports import DIGEST_AFTER
 from bot.understanding.unanswered import group_questions, top_lines
 
 log = logging.getLogger(__name__)

@@ -10,14 +10,20 @@ from typing import Any
 
 import sqlite_utils
 
-from bot.records import OUTBOX_REPLY, OUTBOX_URGENT, Envelope, ReportMessage, ReportRecord
+from bot.records import (
+    DIGEST_AFTER,
+    OUTBOX_REPLY,
+    OUTBOX_URGENT,
+    Envelope,
+    ReportMessage,
+    ReportRecord,
+)
 from bot.store.database import Database
 from bot.store.rows import (
     queue_envelopes,
     to_json,
 )
 
-DIGEST_AFTER = 5  # officers' cards already waiting: further ordinary reports go in a digest
 DIGEST_TEXT = (
     "📥 {count} laporan baru lagi masuk bersamaan dan tidak ditampilkan satu per satu. "
     "Ketik /queue untuk melihat daftarnya (mendesak paling atas)."

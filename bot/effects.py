@@ -1,0 +1,120 @@
+"""What a turn changes besides the user's own session: effects, as plain data.
+
+Actions and the officers' desk do not write to the database themselves. They return
+effects, and the runtime hands them to the store together with the turn's session, its
+replies and the answered update id, so one transaction writes the whole turn or none of it
+(a crash at any point redoes the turn whole). A report's number is assigned only in that
+transaction: texts written before it name the report as `REPORT_NUMBER`, which the commit
+replaces with the number in every message it queues, and the runtime in the replies it
+returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.records import Envelope
+
+REPORT_NUMBER = "\ue000report-number\ue000"
+"""Stands for the number of the report filed in the same turn (private-use characters:
+nobody types them)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    """File a report (or a question to the officers) once per `key`, with its photos, and
+    queue the officers' messages about it. When officers' cards already wait in the queue, a
+    further one is counted in a digest instead: `digest` and `urgent_digest` are its texts,
+    with `{count}`."""
+
+    key: str
+    fields: dict[str, Any]
+    photos: tuple[str, ...]
+    prefix: str
+    cards: tuple[Envelope, ...] = ()
+    digest: str = ""
+    urgent_digest: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class QueueMessages:
+    """Messages to queue for other users or chats (an officer's chat, a reporter)."""
+
+    envelopes: tuple[Envelope, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RelayToOfficers:
+    """A reporter's answer to an officer: kept in the report's thread, and sent on."""
+
+    ref: str
+    text: str
+    envelopes: tuple[Envelope, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CloseRelay:
+    """End the officer conversation of this user (they went back to the menu, or the
+    report was closed)."""
+
+    channel: str
+    user: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeReport:
+    """An officer's action on a report: column changes, a note for its thread, messages to
+    queue, and its audit line. With `expect_status`, the whole turn is refused (and done
+    again on fresh data) if the report no longer has that status: two officers pressing
+    "claim" at once. An envelope that opens a relay is queued only while the report still
+    belongs to that user (they may have erased their data meanwhile)."""
+
+    ref: str
+    officer_id: int
+    action: str
+    changes: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+    expect_status: str | None = None
+    envelopes: tuple[Envelope, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AuditLine:
+    """One line of the append-only audit log (views, exports, refusals)."""
+
+    officer_id: int
+    action: str
+    ref: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SetPrompt:
+    """This officer's next message in this chat answers a prompt ("reply with your
+    question")."""
+
+    officer_id: int
+    chat_id: int
+    action: str
+    ref: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClearPrompt:
+    """The officer's prompt in this chat was answered, cancelled or expired."""
+
+    officer_id: int
+    chat_id: int
+
+
+Effect = (
+    FileReport
+    | QueueMessages
+    | RelayToOfficers
+    | CloseRelay
+    | ChangeReport
+    | AuditLine
+    | SetPrompt
+    | ClearPrompt
+)
