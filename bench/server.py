@@ -106,7 +106,7 @@ async def run_app(options: argparse.Namespace) -> None:
                     for i in range(users)
                 )
             )
-            runtime.outbox_wakeup("telegram").set()
+            runtime.mailroom.wake("telegram")
             return web.Response(text="queued")
 
         app.router.add_post("/bench/broadcast", broadcast)

@@ -32,16 +32,17 @@ async def open_runtime(config: Config, flood_limit: bool = False) -> AsyncIterat
             await store.prune(datetime.now(UTC), config.session.retention_days)
         except StoreError as error:  # e.g. a full disk: serve anyway, prune again later
             log.error("pruning at start-up failed: %s", error)
-        runtime = Runtime(
-            store,
-            content,
-            actions,
-            content_dir,
-            timedelta(minutes=config.session.timeout_minutes),
-            Services.from_config(store, config),
-        )
+        throttle = None
         if flood_limit and config.flood.burst:
-            runtime.throttle = Throttle(config.flood.burst, config.flood.per_minute)
-        yield runtime
+            throttle = Throttle(config.flood.burst, config.flood.per_minute)
+        yield Runtime(
+            store=store,
+            content=content,
+            actions=actions,
+            content_dir=content_dir,
+            timeout=timedelta(minutes=config.session.timeout_minutes),
+            services=Services.from_config(store, config),
+            throttle=throttle,
+        )
     finally:
         await store.close()

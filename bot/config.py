@@ -135,6 +135,9 @@ class OfficersConfig(_Section):
 
     telegram_ids: list[int] = Field(default_factory=list)
     chat_id: int | None = None
+    # the channel whose chat receives the officers' cards and relays: Telegram only for now
+    # (the WhatsApp Cloud API cannot post into a group)
+    channel: Literal["telegram"] = "telegram"
 
 
 class ReportsConfig(_Section):

@@ -21,15 +21,29 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from bot.messages import Reply
-from bot.records import OutboxItem
-from bot.store import Store, StoreError
+from bot.records import OutboxItem, StoreError
 
 log = logging.getLogger(__name__)
 
 Send = Callable[[str, Reply], Awaitable[None]]
 """Sends one reply to one user; raises RetryLater or Undeliverable on failure."""
+
+
+class OutboxQueue(Protocol):
+    """The part of the store the worker uses."""
+
+    async def due_outbox(self, channel: str, now: datetime, limit: int) -> list[OutboxItem]: ...
+
+    async def next_outbox_time(self, channel: str) -> datetime | None: ...
+
+    async def outbox_sent(self, item_id: int, now: datetime) -> None: ...
+
+    async def outbox_retry(self, item_id: int, when: datetime, error: str) -> None: ...
+
+    async def outbox_dead(self, item_id: int, error: str) -> None: ...
 
 
 class RetryLater(Exception):
@@ -49,7 +63,7 @@ class OutboxWorker:
 
     def __init__(
         self,
-        store: Store,
+        store: OutboxQueue,
         channel: str,
         send: Send,
         wakeup: asyncio.Event,
@@ -87,6 +101,12 @@ class OutboxWorker:
         for task in sending:
             task.cancel()
         await asyncio.gather(*sending, return_exceptions=True)
+
+    async def idle(self) -> bool:
+        """Nothing in flight and nothing due: every message that could go out has."""
+        if self._sending:
+            return False
+        return not await self.store.due_outbox(self.channel, datetime.now(UTC), 1)
 
     async def _run(self) -> None:
         while True:

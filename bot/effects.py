@@ -11,9 +11,10 @@ returns.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from bot.messages import Reply
 from bot.records import Envelope
 
 REPORT_NUMBER = "\ue000report-number\ue000"
@@ -118,3 +119,10 @@ Effect = (
     | SetPrompt
     | ClearPrompt
 )
+
+
+def name_report(replies: list[Reply], report: str) -> list[Reply]:
+    """The replies with the number of the report their turn filed where they name it."""
+    if not report:
+        return replies
+    return [replace(reply, text=reply.text.replace(REPORT_NUMBER, report)) for reply in replies]

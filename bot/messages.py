@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 
 class InboundKind(StrEnum):
@@ -90,7 +91,7 @@ class Reply:
     media: str = ""
     expects: str = ""  # input the bot waits for ("photo", "location", ...): a rendering hint
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form, for the outbox."""
         return {
             "text": self.text,
@@ -100,7 +101,7 @@ class Reply:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> Reply:
+    def from_dict(cls, data: dict[str, Any]) -> Reply:
         """The inverse of `to_dict`."""
         return cls(
             data["text"],

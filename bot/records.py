@@ -19,6 +19,11 @@ class StoreError(Exception):
     """The database could not do what was asked (disk full, locked, read-only, corrupt)."""
 
 
+class Conflict(StoreError):
+    """A turn's change found the data changed since the turn read it (two officers pressed
+    at once); nothing of the turn was written: do it again on fresh data."""
+
+
 @dataclass(frozen=True, slots=True)
 class OutboxItem:
     """One queued message: who it is for and what it says."""
@@ -107,3 +112,12 @@ class ReportRecord:
     photos: list[str]
     messages: list[ReportMessage]
     kind: str = "report"  # or "question": a question the bot could not answer
+
+
+@dataclass(frozen=True, slots=True)
+class OfficerPrompt:
+    """What an officer's next message answers: a question to a reporter or a note."""
+
+    action: str  # "ask" or "note"
+    ref: str
+    created_at: datetime

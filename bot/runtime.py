@@ -1,36 +1,41 @@
-"""The runtime: glue between channels, the engine and the store.
+"""The runtime: glue between channels, the engine, the officers' desk and the store.
 
 For each inbound message it answers a redelivered update only once, keeps one
 user's messages in arrival order while other users proceed concurrently, runs
-the dialog turn, commits the new session with its effects in one transaction,
-and only then hands the replies back to the channel to send.
+the dialog turn (or the officers' desk), commits the new session with the turn's
+effects, replies and answered update id in one transaction, and only then hands the
+replies back to the channel to send. Channels reach storage only through it: its
+`mailroom` holds their inbox, outbox and contacts.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
-from datetime import timedelta
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from bot.actions import ActionSpec
+from bot.channels.media import remove_unattached
 from bot.content import Content, load_content
 from bot.dialog import run_turn
-from bot.engine.session import Turn
-from bot.engine.spec import ActionNode, AskNode
+from bot.effects import Effect, FileReport, QueueMessages, name_report
+from bot.engine.session import Session, Turn
+from bot.engine.spec import AskNode
 from bot.limits import Throttle
+from bot.mailroom import Mailroom
 from bot.messages import Inbound, Reply
-from bot.store import Store, StoreError
+from bot.officers.desk import DeskAnswer, Officer, OfficerDesk
+from bot.ordering import KeyedLocks
+from bot.records import Conflict, Envelope, StoreError
+from bot.services import Services
+from bot.store import Store
 from bot.yamlsource import Problem
 
 log = logging.getLogger(__name__)
 FAILURE_NOTICE_SECONDS = 60.0
-Interceptor = Callable[[Inbound, Content, str], Awaitable[list[Reply] | None]]
-"""Sees a message of a user an officer is talking with (the third argument is the report's
-reference) before the dialog does; returns replies if it handled the message."""
+UNATTACHED_MEDIA_HOURS = 6  # a photo sent in a report that was never sent goes after this
+CONFLICT_ATTEMPTS = 3  # an officer's action finding the report changed is done again
 
 
 class ContentLoadError(Exception):
@@ -58,45 +63,56 @@ class Runtime:
 
     def __init__(
         self,
+        *,
         store: Store,
         content: Content,
         actions: dict[str, ActionSpec],
         content_dir: Path,
         timeout: timedelta,
-        services: Any = None,
+        services: Services | None = None,
+        throttle: Throttle | None = None,
     ) -> None:
         self.store = store
         self.content = content
         self.actions = actions
         self.content_dir = content_dir
         self.timeout = timeout
-        self._locks: dict[tuple[str, str], asyncio.Lock] = {}
-        self._waiting: dict[tuple[str, str], int] = {}
-        self._wakeups: dict[str, asyncio.Event] = {}
-        self.services = services
-        self.interceptor: Interceptor | None = None
-        self.throttle: Throttle | None = None  # the server sets one; the console has none
+        self.services = services or Services(store=store)
+        self.throttle = throttle  # per-user flood limit: the server has one, the console none
+        self.mailroom = Mailroom(store)
+        self.desk = OfficerDesk(self.services, lambda: self.content)
+        self._locks = KeyedLocks()
         # at most one failure notice per user per FAILURE_NOTICE_SECONDS
         self._failure_gate = Throttle(1, 60 / FAILURE_NOTICE_SECONDS)
 
-    async def handle(self, inbound: Inbound, queued: bool = False) -> list[Reply]:
-        """Answer one inbound message; returns the replies to send (empty for a duplicate).
+    # ----- users' messages ----------------------------------------------------------------
 
-        With `queued`, the replies go into the outbox in the turn's own transaction
-        (a channel's delivery worker sends them with retries) and the result holds
-        only what could not be queued: the notice that the database failed.
-        """
+    async def answer_directly(self, inbound: Inbound) -> list[Reply]:
+        """Answer a message of a channel that sends the replies in its own response (the web
+        chat, the console): the replies come back to the caller."""
+        replies, _ = await self._answer(inbound, queued=False)
+        return replies
+
+    async def answer_via_outbox(self, inbound: Inbound) -> Reply | None:
+        """Answer a message of a platform channel: the replies are queued in the turn's own
+        transaction (the channel's outbox worker sends them with retries). Returns the one
+        reply to send at once, outside the outbox: the notice that the database failed."""
+        _, notice = await self._answer(inbound, queued=True)
+        return notice
+
+    async def _answer(self, inbound: Inbound, queued: bool) -> tuple[list[Reply], Reply | None]:
         verdict = self.throttle.admit((inbound.channel, inbound.user)) if self.throttle else ""
         if verdict in (Throttle.NOTIFY, Throttle.DROP):
             return await self._refuse_flood(inbound, queued, verdict == Throttle.NOTIFY)
-        with self._user_lock(inbound.channel, inbound.user) as lock:
-            async with lock:
-                replies = await self._handle_locked(inbound, queued)
-        if queued and inbound.channel in self._wakeups:
-            self._wakeups[inbound.channel].set()
-        return replies
+        async with self._locks.hold((inbound.channel, inbound.user)):
+            result = await self._turn(inbound, queued)
+        if queued:
+            self.mailroom.wake(inbound.channel)
+        return result
 
-    async def _refuse_flood(self, inbound: Inbound, queued: bool, notify: bool) -> list[Reply]:
+    async def _refuse_flood(
+        self, inbound: Inbound, queued: bool, notify: bool
+    ) -> tuple[list[Reply], Reply | None]:
         """A message over the user's rate: dropped (marked answered), the first one told so."""
         if notify:
             log.warning("user flooding on %s: messages dropped for a while", inbound.channel)
@@ -114,12 +130,144 @@ class Runtime:
                 )
         except StoreError as error:
             log.error("database error while dropping a flood message: %s", error)
-            return []
+            return [], None
         if queued:
-            if reply and inbound.channel in self._wakeups:
-                self._wakeups[inbound.channel].set()
-            return []
-        return [reply] if reply else []
+            if reply:
+                self.mailroom.wake(inbound.channel)
+            return [], None
+        return ([reply] if reply else []), None
+
+    async def _turn(self, inbound: Inbound, queued: bool) -> tuple[list[Reply], Reply | None]:
+        """One turn under the user's lock: (replies to return, a notice to send at once)."""
+        content = self.content  # one content version for the whole turn
+        session = None
+        try:
+            start = await self.store.begin_turn(inbound.channel, inbound.user, inbound.update_id)
+            if start.processed:
+                log.info("duplicate update %s on %s ignored", inbound.update_id, inbound.channel)
+                return [], None
+            session = start.session
+            turn = await self._dialog_turn(inbound, content, session, start.relay)
+            committed = await self.store.commit_turn(
+                inbound.channel,
+                inbound.user,
+                turn.session,
+                inbound.update_id,
+                turn.visits,
+                inbound.time,
+                [reply.to_dict() for reply in turn.replies] if queued else None,
+                turn.questions,
+                turn.effects,
+            )
+        except StoreError as error:
+            log.error(
+                "database error while handling update %s on %s: %s",
+                inbound.update_id or "-",
+                inbound.channel,
+                error,
+            )
+            lang = session.lang if session else content.flows.default_language
+            if queued:  # sent outside the outbox: once a minute, however many messages fail
+                return [], self.failure_notice(inbound.channel, inbound.user, lang)
+            return [Reply(content.flows.message("failure", lang))], None  # the web chat
+        for path in committed.erased:  # the user deleted their data: their photos go too
+            Path(path).unlink(missing_ok=True)
+        _log_filed(turn.effects, committed.report)
+        if turn.effects:  # a report or a relay queued messages for other chats
+            self.mailroom.wake_all()
+        return ([] if queued else name_report(turn.replies, committed.report)), None
+
+    async def _dialog_turn(
+        self, inbound: Inbound, content: Content, session: Session | None, relay: str | None
+    ) -> Turn:
+        """The dialog's answer, unless an officer is talking with this reporter (`relay`:
+        the report's number): then the message goes to the officer."""
+        if session is None or relay is None:
+            return await self._run(inbound, content, session)
+        answer = await self.desk.reporter_message(inbound, content, relay)
+        if answer.replies is not None:
+            return Turn(session=session, replies=answer.replies, effects=answer.effects)
+        turn = await self._run(inbound, content, session)
+        turn.effects[:0] = answer.effects  # the conversation ended: the dialog answers
+        return turn
+
+    async def _run(self, inbound: Inbound, content: Content, session: Session | None) -> Turn:
+        return await run_turn(content, self.actions, session, inbound, self.timeout, self.services)
+
+    # ----- officers -----------------------------------------------------------------------
+
+    async def officer_pressed(self, officer: Officer, data: str, update_id: str) -> DeskAnswer:
+        """An officer button pressed (or any button, by anyone: the desk decides). Not
+        handled: the dialog's button."""
+        return await self._officer_turn(
+            officer, update_id, lambda: self.desk.press_button(officer, data)
+        )
+
+    async def officer_wrote(
+        self, officer: Officer, text: str, replying_to: str, update_id: str
+    ) -> DeskAnswer:
+        """A message in the officers' chat or an officer's command or answer to a prompt.
+        Not handled: the dialog's message."""
+        return await self._officer_turn(
+            officer, update_id, lambda: self.desk.read_message(officer, text, replying_to)
+        )
+
+    async def _officer_turn(
+        self, officer: Officer, update_id: str, act: Callable[[], Awaitable[DeskAnswer]]
+    ) -> DeskAnswer:
+        """Run the desk and commit its effects, its replies (queued for the officer's chat)
+        and the answered update in one transaction; done again on fresh data when another
+        officer changed the report meanwhile."""
+        for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+            answer = await act()
+            if not answer.handled:
+                return answer
+            chat = str(officer.chat_id)
+            replies = tuple(Envelope(officer.channel, chat, r.to_dict()) for r in answer.replies)
+            effects = [*answer.effects, QueueMessages(replies)]
+            try:
+                await self.store.commit_effects(
+                    officer.channel, update_id, datetime.now(UTC), effects
+                )
+            except Conflict:
+                if attempt == CONFLICT_ATTEMPTS:
+                    raise
+                continue
+            self.mailroom.wake_all()  # an officer's action may queue messages to reporters
+            return answer
+        raise AssertionError("unreachable")
+
+    async def remind_officers(self, now: datetime) -> None:
+        """Announce again the urgent reports nobody claimed in time."""
+        if await self.desk.remind_unclaimed_urgent(now):
+            self.mailroom.wake(self.services.officer_channel)
+
+    # ----- housekeeping -------------------------------------------------------------------
+
+    async def healthy(self) -> bool:
+        """Whether the database answers (and takes a write again after a failed one)."""
+        return await self.store.healthy()
+
+    async def prune(self, now: datetime, retention_days: int) -> None:
+        """Erase what the retention rules say must go now: idle sessions and drafts, personal
+        data of old reports, old unanswered questions, received files nothing refers to."""
+        forms = self.content.flows.system.forms
+        draft_hours = max((form.keep_hours for form in forms.values()), default=72)
+        erased = await self.store.prune(now, retention_days, draft_hours=draft_hours)
+        if erased:
+            log.info("erased %d sessions idle for more than %d days", erased, retention_days)
+        services = self.services
+        report_cutoff = now - timedelta(days=services.report_retention_days)
+        for path in await self.store.erase_report_personal_data(report_cutoff):
+            Path(path).unlink(missing_ok=True)
+        await self.store.prune_questions(now - timedelta(days=services.question_retention_days))
+        in_use = await self.store.media_in_use()
+        cutoff = now - timedelta(hours=UNATTACHED_MEDIA_HOURS)
+        removed = remove_unattached(services.media_dir, in_use, cutoff)
+        if removed:
+            log.info("deleted %d received files that no report or dialog uses", removed)
+
+    # ----- helpers for the channels -------------------------------------------------------
 
     async def expects_media(self, channel: str, user: str) -> bool:
         """Whether the user's dialog is asking for a photo now: only then is a received file
@@ -142,80 +290,6 @@ class Runtime:
         lang = lang if lang in flows.system.languages else flows.default_language
         return Reply(flows.message("failure", lang))
 
-    def wake_all(self) -> None:
-        """Wake every channel's delivery worker (messages were queued across channels)."""
-        for event in self._wakeups.values():
-            event.set()
-
-    def outbox_wakeup(self, channel: str) -> asyncio.Event:
-        """The event a channel's delivery worker waits on; set when replies are queued."""
-        return self._wakeups.setdefault(channel, asyncio.Event())
-
-    async def _handle_locked(self, inbound: Inbound, queued: bool) -> list[Reply]:
-        content = self.content  # one content version for the whole turn
-        session = None
-        try:
-            start = await self.store.begin_turn(inbound.channel, inbound.user, inbound.update_id)
-            if start.processed:
-                log.info("duplicate update %s on %s ignored", inbound.update_id, inbound.channel)
-                return []
-            session = start.session
-            intercepted = None
-            if self.interceptor and session is not None and start.relay is not None:
-                intercepted = await self.interceptor(inbound, content, start.relay)
-            if intercepted is not None:  # an officer conversation: no dialog step
-                turn = Turn(session=session, replies=intercepted)
-            else:
-                turn = await run_turn(
-                    content, self.actions, session, inbound, self.timeout, self.services
-                )
-            outbox = [reply.to_dict() for reply in turn.replies] if queued else None
-            erased = await self.store.commit_turn(
-                inbound.channel,
-                inbound.user,
-                turn.session,
-                inbound.update_id,
-                turn.visits,
-                inbound.time,
-                outbox,
-                turn.questions,
-            )
-            for path in erased:  # the user deleted their data: their photos go too
-                Path(path).unlink(missing_ok=True)
-            if intercepted is not None or any(
-                isinstance(content.flows.nodes.get(node), ActionNode) for node in turn.visits
-            ):  # a relay or an action (a report) may have queued messages for other channels
-                self.wake_all()
-        except StoreError as error:
-            log.error(
-                "database error while handling update %s on %s: %s",
-                inbound.update_id or "-",
-                inbound.channel,
-                error,
-            )
-            lang = session.lang if session else content.flows.default_language
-            if queued:  # sent outside the outbox: once a minute, however many messages fail
-                notice = self.failure_notice(inbound.channel, inbound.user, lang)
-                return [notice] if notice else []
-            return [Reply(content.flows.message("failure", lang))]  # the web chat: every request
-        return [] if queued else turn.replies
-
-    @contextmanager
-    def _user_lock(self, channel: str, user: str) -> Iterator[asyncio.Lock]:
-        """A per-user lock that is forgotten when nobody holds or waits for it."""
-        key = (channel, user)
-        lock = self._locks.get(key)
-        if lock is None:
-            lock = self._locks[key] = asyncio.Lock()
-        self._waiting[key] = self._waiting.get(key, 0) + 1
-        try:
-            yield lock
-        finally:
-            self._waiting[key] -= 1
-            if self._waiting[key] == 0:
-                del self._waiting[key]
-                del self._locks[key]
-
     def reload(self) -> list[Problem]:
         """Load the content again; on errors keep the current content and return the problems."""
         content, problems = load_content(self.content_dir, self.actions)
@@ -230,3 +304,14 @@ class Runtime:
         )
         self.content = content
         return problems
+
+
+def _log_filed(effects: list[Effect], report: str) -> None:
+    for effect in effects:
+        if isinstance(effect, FileReport) and report:
+            log.info(
+                "report %s filed (urgent=%s, anonymous=%s)",
+                report,
+                bool(effect.fields["urgent"]),
+                bool(effect.fields["anonymous"]),
+            )

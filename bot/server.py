@@ -9,13 +9,12 @@ Routes are a public contract: `/` (web chat, with its `/static/webchat.js` and
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import logging
 import signal
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import cast
 
@@ -23,18 +22,16 @@ from aiohttp import web, web_response
 
 from bot.app import open_runtime
 from bot.channels.base import Channel
-from bot.channels.media import remove_unattached
 from bot.channels.webchat import WebChatChannel
 from bot.channels.whatsapp import ROUTE as WHATSAPP_ROUTE
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.config import Config
-from bot.officers.desk import OfficerDesk
 from bot.records import StoreError
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 PRUNE_EVERY_SECONDS = 3600
-UNATTACHED_MEDIA_HOURS = 6  # a photo sent in a report that was never sent goes after this
+REMIND_EVERY_SECONDS = 60
 RUNTIME_KEY = web.AppKey("runtime", Runtime)
 SERVER_NAME = "Migran Aman"
 SECURITY_HEADERS = {
@@ -140,7 +137,7 @@ class _Busy(asyncio.Protocol):
 async def healthz(request: web.Request) -> web.Response:
     """200 with the content version and database status; 503 when the database is unusable."""
     runtime = request.app[RUNTIME_KEY]
-    database_ok = await runtime.store.healthy()
+    database_ok = await runtime.healthy()
     body = {
         "status": "ok" if database_ok else "unavailable",
         "content_version": runtime.content.flows.version,
@@ -219,13 +216,15 @@ async def serve(config: Config) -> None:
                 flush=True,
             )
             log.warning("officer notifications are off")
-        pruning = asyncio.create_task(_prune_forever(runtime, config.session.retention_days))
+        chores = [asyncio.create_task(_prune_forever(runtime, config.session.retention_days))]
+        if config.telegram.token and config.officers.chat_id is not None:
+            chores.append(asyncio.create_task(_remind_forever(runtime)))
         try:
             await stopping.wait()
         finally:
-            pruning.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await pruning
+            for chore in chores:
+                chore.cancel()
+            await asyncio.gather(*chores, return_exceptions=True)
             for channel in reversed(started):
                 await channel.stop()
             listener.close()  # no new connections; then the open ones are shut down
@@ -240,10 +239,8 @@ def make_channels(runtime: Runtime, config: Config) -> list[Channel]:
     if config.telegram.token:
         from bot.channels.telegram import TelegramChannel
 
-        desk = OfficerDesk(runtime.services, lambda: runtime.content)
-        runtime.interceptor = desk.intercept  # reporters' answers go to the officers
         channels.append(
-            TelegramChannel(runtime, config.telegram, media_dir, config.media.max_bytes, desk=desk)
+            TelegramChannel(runtime, config.telegram, media_dir, config.media.max_bytes)
         )
     if config.whatsapp.token:
         channels.append(
@@ -268,28 +265,17 @@ async def _prune_forever(runtime: Runtime, retention_days: int) -> None:
     their retention."""
     while True:
         try:
-            await prune_once(runtime, retention_days)
+            await runtime.prune(datetime.now(UTC), retention_days)
         except StoreError as error:
             log.error("pruning failed: %s", error)
         await asyncio.sleep(PRUNE_EVERY_SECONDS)
 
 
-async def prune_once(runtime: Runtime, retention_days: int) -> None:
-    """Erase what the retention rules say must go now."""
-    now = datetime.now(UTC)
-    forms = runtime.content.flows.system.forms
-    draft_hours = max((form.keep_hours for form in forms.values()), default=72)
-    erased = await runtime.store.prune(now, retention_days, draft_hours=draft_hours)
-    if erased:
-        log.info("erased %d sessions idle for more than %d days", erased, retention_days)
-    report_days = runtime.services.report_retention_days
-    photos = await runtime.store.erase_report_personal_data(now - timedelta(days=report_days))
-    for path in photos:
-        Path(path).unlink(missing_ok=True)
-    question_days = runtime.services.question_retention_days
-    await runtime.store.prune_questions(now - timedelta(days=question_days))
-    in_use = await runtime.store.media_in_use()
-    cutoff = now - timedelta(hours=UNATTACHED_MEDIA_HOURS)
-    removed = remove_unattached(runtime.services.media_dir, in_use, cutoff)
-    if removed:
-        log.info("deleted %d received files that no report or dialog uses", removed)
+async def _remind_forever(runtime: Runtime) -> None:
+    """Once a minute: announce again the urgent reports nobody claimed in time."""
+    while True:
+        try:
+            await runtime.remind_officers(datetime.now(UTC))
+        except StoreError as error:
+            log.error("urgent reminders: database error: %s", error)
+        await asyncio.sleep(REMIND_EVERY_SECONDS)

@@ -19,6 +19,7 @@ class Services:
     store: Store
     report_prefix: str = "SRG"
     officer_chat_id: int | None = None
+    officer_channel: str = "telegram"  # the channel of the officers' chat
     officer_ids: frozenset[int] = field(default_factory=frozenset)
     urgent_reannounce_minutes: int = 30
     report_retention_days: int = 365
@@ -36,6 +37,7 @@ class Services:
             store=store,
             report_prefix=config.reports.prefix,
             officer_chat_id=config.officers.chat_id,
+            officer_channel=config.officers.channel,
             officer_ids=frozenset(config.officers.telegram_ids),
             urgent_reannounce_minutes=config.reports.urgent_reannounce_minutes,
             report_retention_days=config.reports.retention_days,

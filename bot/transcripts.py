@@ -29,6 +29,7 @@ from typing import Any
 from bot.actions import ActionSpec
 from bot.content import Content
 from bot.dialog import run_turn
+from bot.effects import name_report
 from bot.engine.session import Session
 from bot.engine.spec import ActionNode, AskNode
 from bot.messages import Inbound, InboundKind, Location, Media, Reply
@@ -108,6 +109,9 @@ async def run_transcript(
         session = turn.session
         _record(result, before, turn.visits)
         last = turn.replies
+        if services is not None and turn.effects:  # a report filed: as the runtime commits it
+            report = await services.store.commit_effects("test", "", now, turn.effects)
+            last = name_report(last, report)
         seen = _reply_text(last)
         for wanted in step_data.get("expect", []):
             if str(wanted) not in seen:

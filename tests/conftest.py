@@ -116,8 +116,23 @@ def chat(fixture_content, actions) -> EngineChat:
     return EngineChat(fixture_content, actions)
 
 
-OFFICER_ID = 42
-OFFICER_CHAT = -100
+@pytest.fixture
+async def make_runtime(tmp_path: Path):
+    """Build runtimes for a test (see tests/runtimes.py); each is closed when the test ends:
+    `runtime = await make_runtime(content, actions, officers=True)`."""
+    from contextlib import AsyncExitStack
+
+    from tests.runtimes import open_test_runtime
+
+    async with AsyncExitStack() as stack:
+
+        async def make(content, actions, **options):
+            options.setdefault("db", tmp_path / "bot.db")
+            return await stack.enter_async_context(
+                open_test_runtime(tmp_path, content, actions, **options)
+            )
+
+        yield make
 
 
 @pytest.fixture
@@ -137,27 +152,6 @@ async def bot_api(monkeypatch):
 
 
 @pytest.fixture
-async def officer_runtime(tmp_path: Path, shipped_content, actions):
-    """A runtime on the shipped content; officer 42 works in chat -100. Yields (runtime, desk)."""
-    from datetime import timedelta
-
-    from bot.officers.desk import OfficerDesk
-    from bot.runtime import Runtime
-    from bot.services import Services
-    from bot.store import Store
-
-    store = Store(tmp_path / "bot.db")
-    await store.open()
-    services = Services(
-        store=store,
-        officer_chat_id=OFFICER_CHAT,
-        officer_ids=frozenset({OFFICER_ID}),
-        media_dir=tmp_path / "media",
-    )
-    runtime = Runtime(
-        store, shipped_content, actions, Path("content"), timedelta(minutes=30), services
-    )
-    desk = OfficerDesk(services, lambda: runtime.content)
-    runtime.interceptor = desk.intercept
-    yield runtime, desk
-    await store.close()
+async def officer_runtime(make_runtime, shipped_content, actions):
+    """A runtime on the shipped content; officer 42 works in chat -100."""
+    return await make_runtime(shipped_content, actions, officers=True)

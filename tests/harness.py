@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from datetime import timedelta
+from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +18,7 @@ from bot.channels.whatsapp import WhatsAppChannel
 from bot.config import TelegramConfig, WhatsAppConfig
 from bot.content import Content
 from bot.limits import Throttle
-from bot.runtime import Runtime
 from bot.server import build_app
-from bot.store import Store
 from tests.fakes.bot_api import FakeBotApi, text_update
 from tests.fakes.graph_api import (
     PHONE_NUMBER_ID,
@@ -31,6 +29,7 @@ from tests.fakes.graph_api import (
     sign,
     text,
 )
+from tests.runtimes import open_test_runtime
 
 TG_SECRET = "fault_secret-1"
 WA_SECRET = "wa-app-secret"
@@ -57,6 +56,7 @@ class Harness:
         self.throttle = throttle
         self.busy_timeout_ms = busy_timeout_ms
         self.update_ids = iter(range(10_000, 10**9))
+        self._stack = AsyncExitStack()
 
     async def open(self, start: bool = True) -> Harness:
         self.bot_api = FakeBotApi()
@@ -64,12 +64,17 @@ class Harness:
         await self.bot_api_server.start_server()
         self.graph = FakeGraphApi(WA_TOKEN)
         await self.graph.start()
-        self.store = Store(self.db, busy_timeout_ms=self.busy_timeout_ms)
-        await self.store.open()
-        self.runtime = Runtime(
-            self.store, self.content, self.actions, Path("content"), timedelta(minutes=30)
+        self.runtime = await self._stack.enter_async_context(
+            open_test_runtime(
+                self.tmp_path,
+                self.content,
+                self.actions,
+                db=self.db,
+                throttle=self.throttle,
+                busy_timeout_ms=self.busy_timeout_ms,
+            )
         )
-        self.runtime.throttle = self.throttle
+        self.store = self.runtime.store
         media = self.tmp_path / "media"
         self.telegram = TelegramChannel(
             self.runtime,
@@ -118,7 +123,7 @@ class Harness:
         await self.whatsapp.stop()
         await self.telegram.stop()
         await self.client.close()
-        await self.store.close()
+        await self._stack.aclose()
         await self.graph.close()
         await self.bot_api_server.close()
 

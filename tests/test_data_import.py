@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,8 +15,6 @@ from bot.data.csvfile import read_table, write_atomically
 from bot.data.jobs import JobBoard, load_jobs
 from bot.data.vocabulary import load_vocabulary
 from bot.importer import import_agencies, import_jobs
-from bot.runtime import Runtime
-from bot.store import Store
 from tests.conftest import ROOT, make_content_dir
 from tests.test_cli import bot
 
@@ -258,13 +256,11 @@ def test_listings_are_newest_first(registries):
     assert dates == sorted(dates, reverse=True)
 
 
-async def test_a_reload_publishes_an_imported_list(tmp_path, actions):
+async def test_a_reload_publishes_an_imported_list(make_runtime, tmp_path, actions):
     content_dir = tmp_path / "content"
     shutil.copytree(ROOT / "content", content_dir)
     loaded, _ = load_content(content_dir, actions)
-    store = Store(tmp_path / "bot.db")
-    await store.open()
-    runtime = Runtime(store, loaded, actions, content_dir, timedelta(minutes=30))
+    runtime = await make_runtime(loaded, actions, content_dir=content_dir)
     upload = tmp_path / "official.csv"
     upload.write_text(AGENCY_HEADER + "PT Baru Resmi,LIC/9,active,2026-01-01,Jl. Baru,,\n")
     assert run(import_agencies, upload, content_dir, source="KP2MI")[0] == 0
@@ -273,4 +269,3 @@ async def test_a_reload_publishes_an_imported_list(tmp_path, actions):
     runtime.reload()  # what SIGHUP does
     assert runtime.content.data.agencies.search("baru resmi")[0].agency.licence == "LIC/9"
     assert runtime.content.flows.version != old_version, "buttons of the old list become stale"
-    await store.close()

@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from datetime import timedelta
-from pathlib import Path
 
 from bot.delivery import OutboxWorker, RetryLater, Undeliverable
 from bot.messages import Inbound, InboundKind, Reply
 from bot.runtime import Runtime
 from bot.store import Store
 from tests.conftest import NOW
+from tests.waiting import settled
 
 
 class FakePlatform:
@@ -40,17 +40,11 @@ def worker(store: Store, runtime: Runtime, platform: FakePlatform, **kwargs) -> 
         store,
         "test",
         platform.send,
-        runtime.outbox_wakeup("test"),
+        runtime.mailroom.wakeup("test"),
         base_delay=0.01,
         idle_poll=0.05,
         **kwargs,
     )
-
-
-async def open_runtime(path: Path, content, actions) -> tuple[Store, Runtime]:
-    store = Store(path)
-    await store.open()
-    return store, Runtime(store, content, actions, Path("content"), timedelta(minutes=30))
 
 
 def inbound(user: str, text: str, n: int) -> Inbound:
@@ -64,14 +58,17 @@ def inbound(user: str, text: str, n: int) -> Inbound:
     )
 
 
-async def test_queued_replies_are_delivered_in_order_per_user(tmp_path, fixture_content, actions):
-    store, runtime = await open_runtime(tmp_path / "b.db", fixture_content, actions)
+async def test_queued_replies_are_delivered_in_order_per_user(
+    make_runtime, tmp_path, fixture_content, actions
+):
+    runtime = await make_runtime(fixture_content, actions, db=tmp_path / "b.db")
+    store = runtime.store
     platform = FakePlatform()
     outbox = worker(store, runtime, platform)
     outbox.start()
     for n, text in enumerate(["hi", "Isi formulir", "Siti"]):
         for user in ("a", "b"):
-            assert await runtime.handle(inbound(user, text, n), queued=True) == []
+            assert await runtime.answer_via_outbox(inbound(user, text, n)) is None
     await wait_for(lambda: len(platform.sent) == 6)
     for user in ("a", "b"):
         texts = [text for who, text in platform.sent if who == user]
@@ -81,8 +78,11 @@ async def test_queued_replies_are_delivered_in_order_per_user(tmp_path, fixture_
     await store.close()
 
 
-async def test_outage_delays_but_loses_nothing_and_keeps_order(tmp_path, fixture_content, actions):
-    store, runtime = await open_runtime(tmp_path / "b.db", fixture_content, actions)
+async def test_outage_delays_but_loses_nothing_and_keeps_order(
+    make_runtime, tmp_path, fixture_content, actions
+):
+    runtime = await make_runtime(fixture_content, actions, db=tmp_path / "b.db")
+    store = runtime.store
     platform = FakePlatform()
     platform.failures = [
         RetryLater("429", retry_after=0.05),
@@ -91,8 +91,8 @@ async def test_outage_delays_but_loses_nothing_and_keeps_order(tmp_path, fixture
     ]
     outbox = worker(store, runtime, platform)
     outbox.start()
-    await runtime.handle(inbound("a", "hi", 0), queued=True)
-    await runtime.handle(inbound("a", "2", 1), queued=True)
+    await runtime.answer_via_outbox(inbound("a", "hi", 0))
+    await runtime.answer_via_outbox(inbound("a", "2", 1))
     await wait_for(lambda: len(platform.sent) == 2)
     assert platform.sent[0][1].startswith("Selamat datang")
     assert platform.sent[1][1] == "Layar satu."
@@ -100,14 +100,17 @@ async def test_outage_delays_but_loses_nothing_and_keeps_order(tmp_path, fixture
     await store.close()
 
 
-async def test_final_failure_is_dead_lettered_with_reason(tmp_path, fixture_content, actions):
-    store, runtime = await open_runtime(tmp_path / "b.db", fixture_content, actions)
+async def test_final_failure_is_dead_lettered_with_reason(
+    make_runtime, tmp_path, fixture_content, actions
+):
+    runtime = await make_runtime(fixture_content, actions, db=tmp_path / "b.db")
+    store = runtime.store
     platform = FakePlatform()
     platform.failures = [Undeliverable("131047 re-engagement window closed")]
     outbox = worker(store, runtime, platform)
     outbox.start()
-    await runtime.handle(inbound("a", "hi", 0), queued=True)
-    await runtime.handle(inbound("a", "2", 1), queued=True)
+    await runtime.answer_via_outbox(inbound("a", "hi", 0))
+    await runtime.answer_via_outbox(inbound("a", "2", 1))
     await wait_for(lambda: len(platform.sent) == 1)
     await outbox.stop()
     await store.close()
@@ -120,28 +123,33 @@ async def test_final_failure_is_dead_lettered_with_reason(tmp_path, fixture_cont
     assert rows[1][0] == "sent"
 
 
-async def test_unsent_replies_survive_a_restart_and_go_out_once(tmp_path, fixture_content, actions):
-    store, runtime = await open_runtime(tmp_path / "b.db", fixture_content, actions)
-    await runtime.handle(inbound("a", "hi", 0), queued=True)  # no worker running: stays queued
+async def test_unsent_replies_survive_a_restart_and_go_out_once(
+    make_runtime, tmp_path, fixture_content, actions
+):
+    runtime = await make_runtime(fixture_content, actions, db=tmp_path / "b.db")
+    store = runtime.store
+    await runtime.answer_via_outbox(inbound("a", "hi", 0))  # no worker running: stays queued
     await store.close()
 
-    store, runtime = await open_runtime(tmp_path / "b.db", fixture_content, actions)
+    runtime = await make_runtime(fixture_content, actions, db=tmp_path / "b.db")
+    store = runtime.store
     platform = FakePlatform()
     outbox = worker(store, runtime, platform)
     outbox.start()
     await wait_for(lambda: len(platform.sent) == 1)
-    await asyncio.sleep(0.2)
+    await settled(outbox.idle)
     assert len(platform.sent) == 1, "sent exactly once"
     await outbox.stop()
     await store.close()
 
 
-async def test_sent_reply_bodies_are_not_kept(tmp_path, fixture_content, actions):
-    store, runtime = await open_runtime(tmp_path / "b.db", fixture_content, actions)
+async def test_sent_reply_bodies_are_not_kept(make_runtime, tmp_path, fixture_content, actions):
+    runtime = await make_runtime(fixture_content, actions, db=tmp_path / "b.db")
+    store = runtime.store
     platform = FakePlatform()
     outbox = worker(store, runtime, platform)
     outbox.start()
-    await runtime.handle(inbound("a", "hi", 0), queued=True)
+    await runtime.answer_via_outbox(inbound("a", "hi", 0))
     await wait_for(lambda: len(platform.sent) == 1)
     await outbox.stop()
     await store.close()

@@ -24,11 +24,9 @@ import bot.channels.graph_api
 import bot.channels.telegram
 from bot.app import open_runtime
 from bot.config import load_config
+from bot.effects import ChangeReport, FileReport
 from bot.messages import Inbound, InboundKind, Reply
-from bot.officers.desk import OfficerDesk
 from bot.records import Envelope
-from bot.runtime import Runtime
-from bot.services import Services
 from bot.store import Store, StoreError
 from tests.conftest import NOW, make_content_dir
 from tests.fakes.graph_api import messages_body, text
@@ -372,25 +370,19 @@ async def test_messages_arriving_while_starting_are_answered_after_the_stored_on
 
 
 async def test_a_relayed_answer_goes_to_the_officers_once_when_its_turn_is_redone(
-    tmp_path, fixture_content, actions
+    make_runtime, tmp_path, fixture_content, actions
 ):
-    """The reporter's answer is committed for the officers before the turn itself; a crash in
-    between makes the message be processed again: it must not be relayed twice."""
-    store = Store(tmp_path / "b.db")
-    await store.open()
-    services = Services(store=store, officer_chat_id=-100, officer_ids=frozenset({42}))
-    runtime = Runtime(
-        store, fixture_content, actions, Path("content"), timedelta(minutes=30), services
-    )
-    desk = OfficerDesk(services, lambda: runtime.content)
-    runtime.interceptor = desk.intercept
+    """The reporter's answer to an officer is written with the turn itself: a crash before
+    the commit relays nothing, the redone turn relays it once, a late resend is a duplicate."""
+    runtime = await make_runtime(fixture_content, actions, db=tmp_path / "b.db", officers=True)
+    store = runtime.store
     now = NOW
     user = "628666000001"
 
     def inbound(words: str, update_id: str) -> Inbound:
         return Inbound("whatsapp", user, InboundKind.TEXT, now, text=words, update_id=update_id)
 
-    await runtime.handle(inbound("hi", "w1"), queued=True)
+    await runtime.answer_via_outbox(inbound("hi", "w1"))
     fields = {
         "channel": "whatsapp",
         "user": user,
@@ -401,11 +393,11 @@ async def test_a_relayed_answer_goes_to_the_officers_once_when_its_turn_is_redon
         "phone": "",
         "lang": "id",
     }
-    report, _ = await store.file_report("k", fields, [], now, "SRG", lambda record: [])
-    question = Envelope("whatsapp", user, Reply("Kapan?").to_dict(), relay_ref=report.ref)
-    await store.officer_update(
-        report.ref, 42, "to_reporter", now, note="Kapan?", envelopes=lambda r: [question]
-    )
+    await store.commit_effects("whatsapp", "", now, [FileReport("k", fields, (), "SRG")])
+    ref = f"SRG-{now.year}-00001"
+    question = Envelope("whatsapp", user, Reply("Kapan?").to_dict(), relay_ref=ref)
+    asked = ChangeReport(ref, 42, "to_reporter", note="Kapan?", envelopes=(question,))
+    await store.commit_effects("telegram", "", now, [asked])
     answer = inbound("Kemarin sore", "w2")
     commit_turn = store.commit_turn
 
@@ -413,10 +405,10 @@ async def test_a_relayed_answer_goes_to_the_officers_once_when_its_turn_is_redon
         raise StoreError("the process was killed here")
 
     store.commit_turn = dies_before_committing
-    await runtime.handle(answer, queued=True)
+    await runtime.answer_via_outbox(answer)
     store.commit_turn = commit_turn
-    await runtime.handle(answer, queued=True)  # processed again after the restart
-    await runtime.handle(answer, queued=True)  # and a late resend is only a duplicate
+    await runtime.answer_via_outbox(answer)  # processed again after the restart
+    await runtime.answer_via_outbox(answer)  # and a late resend is only a duplicate
     await store.close()
     with contextlib.closing(sqlite3.connect(tmp_path / "b.db")) as connection:
         relayed = connection.execute(

@@ -35,7 +35,7 @@ REPORT = [
 
 
 async def test_offer_check_findings_are_attached_to_the_report(officer_runtime):
-    runtime, _ = officer_runtime
+    runtime = officer_runtime
     replies = []
     for index, text in enumerate(OFFER_CHECK_DANGER + REPORT):
         inbound = Inbound(
@@ -46,7 +46,7 @@ async def test_offer_check_findings_are_attached_to_the_report(officer_runtime):
             text=text,
             update_id=str(index),
         )
-        replies = await runtime.handle(inbound)
+        replies = await runtime.answer_directly(inbound)
     assert "SRG-2026-00001" in replies[-1].text
     report = await runtime.store.report("SRG-2026-00001")
     assert report.recruiter == "PT Contoh Sejahtra", "the checked name fills the question"

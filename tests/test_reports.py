@@ -14,6 +14,7 @@ import pytest
 
 from bot.channels.telegram import TelegramChannel
 from bot.config import TelegramConfig
+from bot.officers.desk import Officer
 from tests.fakes.bot_api import (
     FakeBotApi,
     callback_update,
@@ -45,13 +46,11 @@ ANONYMOUS_ANSWERS = [
 
 @pytest.fixture
 async def env(tmp_path: Path, bot_api, officer_runtime):
-    runtime, desk = officer_runtime
+    runtime = officer_runtime
     config = TelegramConfig(token=bot_api.token, api_url=bot_api.url)
-    channel = TelegramChannel(
-        runtime, config, tmp_path / "media", 100_000, retry_base_delay=0.05, desk=desk
-    )
+    channel = TelegramChannel(runtime, config, tmp_path / "media", 100_000, retry_base_delay=0.05)
     await channel.start()
-    yield bot_api, desk, runtime.store, tmp_path
+    yield bot_api, runtime, runtime.store, tmp_path
     await channel.stop()
 
 
@@ -219,7 +218,7 @@ async def test_officer_commands_queue_report_stats_export(env):
 
 
 async def test_export_keeps_personal_data_of_named_reports_only(env):
-    fake, desk, _, _ = env
+    fake, runtime, _, _ = env
     await say(fake, 500, *ANONYMOUS_ANSWERS)
     await say(
         fake,
@@ -238,9 +237,8 @@ async def test_export_keeps_personal_data_of_named_reports_only(env):
         "Lewati",
         "Kirim laporan",
     )
-    from bot.officers.desk import Officer
-
-    (reply,) = await desk.type(Officer(OFFICER, "Petugas", -100), "/export")
+    officer = Officer("telegram", OFFICER, "Petugas", -100)
+    (reply,) = (await runtime.desk.read_message(officer, "/export")).replies  # not sent: stays
     rows = Path(reply.media).read_text().splitlines()
     assert len(rows) == 3
     assert ",Rina," in rows[2] and "telegram" in rows[2]
@@ -275,7 +273,7 @@ async def test_reporter_deleting_their_data_keeps_the_report_facts(env):
 
 
 async def test_urgent_report_is_marked_and_announced_again_if_unclaimed(env):
-    fake, desk, _, _ = env
+    fake, runtime, _, _ = env
     await say(
         fake,
         500,
@@ -293,12 +291,14 @@ async def test_urgent_report_is_marked_and_announced_again_if_unclaimed(env):
     assert "MENDESAK" in last["text"]
     await fake.wait_for(lambda: fake.sent(-100))
     assert fake.sent(-100)[0]["text"].startswith("🚨")
-    assert await desk.reannounce_urgent(datetime.now(UTC)) == 0, "not yet"
-    assert await desk.reannounce_urgent(datetime.now(UTC) + timedelta(minutes=31)) == 1
+    assert await runtime.desk.remind_unclaimed_urgent(datetime.now(UTC)) == 0, "not yet"
+    assert (
+        await runtime.desk.remind_unclaimed_urgent(datetime.now(UTC) + timedelta(minutes=31)) == 1
+    )
     await fake.wait_for(lambda: len(fake.sent(-100)) == 2)
     assert "Belum ada yang mengambil" in fake.sent(-100)[1]["text"]
     await officer_press(fake, f"o:claim:{REF}", messages=2)
-    assert await desk.reannounce_urgent(datetime.now(UTC) + timedelta(hours=2)) == 0
+    assert await runtime.desk.remind_unclaimed_urgent(datetime.now(UTC) + timedelta(hours=2)) == 0
 
 
 async def test_officer_card_survives_a_telegram_outage_and_arrives_once(env):
@@ -330,22 +330,22 @@ async def test_a_menu_keyword_ends_the_conversation_with_the_officer(env):
 
 
 def test_store_refuses_unknown_report_columns():
-    from bot.store.casework import OFFICER_COLUMNS
+    from bot.store.effects import OFFICER_COLUMNS
 
     assert "user_ref" not in OFFICER_COLUMNS and "anonymous" not in OFFICER_COLUMNS
 
 
 async def test_two_officers_claiming_at_once_leave_one_owner(env):
-    fake, desk, store, _ = env
-    from bot.officers.desk import Officer
-
+    fake, runtime, store, _ = env
     await say(fake, 500, *ANONYMOUS_ANSWERS)
-    first, second = Officer(OFFICER, "Ani", -100), Officer(OFFICER + 1, "Budi", -100)
-    replies = await asyncio.gather(
-        desk.press(first, f"o:claim:{REF}"), desk.press(second, f"o:claim:{REF}")
+    first = Officer("telegram", OFFICER, "Ani", -100)
+    second = Officer("telegram", OFFICER + 1, "Budi", -100)
+    answers = await asyncio.gather(
+        runtime.officer_pressed(first, f"o:claim:{REF}", "press-1"),
+        runtime.officer_pressed(second, f"o:claim:{REF}", "press-2"),
     )
     report = await store.report(REF)
-    winners = [r for r in replies if "mengambil" in r[0].text]
+    winners = [answer for answer in answers if "mengambil" in answer.replies[0].text]
     assert len(winners) == 1 and report.claimed_by_name in ("Ani", "Budi")
 
 

@@ -64,7 +64,7 @@ class World:
 
 @pytest.fixture
 async def world(tmp_path: Path, bot_api, officer_runtime):
-    runtime, desk = officer_runtime
+    runtime = officer_runtime
     graph = FakeGraphApi("wa-token")
     await graph.start()
     whatsapp = WhatsAppChannel(
@@ -88,7 +88,6 @@ async def world(tmp_path: Path, bot_api, officer_runtime):
         tmp_path / "media",
         100_000,
         retry_base_delay=0.05,
-        desk=desk,
     )
     client = TestClient(TestServer(build_app(runtime, [whatsapp, officers], 100_000)))
     await client.start_server()

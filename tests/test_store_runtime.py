@@ -25,8 +25,11 @@ async def store(tmp_path: Path):
     await store.close()
 
 
-def make_runtime(store: Store, content, actions, content_dir: Path = Path("content")) -> Runtime:
-    return Runtime(store, content, actions, content_dir, timedelta(minutes=30))
+async def runtime_on(
+    make_runtime, store: Store, content, actions, content_dir: Path = Path("content")
+) -> Runtime:
+    """A runtime over this test's store (several tests open a second store on one file)."""
+    return await make_runtime(content, actions, store=store, content_dir=content_dir)
 
 
 def text(user: str, body: str, update_id: str = "", seconds: int = 0) -> Inbound:
@@ -117,24 +120,28 @@ async def test_a_failing_job_does_not_take_its_batch_down(store):
         return_exceptions=True,
     )
     assert isinstance(results[0], StoreError)
-    assert all(result == [] for result in results[1:])
+    assert all(result.erased == [] for result in results[1:])
 
 
-async def test_runtime_answers_a_redelivered_update_once(store, fixture_content, actions):
-    runtime = make_runtime(store, fixture_content, actions)
-    first = await runtime.handle(text("u1", "hi", update_id="42"))
-    again = await runtime.handle(text("u1", "hi", update_id="42", seconds=1))
+async def test_runtime_answers_a_redelivered_update_once(
+    make_runtime, store, fixture_content, actions
+):
+    runtime = await runtime_on(make_runtime, store, fixture_content, actions)
+    first = await runtime.answer_directly(text("u1", "hi", update_id="42"))
+    again = await runtime.answer_directly(text("u1", "hi", update_id="42", seconds=1))
     assert first and again == []
 
 
-async def test_runtime_keeps_each_users_messages_in_order(store, fixture_content, actions):
-    runtime = make_runtime(store, fixture_content, actions)
+async def test_runtime_keeps_each_users_messages_in_order(
+    make_runtime, store, fixture_content, actions
+):
+    runtime = await runtime_on(make_runtime, store, fixture_content, actions)
     script = ["hi", "3", "Siti", "30", "08123456789", "ya"]
 
     async def user(n: int) -> list[str]:
         outputs = []
         for index, body in enumerate(script):
-            replies = await runtime.handle(text(f"user-{n}", body, f"{n}-{index}", index))
+            replies = await runtime.answer_directly(text(f"user-{n}", body, f"{n}-{index}", index))
             outputs.append(replies[-1].text)
         return outputs
 
@@ -146,62 +153,64 @@ async def test_runtime_keeps_each_users_messages_in_order(store, fixture_content
 
 
 async def test_runtime_serialises_messages_sent_at_once_by_one_user(
-    store, fixture_content, actions
+    make_runtime, store, fixture_content, actions
 ):
-    runtime = make_runtime(store, fixture_content, actions)
-    await runtime.handle(text("u", "hi", "0"))
-    await runtime.handle(text("u", "Isi formulir", "1"))
+    runtime = await runtime_on(make_runtime, store, fixture_content, actions)
+    await runtime.answer_directly(text("u", "hi", "0"))
+    await runtime.answer_directly(text("u", "Isi formulir", "1"))
     replies = await asyncio.gather(
         *[
-            runtime.handle(text("u", body, f"x{index}", index + 2))
+            runtime.answer_directly(text("u", body, f"x{index}", index + 2))
             for index, body in enumerate(["Siti", "30", "08123456789"])
         ]
     )
     assert [r[-1].text for r in replies] == ["Berapa umur Anda?", "Nomor HP Anda?", "Setuju?"]
 
 
-async def test_restart_continues_where_the_user_was(tmp_path, fixture_content, actions):
+async def test_restart_continues_where_the_user_was(
+    make_runtime, tmp_path, fixture_content, actions
+):
     first = Store(tmp_path / "bot.db")
     await first.open()
-    runtime = make_runtime(first, fixture_content, actions)
-    await runtime.handle(text("u", "hi"))
-    await runtime.handle(text("u", "Isi formulir", seconds=1))
-    await runtime.handle(text("u", "Siti", seconds=2))
+    runtime = await runtime_on(make_runtime, first, fixture_content, actions)
+    await runtime.answer_directly(text("u", "hi"))
+    await runtime.answer_directly(text("u", "Isi formulir", seconds=1))
+    await runtime.answer_directly(text("u", "Siti", seconds=2))
     await first.close()
 
     second = Store(tmp_path / "bot.db")
     await second.open()
-    runtime = make_runtime(second, fixture_content, actions)
-    replies = await runtime.handle(text("u", "30", seconds=3))
+    runtime = await runtime_on(make_runtime, second, fixture_content, actions)
+    replies = await runtime.answer_directly(text("u", "30", seconds=3))
     assert replies[-1].text == "Nomor HP Anda?"
     await second.close()
 
 
 async def test_database_failure_gets_a_clear_reply_and_recovers(
-    tmp_path, fixture_content, actions, caplog
+    make_runtime, tmp_path, fixture_content, actions, caplog
 ):
     store = Store(tmp_path / "bot.db", busy_timeout_ms=100)
     await store.open()
-    runtime = make_runtime(store, fixture_content, actions)
-    await runtime.handle(text("u", "hi"))
+    runtime = await runtime_on(make_runtime, store, fixture_content, actions)
+    await runtime.answer_directly(text("u", "hi"))
     blocker = sqlite3.connect(tmp_path / "bot.db", timeout=0)
     blocker.execute("BEGIN EXCLUSIVE")  # another process holds the database
     try:
-        replies = await runtime.handle(text("u", "1", seconds=1))
+        replies = await runtime.answer_directly(text("u", "1", seconds=1))
         assert "gangguan" in replies[0].text
         assert "database error" in caplog.text
     finally:
         blocker.rollback()
         blocker.close()
-    replies = await runtime.handle(text("u", "1", seconds=2))
+    replies = await runtime.answer_directly(text("u", "1", seconds=2))
     assert "Info singkat." in replies[-1].text
     await store.close()
 
 
 async def test_reload_keeps_old_content_when_new_content_is_broken(
-    store, content_dir, actions, fixture_content
+    make_runtime, store, content_dir, actions, fixture_content
 ):
-    runtime = make_runtime(store, fixture_content, actions, content_dir)
+    runtime = await runtime_on(make_runtime, store, fixture_content, actions, content_dir)
     (content_dir / "flows" / "test.yaml").write_text("main: [broken")
     problems = runtime.reload()
     assert problems and runtime.content is fixture_content
@@ -211,7 +220,7 @@ async def test_reload_keeps_old_content_when_new_content_is_broken(
         .replace("Menu utama tes", "Menu utama baru")
     )
     assert not [p for p in runtime.reload() if p.severity == "error"]
-    replies = await runtime.handle(text("u", "hi"))
+    replies = await runtime.answer_directly(text("u", "hi"))
     assert "Menu utama baru" in replies[-1].text
 
 
@@ -231,24 +240,24 @@ async def test_a_turn_starts_from_dedupe_session_and_relay_in_one_read(store, tm
 
 
 async def test_a_failing_database_tells_a_queued_user_once_a_minute(
-    tmp_path, fixture_content, actions
+    make_runtime, tmp_path, fixture_content, actions
 ):
     """Telegram and WhatsApp get the failure notice outside the outbox: once, not per message;
     the web chat, which waits for an answer, gets it for every request."""
     store = Store(tmp_path / "bot.db", busy_timeout_ms=100)
     await store.open()
-    runtime = make_runtime(store, fixture_content, actions)
-    await runtime.handle(text("u", "hi"))
+    runtime = await runtime_on(make_runtime, store, fixture_content, actions)
+    await runtime.answer_directly(text("u", "hi"))
     blocker = sqlite3.connect(tmp_path / "bot.db", timeout=0)
     blocker.execute("BEGIN EXCLUSIVE")
     try:
-        first = await runtime.handle(text("u", "1", "a", 1), queued=True)
-        second = await runtime.handle(text("u", "2", "b", 2), queued=True)
-        web = [await runtime.handle(text("w", "1", seconds=3)) for _ in range(2)]
+        first = await runtime.answer_via_outbox(text("u", "1", "a", 1))
+        second = await runtime.answer_via_outbox(text("u", "2", "b", 2))
+        web = [await runtime.answer_directly(text("w", "1", seconds=3)) for _ in range(2)]
     finally:
         blocker.rollback()
         blocker.close()
-    assert len(first) == 1 and "gangguan" in first[0].text
-    assert second == [], "told once within the minute"
+    assert first is not None and "gangguan" in first.text
+    assert second is None, "told once within the minute"
     assert all("gangguan" in replies[0].text for replies in web)
     await store.close()

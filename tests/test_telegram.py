@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,6 @@ from bot.channels.telegram import TelegramChannel, file_url
 from bot.config import TelegramConfig
 from bot.runtime import Runtime
 from bot.server import build_app
-from bot.store import Store
 from tests.fakes.bot_api import (
     FakeBotApi,
     callback_update,
@@ -33,12 +32,9 @@ def fake(bot_api):
 
 
 @pytest.fixture
-async def runtime(tmp_path: Path, fixture_content, actions, monkeypatch):
+async def runtime(make_runtime, fixture_content, actions, monkeypatch):
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    store = Store(tmp_path / "bot.db")
-    await store.open()
-    yield Runtime(store, fixture_content, actions, Path("content"), timedelta(minutes=30))
-    await store.close()
+    return await make_runtime(fixture_content, actions)
 
 
 def make_channel(runtime: Runtime, fake: FakeBotApi, tmp_path: Path, **config) -> TelegramChannel:

@@ -8,7 +8,6 @@ closing dates moved far ahead so that this test does not expire with them.
 from __future__ import annotations
 
 import shutil
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,29 +15,24 @@ import pytest
 from bot.channels.telegram import TelegramChannel
 from bot.config import TelegramConfig
 from bot.content import load_content
-from bot.runtime import Runtime
-from bot.store import Store
 from tests.conftest import ROOT
 from tests.fakes.bot_api import FakeBotApi, callback_update, text_update
 
 
 @pytest.fixture
-async def channel(tmp_path: Path, bot_api: FakeBotApi, actions):
+async def channel(make_runtime, tmp_path: Path, bot_api: FakeBotApi, actions):
     content_dir = tmp_path / "content"
     shutil.copytree(ROOT / "content", content_dir)
     jobs = content_dir / "data" / "jobs.csv"
     jobs.write_text(jobs.read_text(encoding="utf-8").replace(",2027-", ",2099-"), "utf-8")
     content, problems = load_content(content_dir, actions)
     assert content is not None, [str(problem) for problem in problems]
-    store = Store(tmp_path / "bot.db")
-    await store.open()
-    runtime = Runtime(store, content, actions, content_dir, timedelta(minutes=30))
+    runtime = await make_runtime(content, actions, content_dir=content_dir)
     settings = TelegramConfig(token=bot_api.token, api_url=bot_api.url)
     channel = TelegramChannel(runtime, settings, tmp_path / "media", 100_000, retry_base_delay=0.05)
     await channel.start()
     yield channel
     await channel.stop()
-    await store.close()
 
 
 class Phone:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
@@ -10,26 +9,21 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.channels.webchat import WebChatChannel
-from bot.runtime import Runtime
 from bot.server import RUNTIME_KEY, build_app
-from bot.store import Store
 from tests.fakes.files import png
 
 PNG = png(64)
 
 
 @pytest.fixture
-async def client(tmp_path: Path, fixture_content, actions):
-    store = Store(tmp_path / "bot.db")
-    await store.open()
-    runtime = Runtime(store, fixture_content, actions, Path("content"), timedelta(minutes=30))
+async def client(make_runtime, tmp_path: Path, fixture_content, actions):
+    runtime = await make_runtime(fixture_content, actions)
     channel = WebChatChannel(runtime, tmp_path / "media", 100_000)
     client = TestClient(TestServer(build_app(runtime, [channel], 100_000)))
     await client.start_server()
     client.tmp_path = tmp_path
     yield client
     await client.close()
-    await store.close()
 
 
 async def post(client, **body) -> dict:

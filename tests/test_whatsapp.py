@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
+from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,9 +20,8 @@ from bot.channels.whatsapp_render import render
 from bot.config import WhatsAppConfig
 from bot.content import Content, load_content
 from bot.messages import Option, Reply, split_text
-from bot.runtime import Runtime
 from bot.server import build_app
-from bot.store import Store, StoreError
+from bot.store import StoreError
 from tests.conftest import make_content_dir
 from tests.fakes.files import png
 from tests.fakes.graph_api import (
@@ -36,6 +36,7 @@ from tests.fakes.graph_api import (
     status,
     text,
 )
+from tests.runtimes import open_test_runtime
 
 SECRET = "test-app-secret"
 VERIFY_TOKEN = "verify-me-123"
@@ -120,13 +121,13 @@ class Harness:
         self.fake = fake
         self.clock = Clock()
         self.seen: dict[str, int] = {}
+        self._stack = AsyncExitStack()
 
     async def open(self, start: bool = True, **config: Any) -> Harness:
-        self.store = Store(self.db)
-        await self.store.open()
-        self.runtime = Runtime(
-            self.store, self.content, self.actions, Path("content"), timedelta(minutes=30)
+        self.runtime = await self._stack.enter_async_context(
+            open_test_runtime(self.tmp_path, self.content, self.actions, db=self.db)
         )
+        self.store = self.runtime.store
         settings = WhatsAppConfig(
             token=TOKEN,
             app_secret=SECRET,
@@ -154,7 +155,7 @@ class Harness:
     async def close(self) -> None:
         await self.channel.stop()
         await self.client.close()
-        await self.store.close()
+        await self._stack.aclose()
 
     async def post(self, body: dict, signature: str | None = None) -> int:
         raw = encode(body)
@@ -535,7 +536,7 @@ async def test_a_multi_part_reply_resumes_after_the_part_that_failed(wa):
     long_text = "\n\n".join(f"Paragraf {n}. " + " ".join(["kata"] * 150) for n in range(8))
     await wa.store.enqueue("whatsapp", WA, [Reply(long_text).to_dict()], wa.clock())
     wa.fake.fail_next(130429, skip=1)
-    wa.runtime.outbox_wakeup("whatsapp").set()
+    wa.runtime.mailroom.wake("whatsapp")
     await wa.fake.wait_for(lambda: len(wa.fake.sent(WA)) == 1 + 2)
     await wa.settle()
     parts = [body_text(sent) for sent in wa.fake.sent(WA)[1:]]
@@ -552,7 +553,7 @@ async def test_outside_the_window_messages_are_held_until_the_user_writes(wa):
     wa.clock.offset = timedelta(hours=25)
     follow_up = Reply("Kabar dari petugas: laporan Anda sudah diterima.")
     await wa.store.enqueue("whatsapp", WA, [follow_up.to_dict()], wa.clock())
-    wa.runtime.outbox_wakeup("whatsapp").set()
+    wa.runtime.mailroom.wake("whatsapp")
     await wa.wait_rows("SELECT status FROM outbox WHERE id = 2", [("held",)])
     await asyncio.sleep(0.1)  # several idle polls of the worker
     assert len(wa.fake.sent(WA)) == 1, "nothing is sent outside the window"
@@ -572,13 +573,13 @@ async def test_outside_the_window_the_template_invites_the_user_back_once(wa):
     wa.clock.offset = timedelta(hours=24, minutes=1)
     bodies = [Reply(f"Kabar {n}").to_dict() for n in (1, 2)]
     await wa.store.enqueue("whatsapp", WA, bodies, wa.clock())
-    wa.runtime.outbox_wakeup("whatsapp").set()
+    wa.runtime.mailroom.wake("whatsapp")
     template = await wa.next(WA)
     assert template["type"] == "template"
     assert template["template"] == {"name": "migran_aman_pesan_baru", "language": {"code": "id"}}
     await wa.wait_rows("SELECT status FROM outbox WHERE id > 1", [("held",), ("held",)])
     await wa.store.enqueue("whatsapp", WA, [Reply("Kabar 3").to_dict()], wa.clock())
-    wa.runtime.outbox_wakeup("whatsapp").set()
+    wa.runtime.mailroom.wake("whatsapp")
     await wa.wait_rows("SELECT status FROM outbox WHERE id > 1", [("held",)] * 3)
     assert len(wa.fake.sent(WA)) == 2, "one template, however many messages wait"
 

@@ -14,12 +14,12 @@ from datetime import timedelta
 from typing import Any
 
 from bot.actions import ActionContext, ActionResult, action
-from bot.officers.cards import card
+from bot.effects import REPORT_NUMBER, FileReport
+from bot.officers.cards import DIGEST_TEXT, URGENT_DIGEST_TEXT, card, new_report
 from bot.records import Envelope, ReportRecord
 from bot.services import Services
 
 log = logging.getLogger(__name__)
-OFFICER_CHANNEL = "telegram"
 KINDS = ("report", "question")
 WORDS = {
     "id": {
@@ -118,17 +118,17 @@ async def prefill_report(context: ActionContext) -> ActionResult:
     )
 
 
-def officer_envelopes(services: Services, report: ReportRecord) -> list[Envelope]:
+def officer_envelopes(services: Services, report: ReportRecord) -> tuple[Envelope, ...]:
     """The card and photos for the officers' chat (nothing if no chat is configured)."""
     if services.officer_chat_id is None:
-        log.warning("report %s filed, but no OFFICER_CHAT_ID is configured", report.ref)
-        return []
-    chat = str(services.officer_chat_id)
-    envelopes = [Envelope(OFFICER_CHANNEL, chat, card(report).to_dict())]
+        log.warning("a report is filed, but no OFFICER_CHAT_ID is configured")
+        return ()
+    chat, channel = str(services.officer_chat_id), services.officer_channel
+    envelopes = [Envelope(channel, chat, card(report).to_dict())]
     for number, path in enumerate(report.photos, 1):
         caption = f"Foto {number}/{len(report.photos)} — {report.ref}"
-        envelopes.append(Envelope(OFFICER_CHANNEL, chat, {"text": caption, "media": path}))
-    return envelopes
+        envelopes.append(Envelope(channel, chat, {"text": caption, "media": path}))
+    return tuple(envelopes)
 
 
 def idempotency_key(channel: str, user: str, update: str) -> str:
@@ -145,7 +145,8 @@ def _check_kind(args: dict[str, Any], data: Any) -> list[str]:
 
 @action("file_report", optional=("kind",), check_args=_check_kind)
 async def file_report(context: ActionContext) -> ActionResult:
-    """Commit the report (once per message, even if redelivered), then give its number.
+    """File the report with the turn (once per message, even if redelivered) and give its
+    number (assigned when the turn is committed).
 
     With `kind: question` it files a question the bot could not answer
     (answers["question"]): anonymous, into the same queue and relay as reports.
@@ -183,23 +184,21 @@ async def file_report(context: ActionContext) -> ActionResult:
         "lang": context.lang,
     }
     photos = [photo for photo in answers.get("photos") or [] if photo]
-    report, created = await services.store.file_report(
-        key,
-        fields,
-        photos,
-        context.now,
-        services.report_prefix,
-        lambda record: officer_envelopes(services, record),
+    draft = new_report(fields, photos, context.now)  # numbered when the turn is committed
+    effect = FileReport(
+        key=key,
+        fields=fields,
+        photos=tuple(photos),
+        prefix=services.report_prefix,
+        cards=officer_envelopes(services, draft),
+        digest=DIGEST_TEXT,
+        urgent_digest=URGENT_DIGEST_TEXT,
     )
-    if created:
-        log.info(
-            "report %s filed (urgent=%s, anonymous=%s)", report.ref, report.urgent, report.anonymous
-        )
     filed = "question_filed" if kind == "question" else "report_filed"
-    texts = [context.flows.message(filed, context.lang, ref=report.ref)]
-    if report.urgent:
+    texts = [context.flows.message(filed, context.lang, ref=REPORT_NUMBER)]
+    if draft.urgent:
         texts.append(context.flows.message("report_urgent", context.lang))
-    return ActionResult(texts=texts)
+    return ActionResult(texts=texts, effects=(effect,))
 
 
 async def _under_the_cap(context: ActionContext, services: Services) -> bool:

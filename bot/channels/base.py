@@ -60,7 +60,7 @@ class Channel:
 
     async def receive(self, inbound: Inbound) -> list[Reply]:
         """Hand one inbound message to the runtime and get the replies to render."""
-        return await self.runtime.handle(inbound)
+        return await self.runtime.answer_directly(inbound)
 
     def spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
         """Run a side job (a read receipt, a notice) without waiting for it."""

@@ -15,7 +15,6 @@ outbox and are sent as HTML text with an inline keyboard. Decisions:
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hmac
 import json
@@ -45,11 +44,12 @@ from bot.channels.media import MediaQuota, save_media, sniff_image
 from bot.channels.pacing import RateLimiter
 from bot.channels.telegram_render import render, to_html
 from bot.config import TelegramConfig
-from bot.delivery import OutboxWorker, RetryLater, Undeliverable
+from bot.delivery import RetryLater, Undeliverable
 from bot.messages import Inbound, InboundKind, Location, Media, Reply
-from bot.officers.cards import PREFIX
-from bot.officers.desk import EXPORTS, REFUSED, Officer, OfficerDesk
-from bot.records import OUTBOX_REPLY, StoreError
+from bot.officers.desk import Officer
+from bot.officers.views import EXPORTS
+from bot.ordering import KeyedLocks
+from bot.records import StoreError
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,6 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 TELEGRAM_DOWNLOAD_LIMIT = 20_000_000
 CAPTION_LIMIT = 1000  # Telegram allows 1024 caption characters
-REMINDER_SECONDS = 60
 MESSAGES_PER_SECOND = 28.8
 """Overall send rate: 96 % of Telegram's 30/s, in evenly spaced slots."""
 MESSAGES_PER_WINDOW = 30
@@ -115,23 +114,15 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
     def __init__(self, max_concurrent_updates: int = 256) -> None:
         super().__init__(max_concurrent_updates)
-        self._locks: dict[int, asyncio.Lock] = {}
-        self._users: dict[int, int] = {}
+        self._chats = KeyedLocks()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
             await coroutine
             return
-        lock = self._locks.setdefault(chat.id, asyncio.Lock())
-        self._users[chat.id] = self._users.get(chat.id, 0) + 1
-        try:
-            async with lock:
-                await coroutine
-        finally:
-            self._users[chat.id] -= 1
-            if not self._users[chat.id]:
-                del self._users[chat.id], self._locks[chat.id]
+        async with self._chats.hold(chat.id):
+            await coroutine
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -152,12 +143,9 @@ class TelegramChannel(Channel):
         media_dir: Path,
         max_media_bytes: int,
         retry_base_delay: float = 1.0,
-        desk: OfficerDesk | None = None,
     ) -> None:
         super().__init__(runtime)
         self.config = config
-        self.desk = desk
-        self._reminders: asyncio.Task | None = None
         self.media_dir = media_dir
         self.max_media_bytes = min(max_media_bytes, TELEGRAM_DOWNLOAD_LIMIT)
         self.quota = MediaQuota(media_dir)
@@ -179,12 +167,8 @@ class TelegramChannel(Channel):
         self.gate: StartGate[Update] = StartGate(
             self.application.update_queue.put, lambda update: str(update.update_id)
         )
-        self.outbox = OutboxWorker(
-            runtime.store,
-            CHANNEL,
-            self.send,
-            runtime.outbox_wakeup(CHANNEL),
-            base_delay=retry_base_delay,
+        self.outbox = runtime.mailroom.outbox_worker(
+            CHANNEL, self.send, base_delay=retry_base_delay
         )
 
     # ----- lifecycle ----------------------------------------------------------------------
@@ -211,16 +195,10 @@ class TelegramChannel(Channel):
             await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=20)
             mode = "long polling"
         self.outbox.start()
-        if self.desk:
-            self._reminders = asyncio.create_task(self._remind_forever(self.desk))
         print(f"Telegram: on ({mode}) as @{application.bot.username}", flush=True)
 
     async def stop(self) -> None:
         self.gate.close()
-        if self._reminders:
-            self._reminders.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reminders
         await self.stop_background()
         await self.outbox.stop()
         application = self.application
@@ -263,7 +241,7 @@ class TelegramChannel(Channel):
             log.warning("telegram webhook: not a Telegram update (%s)", type(error).__name__)
             return web.Response(status=400, text="not a Telegram update")
         try:
-            stored = await self.runtime.store.inbox_put(
+            stored = await self.runtime.mailroom.accept(
                 CHANNEL, update_id, payload, datetime.now(UTC)
             )
         except StoreError as error:
@@ -288,87 +266,50 @@ class TelegramChannel(Channel):
         """Queue the updates a crash left in the inbox, then those stored while starting.
         One that cannot be parsed is dropped."""
         pending = []
-        for item in await self.runtime.store.inbox_pending(CHANNEL, datetime.now(UTC)):
+        for item in await self.runtime.mailroom.unprocessed(CHANNEL, datetime.now(UTC)):
             try:
                 pending.append(Update.de_json(json.loads(item.payload), self.application.bot))
             except Exception as error:
                 log.error("telegram: stored update %s dropped: %s", item.update_id, error)
-                await self.runtime.store.inbox_drop(CHANNEL, item.update_id)
+                await self.runtime.mailroom.discard(CHANNEL, item.update_id)
         await self.gate.open(pending)
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if self.desk and await self._officer_update(update, self.desk):
-            await self.runtime.store.inbox_drop(CHANNEL, str(update.update_id))
+        if await self._to_desk(update):
             return
         inbound = await self._parse(update)
         if inbound is None:
-            await self.runtime.store.inbox_drop(CHANNEL, str(update.update_id))
+            await self.runtime.mailroom.discard(CHANNEL, str(update.update_id))
             return
-        for reply in await self.runtime.handle(inbound, queued=True):
-            # the database failed: tell the user directly
-            await self.deliver_quietly(partial(self.send, inbound.user), reply)
+        notice = await self.runtime.answer_via_outbox(inbound)
+        if notice is not None:  # the database failed: tell the user directly
+            await self.deliver_quietly(partial(self.send, inbound.user), notice)
 
-    async def _officer_update(self, update: Update, desk: OfficerDesk) -> bool:
-        """Officer buttons and commands, and everything in the officers' group; True if handled."""
+    async def _to_desk(self, update: Update) -> bool:
+        """Hand button presses and messages to the officers' desk first (officers' buttons
+        and commands, anything in the officers' group); True if the desk handled it."""
         chat, person = update.effective_chat, update.effective_user
         if chat is None or person is None:
             return False
-        officer = Officer(person.id, person.full_name or str(person.id), chat.id)
-        in_officer_chat = chat.id == desk.services.officer_chat_id
-        # an officer acts in the officers' group or in their own private chat only
-        own_place = in_officer_chat or (chat.type == "private" and chat.id == person.id)
+        officer = Officer(CHANNEL, person.id, person.full_name or str(person.id), chat.id)
+        update_id = str(update.update_id)
         query = update.callback_query
         if query is not None:
-            if not (query.data or "").startswith(f"{PREFIX}:"):
-                return False
-            if not (desk.is_officer(person.id) and own_place):
-                refused = await desk.refuse(person.id, query.data or "")
-                await _answer_quietly(query, REFUSED if refused else None)
-                return True
-            await _answer_quietly(query)
-            await self._to_chat(chat.id, await desk.press(officer, query.data or ""))
-            return True
+            answer = await self.runtime.officer_pressed(officer, query.data or "", update_id)
+            if answer.handled:
+                await _answer_quietly(query, answer.notice or None)
+            return answer.handled
         message = update.message
-        if message is None or message.text is None:
-            return in_officer_chat  # the officers' group is not a dialog
-        if desk.is_officer(person.id) and own_place:
-            replied = message.reply_to_message
-            replying_to = (
-                replied.text or ""
-                if replied and replied.from_user and replied.from_user.is_bot
-                else ""
-            )
-            replies = await desk.type(officer, message.text, replying_to)
-            if replies is not None:
-                await self._to_chat(chat.id, replies)
-                return True
-        elif desk.is_officer_input(message.text):
-            refusal = await desk.refuse(person.id, message.text)
-            if refusal:
-                await self._to_chat(chat.id, refusal)
-            return True
-        return in_officer_chat
-
-    async def _to_chat(self, chat_id: int, replies: list[Reply]) -> None:
-        """Queue replies to an officer chat and wake the outbox."""
-        await self.runtime.store.enqueue(
-            CHANNEL,
-            str(chat_id),
-            [r.to_dict() for r in replies],
-            datetime.now(UTC),
-            priority=OUTBOX_REPLY,
+        if message is None:
+            return False
+        replied = message.reply_to_message
+        from_bot = (
+            replied is not None and replied.from_user is not None and replied.from_user.is_bot
         )
-        self.runtime.wake_all()  # an officer's action may queue messages to reporters too
-
-    async def _remind_forever(self, desk: OfficerDesk) -> None:
-        """Announce unclaimed urgent reports again, once a minute."""
-        while True:
-            try:
-                if await desk.reannounce_urgent(datetime.now(UTC)):
-                    self.runtime.outbox_wakeup(CHANNEL).set()
-            except StoreError as error:
-                log.error("telegram: urgent reminders: database error: %s", error)
-            await asyncio.sleep(REMINDER_SECONDS)
+        replying_to = (replied.text or "") if replied is not None and from_bot else ""
+        text = message.text or ""
+        answer = await self.runtime.officer_wrote(officer, text, replying_to, update_id)
+        return answer.handled
 
     async def _parse(self, update: Update) -> Inbound | None:
         chat = update.effective_chat
@@ -447,7 +388,7 @@ class TelegramChannel(Channel):
         if isinstance(update, Update):  # tried again at the next start, set aside after three
             error = context.error
             with contextlib.suppress(StoreError):
-                await self.runtime.store.inbox_failed(
+                await self.runtime.mailroom.failed(
                     CHANNEL, str(update.update_id), type(error).__name__, datetime.now(UTC)
                 )
 

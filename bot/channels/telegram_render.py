@@ -8,8 +8,9 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.messages import Reply, split_text
+from bot.platform_limits import TELEGRAM_TEXT
 
-SPLIT_AT = 3900  # leaves room for the HTML of *bold* spans
+SPLIT_AT = TELEGRAM_TEXT - 196  # 3900: leaves room for the HTML of *bold* spans
 PAIR_LABEL_CHARS = 16  # two buttons share a row only if both labels are this short
 _BOLD = re.compile(r"\*([^*\n]+)\*")
 

@@ -36,7 +36,7 @@ from bot.channels.graph_api import GraphClient, GraphError
 from bot.channels.media import MediaQuota, save_media, sniff_image
 from bot.channels.whatsapp_render import render
 from bot.config import WhatsAppConfig
-from bot.delivery import OutboxWorker, RetryLater, Undeliverable
+from bot.delivery import RetryLater, Undeliverable
 from bot.messages import Inbound, InboundKind, Location, Media, Reply
 from bot.records import InboxItem, StoreError, WhatsAppContact
 from bot.runtime import Runtime
@@ -120,13 +120,8 @@ class WhatsAppChannel(Channel):
         self.graph = GraphClient(
             config.api_url, config.phone_number_id, config.token, config.messages_per_second
         )
-        self.worker = OutboxWorker(
-            runtime.store,
-            self.name,
-            self.send,
-            runtime.outbox_wakeup(self.name),
-            base_delay=retry_delay,
-            idle_poll=idle_poll,
+        self.worker = runtime.mailroom.outbox_worker(
+            self.name, self.send, base_delay=retry_delay, idle_poll=idle_poll
         )
         self.queues = SerialQueues(self._process)
         self._queued: set[str] = set()
@@ -145,7 +140,7 @@ class WhatsAppChannel(Channel):
             log.error("WHATSAPP_APP_SECRET is not set: every WhatsApp webhook will be refused")
         await self.graph.start()
         self.worker.start()
-        pending = await self.runtime.store.inbox_pending(self.name, datetime.now(UTC))
+        pending = await self.runtime.mailroom.unprocessed(self.name, datetime.now(UTC))
         if pending:
             log.info("processing %d WhatsApp messages left in the inbox", len(pending))
         await self.gate.open(pending)
@@ -249,7 +244,7 @@ class WhatsAppChannel(Channel):
                 log.error("WhatsApp message %s failed: %s", wamid, "; ".join(errors) or "-")
             else:
                 log.debug("WhatsApp message %s %s", wamid, state)
-            await self.runtime.store.whatsapp_status(
+            await self.runtime.mailroom.whatsapp_status(
                 wamid, str(status.get("recipient_id", "")), state, "; ".join(errors), self.clock()
             )
 
@@ -264,7 +259,7 @@ class WhatsAppChannel(Channel):
             ids = {key: contact[key] for key in ("wa_id", "user_id") if key in contact}
             event = {"message": message, "contact": ids}
             payload = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
-            if await self.runtime.store.inbox_put(self.name, wamid, payload, self.clock()):
+            if await self.runtime.mailroom.accept(self.name, wamid, payload, self.clock()):
                 await self.gate.put(InboxItem(wamid, payload))
             else:
                 log.info("duplicate WhatsApp message %s ignored", wamid)
@@ -284,7 +279,7 @@ class WhatsAppChannel(Channel):
         except Exception as error:
             log.exception("WhatsApp message failed; it is tried again at the next start")
             with contextlib.suppress(StoreError):
-                await self.runtime.store.inbox_failed(
+                await self.runtime.mailroom.failed(
                     self.name, item.update_id, type(error).__name__, datetime.now(UTC)
                 )
         finally:
@@ -297,10 +292,10 @@ class WhatsAppChannel(Channel):
         now = self.clock()
         if now - _message_time(message, now) > MAX_MESSAGE_AGE:
             log.info("WhatsApp: a message older than %s dropped", MAX_MESSAGE_AGE)
-            await self.runtime.store.inbox_drop(self.name, item.update_id)
+            await self.runtime.mailroom.discard(self.name, item.update_id)
             return  # answered ids are kept 7 days: an older one could be answered twice
         try:
-            user, released = await self.runtime.store.whatsapp_seen(
+            user, released = await self.runtime.mailroom.whatsapp_seen(
                 wa_id, bsuid, _message_time(message, now)
             )
         except StoreError as error:
@@ -308,13 +303,13 @@ class WhatsAppChannel(Channel):
             user, released = bsuid or wa_id, 0
         if released:
             log.info("%d held WhatsApp messages released: the user wrote again", released)
-            self.runtime.outbox_wakeup(self.name).set()
+            self.runtime.mailroom.wake(self.name)
         self.spawn(self._mark_read(item.update_id))
         inbound = await self._inbound(user, message, now)
-        for reply in await self.runtime.handle(inbound, queued=True):
-            # the database failed: tell the user directly
+        notice = await self.runtime.answer_via_outbox(inbound)
+        if notice is not None:  # the database failed: tell the user directly
             await self.deliver_quietly(
-                partial(self._deliver, _recipient(wa_id, bsuid), user), reply
+                partial(self._deliver, _recipient(wa_id, bsuid), user), notice
             )
 
     async def _inbound(self, user: str, message: dict[str, Any], now: datetime) -> Inbound:
@@ -391,7 +386,7 @@ class WhatsAppChannel(Channel):
 
     async def send(self, user: str, reply: Reply) -> None:
         """Deliver one queued reply (the outbox worker's send); raises RetryLater/Undeliverable."""
-        contact = await self.runtime.store.whatsapp_contact(user)
+        contact = await self.runtime.mailroom.whatsapp_contact(user)
         if contact is None or not (contact.wa_id or contact.bsuid):
             raise Undeliverable("no WhatsApp id is known for this user")
         if self.clock() - contact.last_inbound_at >= WINDOW - WINDOW_MARGIN and await self._hold(
@@ -418,7 +413,7 @@ class WhatsAppChannel(Channel):
                     raise RetryLater(f"template: {error}", error.retry_after) from error
                 log.error("WhatsApp template %s refused: %s", self.config.template_name, error)
         cutoff = self.clock() - (WINDOW - WINDOW_MARGIN)
-        held = await self.runtime.store.whatsapp_hold(contact.user_ref, cutoff)
+        held = await self.runtime.mailroom.whatsapp_hold(contact.user_ref, cutoff)
         if held:
             log.info("WhatsApp 24-hour window closed: messages held until the user writes")
         return held

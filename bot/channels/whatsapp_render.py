@@ -13,29 +13,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.content import WHATSAPP_BUTTON_TITLE, WHATSAPP_MAX_BUTTONS, WHATSAPP_ROW_TITLE
 from bot.messages import Option, Reply, split_text
+from bot.platform_limits import (
+    WHATSAPP_BODY,
+    WHATSAPP_BUTTON_TITLE,
+    WHATSAPP_ID,
+    WHATSAPP_MAX_BUTTONS,
+    WHATSAPP_MAX_ROWS,
+    WHATSAPP_ROW_DESCRIPTION,
+    WHATSAPP_ROW_TITLE,
+    WHATSAPP_TEXT,
+)
 
-MAX_TEXT = 4096
-MAX_BODY = 1024
-MAX_BUTTONS = WHATSAPP_MAX_BUTTONS  # the limits check-content warns about
-MAX_BUTTON_TITLE = WHATSAPP_BUTTON_TITLE
-MAX_ROWS = 10
-MAX_ROW_TITLE = WHATSAPP_ROW_TITLE
-MAX_ROW_DESCRIPTION = 72
-MAX_ID = 200
 POINTER = "👇"  # body of a menu whose text went out in the message before it
 
 
 def render(reply: Reply, list_button: str) -> list[dict[str, Any]]:
     """The message objects (without recipient) that show `reply`, in sending order."""
     if not reply.options:
-        return [text_message(part) for part in split_text(reply.text, MAX_TEXT)]
+        return [text_message(part) for part in split_text(reply.text, WHATSAPP_TEXT)]
     action = _buttons(reply.options) or _list(reply.options, list_button)
     if action is None:
-        return [text_message(part) for part in split_text(reply.numbered_text(), MAX_TEXT)]
+        return [text_message(part) for part in split_text(reply.numbered_text(), WHATSAPP_TEXT)]
     head, body = _split_body(reply.text)
-    messages = [text_message(part) for part in split_text(head, MAX_TEXT)]
+    messages = [text_message(part) for part in split_text(head, WHATSAPP_TEXT)]
     messages.append({"type": "interactive", "interactive": {**action, "body": {"text": body}}})
     return messages
 
@@ -56,10 +57,10 @@ def shorten(label: str, limit: int) -> str:
 def _buttons(options: tuple[Option, ...]) -> dict[str, Any] | None:
     titles = [option.label for option in options]
     if (
-        len(options) > MAX_BUTTONS
-        or any(not title or len(title) > MAX_BUTTON_TITLE for title in titles)
+        len(options) > WHATSAPP_MAX_BUTTONS
+        or any(not title or len(title) > WHATSAPP_BUTTON_TITLE for title in titles)
         or not _unique(titles)
-        or any(len(option.id) > MAX_ID for option in options)
+        or any(len(option.id) > WHATSAPP_ID for option in options)
     ):
         return None
     buttons = [{"type": "reply", "reply": {"id": o.id, "title": o.label}} for o in options]
@@ -67,15 +68,15 @@ def _buttons(options: tuple[Option, ...]) -> dict[str, Any] | None:
 
 
 def _list(options: tuple[Option, ...], button: str) -> dict[str, Any] | None:
-    if len(options) > MAX_ROWS:
+    if len(options) > WHATSAPP_MAX_ROWS:
         return None
     rows = []
     for option in options:
         label = option.label
-        if not label or len(label) > MAX_ROW_DESCRIPTION or len(option.id) > MAX_ID:
+        if not label or len(label) > WHATSAPP_ROW_DESCRIPTION or len(option.id) > WHATSAPP_ID:
             return None
-        row = {"id": option.id, "title": shorten(label, MAX_ROW_TITLE)}
-        if len(label) > MAX_ROW_TITLE:
+        row = {"id": option.id, "title": shorten(label, WHATSAPP_ROW_TITLE)}
+        if len(label) > WHATSAPP_ROW_TITLE:
             row["description"] = label
         rows.append(row)
     if not _unique([row["title"] for row in rows]):
@@ -86,11 +87,11 @@ def _list(options: tuple[Option, ...], button: str) -> dict[str, Any] | None:
 def _split_body(text: str) -> tuple[str, str]:
     """(text to send before the menu, the menu's body): the body is the last paragraphs."""
     text = text.strip()
-    if len(text) <= MAX_BODY:
+    if len(text) <= WHATSAPP_BODY:
         return "", text or POINTER
     paragraphs = text.split("\n\n")
     start = len(paragraphs)
-    while start > 1 and len("\n\n".join(paragraphs[start - 1 :])) <= MAX_BODY:
+    while start > 1 and len("\n\n".join(paragraphs[start - 1 :])) <= WHATSAPP_BODY:
         start -= 1
     if start == len(paragraphs):
         return text, POINTER

@@ -82,7 +82,8 @@ class OfferRules(_Strict):
     def evaluate(self, answers: dict[str, Any], country: str, finding: Finding) -> Verdict:
         """The rules that apply to these answers, and the resulting level."""
         hits = [rule for rule in self.rules if self._applies(rule.when, answers, country, finding)]
-        worst = max((rule.level for rule in hits), key=RANK.__getitem__, default="ok")
+        levels = (rule.level for rule in hits)
+        worst: Level | VerdictLevel = max(levels, key=RANK.__getitem__, default="ok")
         level: VerdictLevel = "ok" if worst == "info" else worst
         return Verdict(level, hits)
 
@@ -169,10 +170,12 @@ def _check(
         if rule.id in seen:
             found.append((("rules", i), f"duplicate rule id '{rule.id}'"))
         seen.add(rule.id)
-        group = rule.when.country_in
-        if group is not None and group not in rules.country_groups:
-            found.append((("rules", i), f"rule '{rule.id}': unknown country group '{group}'"))
-    texts = [(("rules", i, "why"), rule.why) for i, rule in enumerate(rules.rules)]
+        wanted = rule.when.country_in
+        if wanted is not None and wanted not in rules.country_groups:
+            found.append((("rules", i), f"rule '{rule.id}': unknown country group '{wanted}'"))
+    texts: list[tuple[tuple[Any, ...], I18n]] = [
+        (("rules", i, "why"), rule.why) for i, rule in enumerate(rules.rules)
+    ]
     texts += [
         (("levels", name, part), getattr(text, part))
         for name, text in rules.levels.items()

@@ -63,11 +63,12 @@ def everyday_pick(
 
 def _valued(act: tuple[Any, ...], kind: Everyday) -> bool:
     """Whether an act's value says `kind` (an answer True/"yes", "Ya, hapus", ...)."""
+    name: str = act[0]
     if kind == "next":
-        return act[0] == "next"
-    if act[0] in ACT_ANSWERS:
-        return ACT_ANSWERS[act[0]] == kind
-    return act[0] in ("answer", "pick") and any(
+        return name == "next"
+    if name in ACT_ANSWERS:
+        return ACT_ANSWERS[name] == kind
+    return name in ("answer", "pick") and any(
         act[1] is value or (isinstance(value, str) and act[1] == value)
         for value in ANSWER_VALUES[kind]
     )

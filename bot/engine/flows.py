@@ -5,10 +5,14 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.engine.spec import KeywordName, LabelName, MessageName, Node, PageNode, SystemSpec
 from bot.engine.text import normalize, split_screens
 from bot.understanding import Understanding
+
+if TYPE_CHECKING:
+    from bot.engine.choices import OptionMemo
 
 
 @dataclass(frozen=True)
@@ -21,7 +25,7 @@ class Flows:
     understanding: Understanding = None  # type: ignore[assignment]  # built if not given
     keywords: dict[str, KeywordName] = field(init=False)
     screens: dict[tuple[str, str], list[str]] = field(init=False)
-    memo: dict = field(init=False, repr=False, compare=False)  # the engine's options per state
+    memo: OptionMemo = field(init=False, repr=False, compare=False)  # the options per state
 
     def __post_init__(self) -> None:
         keywords = {

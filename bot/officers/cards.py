@@ -5,6 +5,10 @@ A card never shows an anonymous reporter's name, phone, account or channel user 
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
+from bot.effects import REPORT_NUMBER
 from bot.messages import Option, Reply
 from bot.records import ReportRecord
 
@@ -18,6 +22,43 @@ OUTCOMES = {
 STATUS = {"received": "🆕 baru", "claimed": "🔧 ditangani", "closed": "✅ ditutup"}
 PREFIX = "o"  # callback ids of officer buttons start with "o:"; the engine's never do
 EXCERPT = 500
+DIGEST_TEXT = (
+    "📥 {count} laporan baru lagi masuk bersamaan dan tidak ditampilkan satu per satu. "
+    "Ketik /queue untuk melihat daftarnya (mendesak paling atas)."
+)
+URGENT_DIGEST_TEXT = (
+    "🚨 {count} laporan MENDESAK lagi masuk bersamaan dan tidak ditampilkan satu per satu. "
+    "Ketik /queue untuk melihatnya."
+)
+
+
+def new_report(fields: dict[str, Any], photos: list[str], now: datetime) -> ReportRecord:
+    """A report as it will be filed, before it has a number: its number reads
+    `REPORT_NUMBER`, which the turn's commit replaces (see `bot.effects`)."""
+    return ReportRecord(
+        id=0,
+        ref=REPORT_NUMBER,
+        channel=fields["channel"],
+        user=fields["user"],
+        anonymous=bool(fields["anonymous"]),
+        urgent=bool(fields["urgent"]),
+        status="received",
+        outcome="",
+        offer=fields["offer"],
+        recruiter=fields["recruiter"],
+        place=fields["place"],
+        kecamatan=fields["kecamatan"],
+        country=fields["country"],
+        name=fields["name"],
+        phone=fields["phone"],
+        lang=fields["lang"],
+        created_at=now,
+        claimed_by=None,
+        claimed_by_name="",
+        photos=list(photos),
+        messages=[],
+        kind=fields.get("kind", "report"),
+    )
 
 
 def option(action: str, ref: str, label: str, extra: str = "") -> Option:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlite_utils
 
+from bot.effects import Effect
 from bot.engine.session import Offered, QuestionLog, Session
 from bot.records import Envelope
 from bot.store.contacts import WHATSAPP
 from bot.store.database import Database
+from bot.store.effects import apply_effects, with_report_number
 from bot.store.questions import log_questions
 from bot.store.retention import erase_reports
 from bot.store.rows import (
@@ -20,6 +23,15 @@ from bot.store.rows import (
     queue_envelopes,
     to_json,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Committed:
+    """What a committed turn leaves to its caller: photo files of erased data to delete, and
+    the number of the report it filed ("" if none)."""
+
+    erased: list[str]
+    report: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +73,13 @@ class TurnStore(Database):
         update_id: str,
         visits: list[str],
         now: datetime,
-        outbox: list[dict] | None = None,
+        outbox: list[dict[str, Any]] | None = None,
         questions: list[QuestionLog] | None = None,
-    ) -> list[str]:
-        """Save one turn atomically: session (or its erasure), update id, visits, queued replies,
-        and the questions it could not answer (kept without any user identifier).
+        effects: list[Effect] | None = None,
+    ) -> Committed:
+        """Save one turn atomically: its effects (a report filed, messages for officers),
+        the session (or its erasure), update id, visits, queued replies, and the questions
+        it could not answer (kept without any user identifier).
 
         The update id leaves the inbox in the same transaction, so a crash either
         redoes the whole turn or none of it. Erasing a session also erases the
@@ -73,7 +87,8 @@ class TurnStore(Database):
         and returns the paths of their photos, for the caller to delete.
         """
 
-        def write(db: sqlite_utils.Database) -> list[str]:
+        def write(db: sqlite_utils.Database) -> Committed:
+            report = apply_effects(db, effects or [], now)
             erased: list[str] = []
             if session is None:
                 db.execute(
@@ -120,7 +135,8 @@ class TurnStore(Database):
                 )
             finish_update(db, channel, update_id, now)
             log_questions(db, questions or [])
-            queue_envelopes(db, [Envelope(channel, user, body) for body in outbox or []], now)
+            replies = [Envelope(channel, user, body) for body in outbox or []]
+            queue_envelopes(db, with_report_number(replies, report), now)
             day = now.date().isoformat()
             for node in visits:
                 db.execute(
@@ -128,9 +144,24 @@ class TurnStore(Database):
                     "channel, node) DO UPDATE SET count = count + 1",
                     [day, channel, node],
                 )
-            return erased
+            return Committed(erased, report)
 
         return await self._call(write, checkpoint=session is None)
+
+    async def commit_effects(
+        self, channel: str, update_id: str, now: datetime, effects: list[Effect]
+    ) -> str:
+        """Save a turn that has no dialog session (an officer's action) atomically: its
+        effects and the answered update id; returns the number of a report it filed ("").
+        Raises `Conflict` when a change finds the report changed meanwhile; then nothing was
+        written."""
+
+        def write(db: sqlite_utils.Database) -> str:
+            report = apply_effects(db, effects, now)
+            finish_update(db, channel, update_id, now)
+            return report
+
+        return await self._call(write)
 
     async def skip_update(
         self, channel: str, user: str, update_id: str, now: datetime, outbox: list[dict]
@@ -141,7 +172,7 @@ class TurnStore(Database):
             finish_update(db, channel, update_id, now)
             queue_envelopes(db, [Envelope(channel, user, body) for body in outbox], now)
 
-        await self._call(write)
+        return await self._call(write)
 
 
 def read_session(db: sqlite_utils.Database, channel: str, user: str) -> Session | None:

@@ -16,9 +16,11 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz, process
-from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
-from Sastrawi.Stemmer.Stemmer import Stemmer
-from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+# PySastrawi ships no type hints (no stubs, no py.typed): its classes are untyped here
+from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary  # type: ignore[import-untyped]
+from Sastrawi.Stemmer.Stemmer import Stemmer  # type: ignore[import-untyped]
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory  # type: ignore[import-untyped]
 
 from bot.engine.text import normalize
 
@@ -172,10 +174,10 @@ class Normaliser:
         if len(word) <= 3 or len(word) > MAX_WORD or not word.isalpha():
             return word
         stemmer = _stemmer()
-        root = stemmer.stem(word) or word
+        root: str = stemmer.stem(word) or word
         if root == word and word.endswith("in") and len(word) > 5:
             for formal in (word[:-2] + "i", word[:-2] + "kan"):
-                candidate = stemmer.stem(formal)
+                candidate: str = stemmer.stem(formal)
                 if candidate and candidate != formal:
                     return candidate
         return root

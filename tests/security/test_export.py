@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from bot.officers.desk import Officer, safe_cell
+from bot.officers.desk import Officer
+from bot.officers.views import safe_cell
 from tests.fakes.bot_api import message_update
 from tests.test_reports import GROUP, OFFICER, env, say  # noqa: F401 (fixture)
 
@@ -13,12 +14,13 @@ FORMULA = "=cmd|' /C calc'!A0"
 
 
 async def test_an_export_cannot_run_formulas_and_does_not_stay_on_disk(env):  # noqa: F811
-    fake, desk, _, tmp_path = env
+    fake, runtime, _, tmp_path = env
     answers = ["/start", "Laporkan penipuan", "Buat laporan", "Setuju, lanjut"]
     await say(fake, 901, *answers, FORMULA, '=HYPERLINK("http://x.example","klik")')
     await say(fake, 901, "Di tempat lain", "Tidak", "Tidak ada", "Tanpa nama", "Kirim laporan")
 
-    (reply,) = await desk.type(Officer(OFFICER, "Petugas", -100), "/export")
+    officer = Officer("telegram", OFFICER, "Petugas", -100)
+    (reply,) = (await runtime.desk.read_message(officer, "/export")).replies  # not sent: stays
     path = Path(reply.media)
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     assert oct(path.parent.stat().st_mode & 0o777) == "0o700"

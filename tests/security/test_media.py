@@ -26,11 +26,9 @@ PHOTO = [{"file_id": "ph", "file_unique_id": "u", "width": 9, "height": 9, "file
 
 @pytest.fixture
 async def env(tmp_path: Path, bot_api, officer_runtime):
-    runtime, desk = officer_runtime
+    runtime = officer_runtime
     config = TelegramConfig(token=bot_api.token, api_url=bot_api.url)
-    channel = TelegramChannel(
-        runtime, config, tmp_path / "media", 100_000, retry_base_delay=0.05, desk=desk
-    )
+    channel = TelegramChannel(runtime, config, tmp_path / "media", 100_000, retry_base_delay=0.05)
     await channel.start()
     bot_api.files["ph"] = PNG
     yield bot_api, channel, tmp_path / "media"

@@ -45,22 +45,20 @@ async def test_an_update_that_keeps_failing_is_set_aside_after_three_starts(tmp_
     assert "77" not in str(rows)
 
 
-def test_refusals_of_officer_commands_are_limited():
-    import asyncio
+async def test_refusals_of_officer_commands_are_limited(make_runtime, fixture_content, actions):
+    from bot.officers.desk import Officer
 
-    from bot.officers.desk import OfficerDesk
-    from bot.services import Services
-
-    async def run() -> list[int]:
-        store = Store(":memory:")
-        await store.open()
-        desk = OfficerDesk(Services(store=store), lambda: None)
-        answered = [len(await desk.refuse(99, "/export")) for _ in range(1000)]
-        await store.close()
-        return answered
-
-    answered = asyncio.run(run())
+    runtime = await make_runtime(fixture_content, actions)
+    stranger = Officer("telegram", 99, "Orang", 99)
+    answered = [
+        len((await runtime.officer_wrote(stranger, "/export", "", f"u{n}")).replies)
+        for n in range(1000)
+    ]
     assert sum(answered) == 3, "three answers (and audit lines) a minute, not a thousand"
+    (audited,) = await runtime.store._call(
+        lambda db: db.execute("SELECT COUNT(*) FROM audit_log").fetchone()
+    )
+    assert audited == 3
 
 
 __all__ = ["text_update"]

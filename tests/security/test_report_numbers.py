@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from bot.effects import FileReport
 from bot.store import Store
 from tests.conftest import NOW
 
@@ -24,18 +25,19 @@ FIELDS = {
 }
 
 
+def filing(key: str) -> FileReport:
+    return FileReport(key, FIELDS, (), "SRG")
+
+
 async def test_the_report_after_99999_is_100000_and_the_next_follows(tmp_path: Path):
     store = Store(tmp_path / "bot.db")
     await store.open()
     try:
-        first, _ = await store.file_report("k1", FIELDS, [], NOW, "SRG", lambda r: [])
-        assert first.ref == "SRG-2026-00001"
+        first = await store.commit_effects("web", "", NOW, [filing("k1")])
+        assert first == "SRG-2026-00001"
         with sqlite3.connect(tmp_path / "bot.db") as db:  # as if 99,998 more had been filed
-            db.execute("UPDATE reports SET ref = 'SRG-2026-99999' WHERE ref = ?", [first.ref])
-        refs = [
-            (await store.file_report(f"k{n}", FIELDS, [], NOW, "SRG", lambda r: []))[0].ref
-            for n in range(2, 5)
-        ]
+            db.execute("UPDATE reports SET ref = 'SRG-2026-99999' WHERE ref = ?", [first])
+        refs = [await store.commit_effects("web", "", NOW, [filing(f"k{n}")]) for n in range(2, 5)]
         assert refs == ["SRG-2026-100000", "SRG-2026-100001", "SRG-2026-100002"]
         assert (await store.report("SRG-2026-100001")) is not None
     finally:

@@ -17,7 +17,6 @@ import stat
 import subprocess
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
@@ -35,9 +34,8 @@ from bot.channels.webchat import (
 )
 from bot.config import load_config
 from bot.limits import Throttle
-from bot.runtime import Runtime
 from bot.server import build_app
-from bot.store import Store
+from tests.runtimes import open_test_runtime
 
 MAX_MEDIA = 100_000
 
@@ -48,22 +46,19 @@ async def web_client(
 ) -> AsyncIterator[TestClient]:
     """The real app with the web chat (and the server's per-user flood limit) on a
     throwaway database, over TLS with `tls`; `options` go to `WebChatChannel`."""
-    store = Store(tmp_path / "bot.db")
-    await store.open()
-    runtime = Runtime(store, content, actions, Path("content"), timedelta(minutes=30))
-    runtime.throttle = Throttle(20, 60)  # as `python -m bot run` sets it
-    channel = WebChatChannel(runtime, tmp_path / "media", MAX_MEDIA, **options)
-    app = build_app(runtime, [channel], MAX_MEDIA)
-    server = TestServer(app, scheme="https" if tls else "http")
-    await server.start_server(ssl=tls)
-    client = TestClient(server)
-    await client.start_server()
-    client.channel = channel  # type: ignore[attr-defined]
-    try:
-        yield client
-    finally:
-        await client.close()
-        await store.close()
+    throttle = Throttle(20, 60)  # the flood limit as `python -m bot run` sets it
+    async with open_test_runtime(tmp_path, content, actions, throttle=throttle) as runtime:
+        channel = WebChatChannel(runtime, tmp_path / "media", MAX_MEDIA, **options)
+        app = build_app(runtime, [channel], MAX_MEDIA)
+        server = TestServer(app, scheme="https" if tls else "http")
+        await server.start_server(ssl=tls)
+        client = TestClient(server)
+        await client.start_server()
+        client.channel = channel  # type: ignore[attr-defined]
+        try:
+            yield client
+        finally:
+            await client.close()
 
 
 def rows(tmp_path: Path, sql: str, *params: Any) -> list[tuple]:
@@ -180,9 +175,11 @@ def test_the_session_key_is_a_0600_file_next_to_the_database(tmp_path):
     assert load_session_secret("x" * 20, other) == b"x" * 20 and not other.exists()
 
 
-async def test_cookies_survive_a_restart_and_a_new_secret_ends_them(tmp_path, fixture_content):
+async def test_cookies_survive_a_restart_and_a_new_secret_ends_them(
+    make_runtime, tmp_path, fixture_content
+):
     config = load_config({"BOT_DB": str(tmp_path / "db" / "bot.db")})
-    runtime = Runtime(None, fixture_content, {}, Path("content"), timedelta(minutes=30))  # type: ignore[arg-type]
+    runtime = await make_runtime(fixture_content, {})
     first = WebChatChannel.from_config(runtime, config)
     assert (tmp_path / "db" / KEY_FILE).exists()
     session_id, cookie = first.signer.issue()

@@ -1,0 +1,174 @@
+"""The user's input turned into acts, and the acts done: presses, typed options, answers.
+
+A pressed button is checked against the state it was shown in; typed text matches an
+option by number, label or a close misspelling, an everyday answer ("iya", "gak"), a
+cry for help, or is read as a question. An answer to an `ask` node is validated and
+saved (added to a list for `multiple`), and the dialog goes on to its `next` (or to
+the chosen answer's `goto`).
+"""
+
+from __future__ import annotations
+
+from bot.engine.asking import everyday_pick
+from bot.engine.choices import Act, state_key
+from bot.engine.inputs import Accepted, validate
+from bot.engine.keywords import Keywords
+from bot.engine.routing import Routing
+from bot.engine.spec import ActionNode, AskNode, MenuNode, MessageName
+from bot.engine.text import clean_input, match_label, normalize
+from bot.messages import Inbound, InboundKind, Reply
+
+INVALID_MESSAGE: dict[str, MessageName] = {
+    "text": "invalid_text",
+    "number": "invalid_number",
+    "phone": "invalid_phone",
+    "yesno": "invalid_yesno",
+    "choice": "invalid_choice",
+    "photo": "invalid_photo",
+    "location": "invalid_location",
+}
+
+
+class Answering(Keywords, Routing):
+    """The walker's layer for presses, typed options and answers."""
+
+    # ----- input --------------------------------------------------------------------------
+
+    def _choice(self, token: str) -> None:
+        """A pressed button: `token` is "state key:index"; an old menu's press is stale."""
+        key, _, index_text = token.partition(":")
+        choices = self.choices()
+        if (
+            key != state_key(self.flows, self.session)
+            or not index_text.isdigit()
+            or int(index_text) >= len(choices)
+        ):
+            self.say("stale")
+            self.render()
+            return
+        self._act(choices[int(index_text)][1])
+
+    def _typed_option(self, inbound: Inbound) -> None:
+        """Text (or media) where options are shown: an option, an everyday answer, a cry
+        for help, thanks, or a question to route by meaning."""
+        choices, understanding = self.choices(), self.flows.understanding
+        text = clean_input(inbound.text) if inbound.kind == InboundKind.TEXT else ""
+        index = match_label(text, [label for label, _ in choices]) if text else None
+        if index is not None:
+            self._act(choices[index][1])
+        elif alarm := self._alarm(text):
+            self._alert(alarm)
+        elif (
+            text
+            and (kinds := understanding.answer_kinds(text))
+            and (act := everyday_pick(understanding, kinds, choices, self._confirming()))
+        ):
+            self._act(act)
+        elif text and kinds:  # "ya" where no yes is asked
+            self.short_reply(self.message("not_understood"))
+        elif text and understanding.everyday.is_thanks(text):
+            self.short_reply(self.message("thanks"))
+        elif normalize(text).replace(" ", "").isalnum() and not normalize(text).isdigit():
+            self._understand(text)
+        elif inbound.kind == InboundKind.MEDIA:  # a photo nobody asked for: it was not kept
+            self.short_reply(self.message("media_not_asked"))
+        else:
+            self.short_reply(self.message("not_understood"))
+
+    def _confirming(self) -> bool:
+        """A menu with a single way forward: "ya" means that way."""
+        node = self.node
+        return not self.session.pending and isinstance(node, MenuNode) and len(node.options) == 1
+
+    def _answer(self, inbound: Inbound, node: AskNode) -> None:
+        """A message where an `ask` node waits: a button label, else the validated answer."""
+        text = clean_input(inbound.text) if inbound.kind == InboundKind.TEXT else ""
+        if text and (act := self._labelled(text, node)):
+            self._act(act)
+            return
+        verdict = validate(node.input, inbound, self.lang, self.flows.understanding.answer_kinds)
+        if isinstance(verdict, Accepted):
+            self._act(("answer", verdict.value))
+            return
+        if text and node.input.type != "text" and (alarm := self._alarm(text)):
+            self._alert(alarm)  # not an answer, but a cry for help: the numbers first
+            return
+        if text and node.input.type in ("choice", "yesno") and self._clear_question(text):
+            return
+        error = self.flows.text(node.error, self.lang) if node.error else ""
+        self.short_reply(error or self.message(INVALID_MESSAGE[node.input.type]))
+
+    def _labelled(self, text: str, node: AskNode) -> Act | None:
+        """The option typed text means at an `ask` node, if any."""
+        choices = self.choices()
+        labels = [label for label, _ in choices]
+        if node.input.type in ("yesno", "choice"):
+            index = match_label(text, labels)
+        else:  # a typed answer wins unless it is exactly a button label ("Lewati")
+            wanted = normalize(text)
+            exact = [i for i, label in enumerate(labels) if wanted and normalize(label) == wanted]
+            index = exact[0] if exact else None
+        if index is not None:
+            return choices[index][1]
+        if node.input.type in ("yesno", "choice"):
+            understanding = self.flows.understanding
+            return everyday_pick(understanding, understanding.answer_kinds(text), choices)
+        return None
+
+    # ----- acts ---------------------------------------------------------------------------
+
+    def _act(self, act: Act) -> None:
+        session, kind = self.session, act[0]
+        if kind == "goto":
+            if session.pending == "fallback":
+                self._chose(f"topic:{act[1]}")
+            self.go(act[1])
+        elif kind in ("route", "ask_officer", "not_this"):
+            self._act_on_question(act)
+        elif kind in ("stay", "leave", "resume"):
+            self._act_on_form(act)
+        elif kind == "next":
+            session.screen += 1
+            self.render()
+        elif kind == "back":
+            self.back()
+        elif kind == "menu":
+            self.go(self.flows.system.start)
+        elif kind == "answer":
+            self._save_answer(act[1])
+        elif kind == "pick":
+            node, offered = self.node, session.offered
+            assert isinstance(node, ActionNode) and offered is not None
+            session.answers[offered.save] = act[1]
+            self.go(node.next or session.node or self.flows.system.start)
+        else:
+            self._act_on_system_question(act)
+
+    def _save_answer(self, value: object) -> None:
+        """Save the answer to the current `ask` node and go on."""
+        session, node = self.session, self.node
+        assert isinstance(node, AskNode)
+        if node.input.multiple:
+            earlier = session.answers.get(node.save)
+            earlier = earlier if isinstance(earlier, list) else []
+            session.answers[node.save] = [*earlier, value] if value is not None else earlier
+        else:
+            session.answers[node.save] = value
+        branch = next((c.goto for c in node.input.choices if c.value == value and c.goto), None)
+        self.go(branch or node.next)
+
+    def _act_on_system_question(self, act: Act) -> None:
+        """The answer to "which language?" or "delete my data?"."""
+        session, kind = self.session, act[0]
+        if kind == "lang":
+            session.lang = act[1]
+            session.pending = ""
+            self.say("language_set")
+            self.render()
+        elif kind == "delete_yes":
+            self.turn.erase = True
+            self.emit(Reply(self.message("deleted")))
+        elif kind == "delete_no":
+            session.pending = ""
+            self.say("delete_cancelled")
+            self.render()

@@ -1,0 +1,175 @@
+"""The walker's core: one step's mutable state, its replies, and moving between nodes.
+
+`Navigator` holds what a step works on (the flows, a copy of the session, the time and
+the turn being built). It writes replies, moves to a node (keeping or finishing a form's
+draft on the way), goes back, and renders the current node or the pending system
+question. The layers above it (keywords, typed questions, answers) decide where to go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.engine import choices as option_list
+from bot.engine import drafts
+from bot.engine.choices import Choice
+from bot.engine.flows import Flows
+from bot.engine.session import ActionCall, Session, Turn
+from bot.engine.spec import ActionNode, AskNode, MessageName, Node, PageNode
+from bot.messages import Option, Reply
+
+MAX_STACK = 30
+
+
+class Navigator:
+    """Mutable state of one step; discarded when the step returns."""
+
+    def __init__(
+        self, flows: Flows, session: Session, now: datetime, turn: Turn | None = None
+    ) -> None:
+        self.flows = flows
+        self.session = session
+        self.now = now
+        self.turn = turn or Turn(session=session)
+        self.turn.action = None
+        self._skips = 0
+        self._leaving = False  # the user is leaving a form on purpose: keep, do not finish it
+
+    # ----- helpers ------------------------------------------------------------------------
+
+    @property
+    def lang(self) -> str:
+        return self.session.lang
+
+    @property
+    def node(self) -> Node | None:
+        return self.flows.nodes.get(self.session.node or "")
+
+    def message(self, name: MessageName, **values: object) -> str:
+        return self.flows.message(name, self.lang, **values)
+
+    def say(self, name: MessageName) -> None:
+        self.turn.prefix.append(self.message(name))
+
+    def emit(self, reply: Reply) -> None:
+        if self.turn.prefix:
+            reply = Reply(
+                "\n\n".join([*self.turn.prefix, reply.text]),
+                reply.options,
+                reply.media,
+                reply.expects,
+            )
+            self.turn.prefix.clear()
+        self.turn.replies.append(reply)
+
+    def short_reply(self, text: str) -> None:
+        """A short explanation with the current choices, without repeating the whole node."""
+        if isinstance(self.node, ActionNode) and not self.session.pending:
+            self.turn.prefix.append(text)
+            self.render()
+            return
+        self.emit(Reply(text, self.options(), expects=self._expects()))
+
+    def choices(self) -> Sequence[Choice]:
+        """The options the user can pick now, as (label, act), in display order."""
+        return option_list.choices(self.flows, self.session)
+
+    def options(self) -> tuple[Option, ...]:
+        return option_list.options(self.flows, self.session)
+
+    def _reset(self) -> None:
+        session = self.session
+        session.node = self.flows.system.start
+        session.stack.clear()
+        session.answers.clear()
+        session.screen = 0
+        session.pending = ""
+        session.offered = None
+
+    # ----- navigation ---------------------------------------------------------------------
+
+    def go(self, target: str, push: bool = True) -> None:
+        session = self.session
+        leaving = drafts.form_of(self.node)
+        if leaving and leaving != drafts.form_of(self.flows.nodes.get(target)):
+            if self._leaving:
+                drafts.keep(session, self.node, self.flows.nodes, self.now)
+            else:
+                drafts.finish(session, leaving)  # sent, or left by its own buttons
+        if target == self.flows.system.start:
+            session.stack.clear()
+            session.answers.clear()
+        elif push and session.node and session.node != target:
+            session.stack.append(session.node)
+            del session.stack[:-MAX_STACK]
+        session.node = target
+        session.screen = 0
+        session.pending = ""
+        session.offered = None
+        node = self.node
+        if (
+            isinstance(node, AskNode)
+            and node.skip_if_answered
+            and session.answers.get(node.save) not in (None, "", [])
+            and self._skips < MAX_STACK
+        ):
+            self._skips += 1
+            self.go(node.next, push=False)
+            return
+        self.visit_and_render()
+
+    def back(self) -> None:
+        session = self.session
+        target = session.stack.pop() if session.stack else self.flows.system.start
+        session.node = None  # so go() does not push the node we are leaving
+        self.go(target, push=False)
+
+    def visit_and_render(self) -> None:
+        self.turn.visits.append(self.session.node or "")
+        self.render()
+
+    def render(self) -> None:
+        session, node = self.session, self.node
+        if session.pending == "language":
+            self.emit(Reply(self.message("language_prompt"), self.options()))
+        elif session.pending == "delete":
+            self.emit(Reply(self.message("delete_confirm"), self.options()))
+        elif session.pending.startswith("leave:"):
+            form = self.flows.system.forms.get(drafts.form_of(node) or "")
+            self.emit(
+                Reply(self.flows.text(form.leave if form else None, self.lang), self.options())
+            )
+        elif session.pending == "suggest":
+            self.emit(Reply(self.message("did_you_mean"), self.options()))
+        elif session.pending == "fallback":
+            self.emit(Reply(self.message("no_answer"), self.options()))
+        elif isinstance(node, ActionNode):
+            self.turn.action = ActionCall(session.node or "", node.action, dict(node.args))
+        elif isinstance(node, PageNode):
+            self._render_page(node)
+        elif node is not None:
+            text = self.flows.text(node.text, self.lang)
+            if session.node == self.flows.system.start:
+                forms = self.flows.system.forms
+                waiting = drafts.waiting(session, forms, self.now)
+                said = [self.flows.text(forms[form].resume, self.lang) for form in waiting]
+                text = "\n\n".join([*said, text])
+            self.emit(Reply(text, self.options(), expects=self._expects()))
+
+    def _render_page(self, node: PageNode) -> None:
+        """The current screen of a page; the last one names its sources."""
+        session = self.session
+        screens = self.flows.screens[(session.node or "", self.lang)]
+        session.screen = min(session.screen, len(screens) - 1)
+        text = screens[session.screen]
+        if session.screen == len(screens) - 1 and node.sources:
+            reviewed = node.reviewed.strftime("%d-%m-%Y") if node.reviewed else "-"
+            text += "\n\n" + self.message(
+                "sources", sources="; ".join(node.sources), reviewed=reviewed
+            )
+        self.emit(Reply(text, self.options()))
+
+    def _expects(self) -> str:
+        node = self.node
+        return node.input.type if isinstance(node, AskNode) and not self.session.pending else ""

@@ -1,0 +1,215 @@
+"""Writing a turn's effects (see `bot.effects`) inside the turn's transaction."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import datetime
+
+import sqlite_utils
+
+from bot.effects import (
+    REPORT_NUMBER,
+    AuditLine,
+    ChangeReport,
+    ClearPrompt,
+    CloseRelay,
+    Effect,
+    FileReport,
+    QueueMessages,
+    RelayToOfficers,
+    SetPrompt,
+)
+from bot.records import DIGEST_AFTER, OUTBOX_REPLY, OUTBOX_URGENT, Conflict, Envelope
+from bot.store.rows import queue_envelopes, to_json
+
+OFFICER_COLUMNS = frozenset(
+    {"status", "outcome", "claimed_by", "claimed_by_name", "claimed_at", "closed_at"}
+)
+"""Report columns an officer action may change."""
+
+
+def apply_effects(db: sqlite_utils.Database, effects: list[Effect], now: datetime) -> str:
+    """Write every effect; returns the number of the report filed ("" if none). Raises
+    `Conflict` (the caller's transaction is rolled back) when an officer's change finds the
+    report changed since it was read."""
+    report = ""
+    for effect in effects:
+        if isinstance(effect, FileReport):
+            report = _file_report(db, effect, now)
+        elif isinstance(effect, QueueMessages):
+            queue_envelopes(db, list(effect.envelopes), now)
+        elif isinstance(effect, RelayToOfficers):
+            _add_message(db, effect.ref, "from_reporter", "reporter", effect.text, now)
+            queue_envelopes(db, list(effect.envelopes), now)
+        elif isinstance(effect, CloseRelay):
+            db.execute(
+                "DELETE FROM relays WHERE channel = ? AND user_ref = ?",
+                [effect.channel, effect.user],
+            )
+        elif isinstance(effect, ChangeReport):
+            _change_report(db, effect, now)
+        elif isinstance(effect, AuditLine):
+            audit_line(db, effect.officer_id, effect.action, effect.ref, effect.detail, now)
+        elif isinstance(effect, SetPrompt):
+            db.execute(
+                "INSERT OR REPLACE INTO officer_prompts VALUES (?, ?, ?, ?, ?)",
+                [effect.officer_id, effect.chat_id, effect.action, effect.ref, now.isoformat()],
+            )
+        elif isinstance(effect, ClearPrompt):
+            db.execute(
+                "DELETE FROM officer_prompts WHERE officer_id = ? AND chat_id = ?",
+                [effect.officer_id, effect.chat_id],
+            )
+    return report
+
+
+def with_report_number(envelopes: list[Envelope], report: str) -> list[Envelope]:
+    """The envelopes with the filed report's number where their text names it."""
+    if not report:
+        return envelopes
+    return [
+        replace(envelope, body=json.loads(to_json(envelope.body).replace(REPORT_NUMBER, report)))
+        if REPORT_NUMBER in to_json(envelope.body)
+        else envelope
+        for envelope in envelopes
+    ]
+
+
+def audit_line(
+    db: sqlite_utils.Database, officer_id: int, action: str, ref: str, detail: str, now: datetime
+) -> None:
+    """Append one line to the audit log."""
+    db.execute(
+        "INSERT INTO audit_log (at, officer_id, action, report_ref, detail) VALUES (?, ?, ?, ?, ?)",
+        [now.isoformat(), officer_id, action, ref, detail],
+    )
+
+
+def _file_report(db: sqlite_utils.Database, effect: FileReport, now: datetime) -> str:
+    """Insert the report and its photos and queue the officers' cards; once per key: a
+    report filed already (the web chat sent the same answers again) is only named."""
+    existing = db.execute(
+        "SELECT ref FROM reports WHERE idempotency_key = ?", [effect.key]
+    ).fetchone()
+    if existing:
+        return str(existing[0])
+    fields = effect.fields
+    year_prefix = f"{effect.prefix}-{now.year}-"
+    last = db.execute(  # compared as numbers: "...-99999" < "...-100000"
+        "SELECT MAX(CAST(substr(ref, ?) AS INTEGER)) FROM reports WHERE ref LIKE ?",
+        [len(year_prefix) + 1, year_prefix + "%"],
+    ).fetchone()[0]
+    ref = f"{year_prefix}{(last or 0) + 1:05d}"
+    report_id = db.execute(
+        "INSERT INTO reports (ref, idempotency_key, channel, user_ref, anonymous, urgent, "
+        "status, offer, recruiter, place, kecamatan, country, name, phone, lang, "
+        "created_at, kind) "
+        "VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            ref,
+            effect.key,
+            fields["channel"],
+            fields["user"],
+            int(fields["anonymous"]),
+            int(fields["urgent"]),
+            fields["offer"],
+            fields["recruiter"],
+            fields["place"],
+            fields["kecamatan"],
+            fields["country"],
+            fields["name"],
+            fields["phone"],
+            fields["lang"],
+            now.isoformat(),
+            fields.get("kind", "report"),
+        ],
+    ).lastrowid
+    db.conn.executemany(
+        "INSERT INTO report_media (report_id, path) VALUES (?, ?)",
+        [(report_id, path) for path in effect.photos],
+    )
+    cards = with_report_number(list(effect.cards), ref)
+    _notify_officers(db, effect, ref, bool(fields["urgent"]), cards, now)
+    return ref
+
+
+def _notify_officers(
+    db: sqlite_utils.Database,
+    effect: FileReport,
+    ref: str,
+    urgent: bool,
+    envelopes: list[Envelope],
+    now: datetime,
+) -> None:
+    """Queue a new report's card for the officers. An urgent one jumps the queue; when cards
+    are already waiting (many reports at once, or an attack), a further ordinary report is
+    counted in one digest message instead of adding its own card and photos."""
+    if not envelopes:
+        return
+    priority = OUTBOX_URGENT if urgent else OUTBOX_REPLY
+    envelopes = [replace(e, priority=priority, report_ref=ref) for e in envelopes]
+    chat = envelopes[0]
+    condition = "< 0" if urgent else ">= 0"
+    waiting = db.execute(
+        "SELECT COUNT(*) FROM outbox WHERE channel = ? AND user_ref = ? AND status = 'pending' "
+        f"AND priority {condition} AND report_ref IS NOT NULL",
+        [chat.channel, chat.user],
+    ).fetchone()[0]
+    if waiting < DIGEST_AFTER:  # urgent ones are counted apart: a flood of fake "urgent"
+        queue_envelopes(db, envelopes, now)  # reports gets its own digest, before everything
+        return
+    kind = "urgent" if urgent else "digest"
+    digest = db.execute(
+        "SELECT id, body FROM outbox WHERE channel = ? AND user_ref = ? AND status = 'pending' "
+        "AND report_ref IS NULL AND body LIKE ? ORDER BY id DESC LIMIT 1",
+        [chat.channel, chat.user, f'%"{kind}"%'],
+    ).fetchone()
+    count = json.loads(digest[1]).get(kind, 0) + 1 if digest else 1
+    text = (effect.urgent_digest if urgent else effect.digest).format(count=count)
+    body = {"text": text, kind: count}
+    if digest:
+        db.execute("UPDATE outbox SET body = ? WHERE id = ?", [to_json(body), digest[0]])
+    else:
+        queue_envelopes(db, [Envelope(chat.channel, chat.user, body, priority=priority)], now)
+
+
+def _change_report(db: sqlite_utils.Database, effect: ChangeReport, now: datetime) -> None:
+    """An officer's action: changes, a note, messages, the audit line (never missing one)."""
+    row = db.execute("SELECT id, status FROM reports WHERE ref = ?", [effect.ref]).fetchone()
+    if row is None or (effect.expect_status and row[1] != effect.expect_status):
+        raise Conflict(f"report {effect.ref} changed meanwhile")
+    if effect.changes:
+        assert set(effect.changes) <= OFFICER_COLUMNS, effect.changes
+        assignments = ", ".join(f"{column} = ?" for column in effect.changes)
+        db.execute(
+            f"UPDATE reports SET {assignments} WHERE ref = ?",
+            [*effect.changes.values(), effect.ref],
+        )
+    if effect.note:
+        _add_message(db, effect.ref, effect.action, str(effect.officer_id), effect.note, now)
+    # the text itself stays with the report (and goes with its retention), not here: the
+    # audit log is append-only and kept for good
+    detail = f"{len(effect.note)} characters" if effect.note else ""
+    audit_line(db, effect.officer_id, effect.action, effect.ref, detail, now)
+    reachable = [
+        envelope
+        for envelope in effect.envelopes
+        if not envelope.relay_ref or _reporter_of(db, envelope.relay_ref) == envelope.user
+    ]
+    queue_envelopes(db, reachable, now)
+
+
+def _reporter_of(db: sqlite_utils.Database, ref: str) -> str | None:
+    row = db.execute("SELECT user_ref FROM reports WHERE ref = ?", [ref]).fetchone()
+    return row[0] if row else None
+
+
+def _add_message(
+    db: sqlite_utils.Database, ref: str, direction: str, author: str, text: str, now: datetime
+) -> None:
+    db.execute(
+        "INSERT INTO report_messages (report_id, direction, author, text, created_at) "
+        "SELECT id, ?, ?, ?, ? FROM reports WHERE ref = ?",
+        [direction, author, text, now.isoformat(), ref],
+    )
