@@ -123,6 +123,7 @@ def server_factory(tmp_path):
     for process in processes:
         process.kill()
         process.wait()
+        process.stdout.close()
 
 
 def test_server_restart_and_sighup_reload(tmp_path, server_factory):

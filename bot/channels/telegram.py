@@ -19,8 +19,10 @@ import contextlib
 import hmac
 import json
 import logging
+import os
+import warnings
 from collections.abc import Awaitable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,7 @@ from telegram.ext import (
     ContextTypes,
     TypeHandler,
 )
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.channels.base import MAX_MESSAGE_AGE, Channel, StartGate, read_capped
 from bot.channels.media import MediaQuota, save_media, sniff_image
@@ -66,6 +69,9 @@ MESSAGES_PER_WINDOW = 30
 limiter lets a burst of 30 through and then 30/s, up to 59 in the first second: 429."""
 GROUP_MESSAGES_PER_MINUTE = 20  # Telegram's limit for one group chat
 logging.getLogger("httpx").setLevel(logging.WARNING)  # at INFO it logs each URL: the token
+# PTB 22 warns on every 429 that `retry_after` becomes a timedelta in its next major version;
+# opting in now (PTB's documented switch) silences that, and `_seconds` reads both forms
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 
 def file_url(api_url: str) -> str:
@@ -414,13 +420,7 @@ class TelegramChannel(Channel):
         except FileNotFoundError as error:
             raise Undeliverable(f"attachment is gone: {error.filename}") from error
         except RetryAfter as error:
-            retry_after = error.retry_after
-            seconds = (
-                retry_after.total_seconds()
-                if hasattr(retry_after, "total_seconds")
-                else float(retry_after)
-            )
-            raise RetryLater(f"telegram rate limit: {error}", seconds) from error
+            raise RetryLater(f"telegram rate limit: {error}", _seconds(error)) from error
         except Forbidden as error:
             raise Undeliverable(f"telegram: {error}") from error
         except BadRequest as error:
@@ -443,6 +443,17 @@ class TelegramChannel(Channel):
             )
         if path.parent.name == EXPORTS:  # an export with names and numbers: sent, gone
             path.unlink(missing_ok=True)
+
+
+def _seconds(error: RetryAfter) -> float:
+    """How long Telegram asks us to wait. PTB 22 warns that `retry_after` becomes a
+    timedelta in its next major version; both forms are read, without the warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        retry_after = error.retry_after
+    if isinstance(retry_after, timedelta):
+        return retry_after.total_seconds()
+    return float(retry_after)
 
 
 def _check(update: Update) -> None:
