@@ -23,6 +23,7 @@ from tests.fakes.bot_api import (
     text_update,
 )
 from tests.fakes.files import png
+from tests.waiting import settled
 
 GROUP = {"id": -100, "type": "supergroup", "title": "Petugas Migran Aman"}
 OFFICER = 42
@@ -50,6 +51,7 @@ async def env(tmp_path: Path, bot_api, officer_runtime):
     config = TelegramConfig(token=bot_api.token, api_url=bot_api.url)
     channel = TelegramChannel(runtime, config, tmp_path / "media", 100_000, retry_base_delay=0.05)
     await channel.start()
+    bot_api.channel = channel  # for settled(): the bot's side of this fake
     yield bot_api, runtime, runtime.store, tmp_path
     await channel.stop()
 
@@ -310,7 +312,7 @@ async def test_officer_card_survives_a_telegram_outage_and_arrives_once(env):
     await fake.wait_for(
         lambda: fake.sent(-100) and any(REF in params["text"] for params in fake.sent(500))
     )
-    await asyncio.sleep(0.3)
+    await settled(lambda: not fake.updates, fake.channel.idle)
     cards = [params for params in fake.sent(-100) if REF in params["text"]]
     assert len(cards) == 1
 
@@ -325,7 +327,7 @@ async def test_a_menu_keyword_ends_the_conversation_with_the_officer(env):
     assert "Apa yang ingin Anda lakukan" in menu["text"]
     count = len(fake.sent(-100))
     await say(fake, 500, "halo lagi")
-    await asyncio.sleep(0.2)
+    await settled(lambda: not fake.updates, fake.channel.idle)
     assert len(fake.sent(-100)) == count, "after 'menu' the bot talks again, not the relay"
 
 

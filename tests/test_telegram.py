@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from tests.fakes.bot_api import (
     text_update,
 )
 from tests.fakes.files import png
+from tests.waiting import settled
 
 PNG = png(200)
 SECRET = "s3cret_token-1"
@@ -204,7 +204,7 @@ async def test_edited_messages_and_group_chats_are_ignored(polling, fake):
     fake.push(message_update(8, chat=group, text="menu"))
     fake.push(text_update(8, "/start"))
     await answer(fake, 8, 1)
-    await asyncio.sleep(0.2)
+    await settled(lambda: not fake.updates, polling.idle)
     assert len(fake.sent(8)) == 1 and not fake.sent(-100123)
 
 
@@ -230,7 +230,7 @@ async def test_the_same_update_twice_is_answered_once(polling, fake):
     fake.push(text_update(9, "/start", update_id=first["update_id"]))
     fake.push(text_update(9, "2"))
     await answer(fake, 9, 2)
-    await asyncio.sleep(0.2)
+    await settled(lambda: not fake.updates, polling.idle)
     assert [p["text"] for p in fake.sent(9)][1] == "Layar satu."
     assert len(fake.sent(9)) == 2
 
@@ -254,7 +254,7 @@ async def test_server_errors_are_retried_and_delivered_once(polling, fake):
     fake.fail_next("sendMessage", 500)
     fake.push(text_update(12, "/start"))
     await answer(fake, 12, 1)
-    await asyncio.sleep(0.3)
+    await settled(lambda: not fake.updates, polling.idle)
     assert len(fake.sent(12)) == 1, "delivered once"
     assert [c.failed for c in fake.attempts("sendMessage")] == [True, True, False]
 
@@ -298,7 +298,7 @@ async def test_webhook_mode_accepts_only_the_secret_token(runtime, fake, tmp_pat
         for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
             response = await client.post("/webhook/telegram", json=update, headers=headers)
             assert response.status == 403
-        await asyncio.sleep(0.2)
+        await settled(channel.idle)
         assert fake.sent(20) == [], "a forged webhook never reaches the engine"
         good = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
         response = await client.post("/webhook/telegram", json=update, headers=good)
@@ -306,7 +306,7 @@ async def test_webhook_mode_accepts_only_the_secret_token(runtime, fake, tmp_pat
         await answer(fake, 20, 1)
         response = await client.post("/webhook/telegram", json=update, headers=good)
         assert response.status == 200
-        await asyncio.sleep(0.2)
+        await settled(channel.idle)
         assert len(fake.sent(20)) == 1, "a redelivered webhook update is answered once"
     finally:
         await channel.stop()

@@ -37,6 +37,7 @@ from tests.fakes.graph_api import (
     text,
 )
 from tests.runtimes import open_test_runtime
+from tests.waiting import settled
 
 SECRET = "test-app-secret"
 VERIFY_TOKEN = "verify-me-123"
@@ -555,7 +556,7 @@ async def test_outside_the_window_messages_are_held_until_the_user_writes(wa):
     await wa.store.enqueue("whatsapp", WA, [follow_up.to_dict()], wa.clock())
     wa.runtime.mailroom.wake("whatsapp")
     await wa.wait_rows("SELECT status FROM outbox WHERE id = 2", [("held",)])
-    await asyncio.sleep(0.1)  # several idle polls of the worker
+    await settled(wa.channel.idle)
     assert len(wa.fake.sent(WA)) == 1, "nothing is sent outside the window"
     assert wa.rows("SELECT status FROM outbox WHERE id = 2") == [("held",)]
 

@@ -214,6 +214,15 @@ class TelegramChannel(Channel):
             await application.stop()
         await application.shutdown()
 
+    async def idle(self) -> bool:
+        """Nothing received is waiting or being processed, and nothing queued is due."""
+        application = self.application
+        return (
+            application.update_queue.empty()
+            and application.update_processor.current_concurrent_updates == 0
+            and await self.outbox.idle()
+        )
+
     async def _set_commands(self) -> None:
         flows = self.runtime.content.flows
         for index, lang in enumerate(flows.system.languages):

@@ -153,6 +153,10 @@ class WhatsAppChannel(Channel):
         await self.stop_background()
         await self.graph.close()
 
+    async def idle(self) -> bool:
+        """Nothing received is waiting or being processed, and nothing queued is due."""
+        return self.queues.idle and not self._background and await self.worker.idle()
+
     # ----- webhook ------------------------------------------------------------------------
 
     async def verify(self, request: web.Request) -> web.Response:

@@ -24,6 +24,7 @@ import pytest
 from bot.channels.webchat import MAX_JSON_BYTES
 from tests.fakes.files import png
 from tests.security.test_web_sessions import chat, rows, session_ids, set_cookie, web_client
+from tests.waiting import settled
 
 PNG = png(64)
 
@@ -238,7 +239,7 @@ async def test_a_broken_off_upload_leaves_no_file(client):
         f"Content-Type: multipart/form-data; boundary={boundary}\nContent-Length: 90000\n"
     )
     await raw_post(client, head, part, read=False)  # 50 KB of 90, then the client is gone
-    await asyncio.sleep(0.3)
+    await settled(lambda: not client.server.runner.server.connections)  # handler ended
     media = client.tmp_path / "media"
     assert not media.exists() or not any(media.iterdir())
     assert (await client.get("/healthz")).status == 200
