@@ -264,17 +264,19 @@ def _split_list(value: str) -> list[str]:
 
 
 def _describe(error: ValidationError, document: Any, display: str, overrides: list[str]) -> str:
-    by_key = {ENVIRONMENT[name]: name for name in overrides}
+    by_key: dict[tuple[int | str, ...], str] = {ENVIRONMENT[name]: name for name in overrides}
     lines = []
     for item in error.errors():
         loc = tuple(item["loc"])
         key = ".".join(str(part) for part in loc)
         message = "unknown key" if item["type"] == "extra_forbidden" else item["msg"]
         if item["type"] == "extra_forbidden" and len(loc) >= 1:
-            model = Config
-            for part in loc[:-1]:
+            model: type[BaseModel] = Config
+            for part in loc[:-1]:  # down the sections (each a model) to the one with the key
                 field = model.model_fields.get(str(part))
-                model = field.annotation if field else model  # type: ignore[assignment]
+                annotation = field.annotation if field else None
+                if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                    model = annotation
             message += f"; allowed: {', '.join(model.model_fields)}"
         variable = by_key.get(loc[:2]) if len(loc) >= 2 else None
         if variable:

@@ -82,8 +82,8 @@ class OutboxWorker:
         self.base_delay = base_delay
         self.max_delay = max_delay
         self.idle_poll = idle_poll
-        self._task: asyncio.Task | None = None
-        self._sending: dict[int, asyncio.Task] = {}  # outbox id -> its delivery
+        self._task: asyncio.Task[None] | None = None
+        self._sending: dict[int, asyncio.Task[None]] = {}  # outbox id -> its delivery
         self._more = False  # the last fetch was cut at the free slots: more may be due
 
     def start(self) -> None:
@@ -138,7 +138,7 @@ class OutboxWorker:
             task.add_done_callback(functools.partial(self._delivered, item.id))
         return bool(fresh)
 
-    def _delivered(self, item_id: int, task: asyncio.Task) -> None:
+    def _delivered(self, item_id: int, task: asyncio.Task[None]) -> None:
         self._sending.pop(item_id, None)
         if not task.cancelled() and task.exception():  # the store failed to record it
             log.error("outbox %s: message %d: %s", self.channel, item_id, task.exception())

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bot.actions import ActionContext, ActionResult, ActionSpec
 from bot.content import Content
 from bot.engine.session import Session, Turn
 from bot.engine.step import DEFAULT_TIMEOUT, resume, step
 from bot.messages import Inbound
+
+if TYPE_CHECKING:  # for the annotation only: the store comes with the services at run time
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 MAX_ACTIONS_PER_TURN = 5
@@ -26,7 +29,7 @@ async def run_turn(
     session: Session | None,
     inbound: Inbound,
     timeout: timedelta = DEFAULT_TIMEOUT,
-    services: Any = None,
+    services: Services | None = None,
 ) -> Turn:
     """Step the engine and run the actions it names until the turn is complete."""
     now = inbound.time

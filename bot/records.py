@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 OUTBOX_URGENT = -1  # officers' messages about urgent reports: before everything else
 OUTBOX_REPLY = 0
@@ -30,7 +31,7 @@ class OutboxItem:
 
     id: int
     user: str
-    body: dict
+    body: dict[str, Any]
     attempts: int
 
 
@@ -70,7 +71,7 @@ class Envelope:
 
     channel: str
     user: str
-    body: dict
+    body: dict[str, Any]
     relay_ref: str = ""
     priority: int | None = None  # None: the queue's default (a reply); OUTBOX_URGENT jumps ahead
     report_ref: str = ""  # an officers' card about this report (erased with its reporter)

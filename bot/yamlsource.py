@@ -35,14 +35,14 @@ class Problem:
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-class LineDict(dict):
+class LineDict(dict[Any, Any]):
     """A dict that knows the line of itself and of each of its keys (1-based)."""
 
     line: int = 0
     key_lines: dict[Any, int]
 
 
-class LineList(list):
+class LineList(list[Any]):
     """A list that knows the line of itself and of each item (1-based)."""
 
     line: int = 0
@@ -60,7 +60,7 @@ class YamlSourceError(Exception):
 class _LineLoader(yaml.SafeLoader):
     """SafeLoader building LineDict/LineList and refusing duplicate keys."""
 
-    def construct_mapping(self, node: MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> LineDict:
         if not isinstance(node, MappingNode):
             raise ConstructorError(None, None, "expected a mapping", node.start_mark)
         self.flatten_mapping(node)
@@ -75,7 +75,7 @@ class _LineLoader(yaml.SafeLoader):
             result.key_lines[key] = key_node.start_mark.line + 1
         return result
 
-    def construct_sequence(self, node: SequenceNode, deep: bool = False) -> LineList:  # type: ignore[override]
+    def construct_sequence(self, node: SequenceNode, deep: bool = False) -> LineList:
         result = LineList(self.construct_object(child, deep=True) for child in node.value)
         result.line = node.start_mark.line + 1
         result.item_lines = [child.start_mark.line + 1 for child in node.value]

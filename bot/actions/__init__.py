@@ -11,10 +11,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.data import ContentData
 from bot.engine.results import ActionResult
+
+if TYPE_CHECKING:  # for the annotations only: no import of the store or the flows here
+    from bot.engine.flows import Flows
+    from bot.services import Services
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +38,22 @@ class ActionContext:
     channel: str = ""
     user: str = ""
     update_id: str = ""
-    services: Any = None
-    flows: Any = None  # the content's Flows, for system messages in the user's language
+    services: Services | None = None
+    flows: Flows | None = None  # the content's, for system messages in the user's language
     client: str = ""  # the web chat's client address (limits only; never stored)
+
+    def needs_services(self) -> Services:
+        """`services`, for an action that cannot work without them (a turn run without a
+        store, as in a transcript, makes such an action fail)."""
+        if self.services is None:
+            raise RuntimeError("this action needs the services (a store): none given")
+        return self.services
+
+    def needs_flows(self) -> Flows:
+        """`flows`, for an action that sends system messages."""
+        if self.flows is None:
+            raise RuntimeError("this action needs the content's flows: none given")
+        return self.flows
 
 
 ActionFunction = Callable[[ActionContext], Awaitable[ActionResult]]

@@ -15,12 +15,18 @@ from typing import Any
 
 from bot.actions import ActionContext, ActionResult, action
 from bot.effects import REPORT_NUMBER, FileReport
+from bot.engine.spec import MessageName
 from bot.officers.cards import DIGEST_TEXT, URGENT_DIGEST_TEXT, card, new_report
 from bot.records import Envelope, ReportRecord
 from bot.services import Services
 
 log = logging.getLogger(__name__)
 KINDS = ("report", "question")
+STATUS_MESSAGES: dict[str, MessageName] = {  # a report's status, as its reporter reads it
+    "received": "status_received",
+    "claimed": "status_claimed",
+    "closed": "status_closed",
+}
 WORDS = {
     "id": {
         "yes": "ya",
@@ -68,7 +74,7 @@ async def report_summary(context: ActionContext) -> ActionResult:
             ", ".join(str(part) for part in (answers.get("name"), answers.get("phone")) if part)
             or words["none"]
         )
-    text = context.flows.message(
+    text = context.needs_flows().message(
         "report_summary",
         lang,
         offer=answers.get("offer") or words["none"],
@@ -114,7 +120,7 @@ async def prefill_report(context: ActionContext) -> ActionResult:
         return ActionResult()
     updates["check_summary"] = "; ".join(notes)
     return ActionResult(
-        texts=[context.flows.message("report_prefilled", context.lang)], answers=updates
+        texts=[context.needs_flows().message("report_prefilled", context.lang)], answers=updates
     )
 
 
@@ -151,7 +157,7 @@ async def file_report(context: ActionContext) -> ActionResult:
     With `kind: question` it files a question the bot could not answer
     (answers["question"]): anonymous, into the same queue and relay as reports.
     """
-    services: Services = context.services
+    services = context.needs_services()
     answers = context.answers
     kind = context.args.get("kind", "report")
     # the web chat has no message ids: there the same answers are the same report
@@ -159,11 +165,13 @@ async def file_report(context: ActionContext) -> ActionResult:
     key = idempotency_key(context.channel, context.user, f"{kind}:{update}")
     if not await services.store.has_report(key) and not await _under_the_cap(context, services):
         return ActionResult(
-            texts=[context.flows.message("report_limit", context.lang)], failed=True
+            texts=[context.needs_flows().message("report_limit", context.lang)], failed=True
         )
     if kind == "question":
         if not str(answers.get("question") or "").strip():
-            return ActionResult(texts=[context.flows.message("failure", context.lang)], failed=True)
+            return ActionResult(
+                texts=[context.needs_flows().message("failure", context.lang)], failed=True
+            )
         answers = {"offer": answers.get("question"), "contact": "anonymous"}
     named = _named(answers)
     fields = {
@@ -194,10 +202,10 @@ async def file_report(context: ActionContext) -> ActionResult:
         digest=DIGEST_TEXT,
         urgent_digest=URGENT_DIGEST_TEXT,
     )
-    filed = "question_filed" if kind == "question" else "report_filed"
-    texts = [context.flows.message(filed, context.lang, ref=REPORT_NUMBER)]
+    filed: MessageName = "question_filed" if kind == "question" else "report_filed"
+    texts = [context.needs_flows().message(filed, context.lang, ref=REPORT_NUMBER)]
     if draft.urgent:
-        texts.append(context.flows.message("report_urgent", context.lang))
+        texts.append(context.needs_flows().message("report_urgent", context.lang))
     return ActionResult(texts=texts, effects=(effect,))
 
 
@@ -223,15 +231,15 @@ async def _under_the_cap(context: ActionContext, services: Services) -> bool:
 async def report_status(context: ActionContext) -> ActionResult:
     """Status of the report named in answers["reference"], and the officers' messages: only
     to the account that filed it."""
-    services: Services = context.services
-    flows, lang = context.flows, context.lang
+    services = context.needs_services()
+    flows, lang = context.needs_flows(), context.lang
     ref = str(context.answers.get("reference") or "").strip().upper()
     report = await services.store.report(ref) if ref else None
     if report is None or (report.channel, report.user) != (context.channel, context.user):
         # only its own reporter sees a report: numbers are sequential, and guessing one
         # must tell a stranger nothing (not even that it exists)
         return ActionResult(texts=[flows.message("report_not_found", lang, ref=ref or "-")])
-    status = flows.message(f"status_{report.status}", lang)
+    status = flows.message(STATUS_MESSAGES[report.status], lang)
     texts = [
         flows.message(
             "report_status",

@@ -11,6 +11,9 @@ outbox and are sent as HTML text with an inline keyboard. Decisions:
   report queue); other chats are ignored and logged at DEBUG.
 - One user's updates are processed in order (a lock per chat inside the update
   processor); different users run concurrently.
+
+This module is the adapter's inbound side and lifecycle; the `Application` is assembled in
+`telegram_app`, and replies are sent (and paced) by `telegram_send`.
 """
 
 from __future__ import annotations
@@ -19,39 +22,23 @@ import contextlib
 import hmac
 import json
 import logging
-import os
-import warnings
-from collections.abc import Awaitable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from aiohttp import web
-from aiolimiter import AsyncLimiter
-from telegram import BotCommand, CallbackQuery, ForceReply, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.ext import (
-    AIORateLimiter,
-    Application,
-    ApplicationBuilder,
-    BaseUpdateProcessor,
-    ContextTypes,
-    TypeHandler,
-)
-from telegram.warnings import PTBDeprecationWarning
+from telegram import BotCommand, CallbackQuery, Document, Message, PhotoSize, Update
+from telegram.error import TelegramError
+from telegram.ext import ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.channels.base import MAX_MESSAGE_AGE, Channel, StartGate, read_capped
 from bot.channels.media import MediaQuota, save_media, sniff_image
-from bot.channels.pacing import RateLimiter
-from bot.channels.telegram_render import render, to_html
+from bot.channels.telegram_app import TelegramApplication, build_application
+from bot.channels.telegram_app import file_url as file_url  # its old home: still importable here
+from bot.channels.telegram_send import SteadyRateLimiter, send_reply
 from bot.config import TelegramConfig
-from bot.delivery import RetryLater, Undeliverable
 from bot.messages import Inbound, InboundKind, Location, Media, Reply
 from bot.officers.desk import Officer
-from bot.officers.views import EXPORTS
-from bot.ordering import KeyedLocks
 from bot.records import StoreError
 from bot.runtime import Runtime
 
@@ -61,80 +48,14 @@ WEBHOOK_PATH = "/webhook/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 TELEGRAM_DOWNLOAD_LIMIT = 20_000_000
-CAPTION_LIMIT = 1000  # Telegram allows 1024 caption characters
+# the application is built with these and `ApplicationBuilder` as named in this module, so
+# that tests and the bench can change them here
 MESSAGES_PER_SECOND = 28.8
 """Overall send rate: 96 % of Telegram's 30/s, in evenly spaced slots."""
 MESSAGES_PER_WINDOW = 30
 """And never more than Telegram's 30 in any second (see `bot.channels.pacing`). PTB's default
 limiter lets a burst of 30 through and then 30/s, up to 59 in the first second: 429."""
-GROUP_MESSAGES_PER_MINUTE = 20  # Telegram's limit for one group chat
 logging.getLogger("httpx").setLevel(logging.WARNING)  # at INFO it logs each URL: the token
-# PTB 22 warns on every 429 that `retry_after` becomes a timedelta in its next major version;
-# opting in now (PTB's documented switch) silences that, and `_seconds` reads both forms
-os.environ.setdefault("PTB_TIMEDELTA", "true")
-
-
-def file_url(api_url: str) -> str:
-    """The file download base derived from the Bot API base (`…/bot` -> `…/file/bot`)."""
-    base = api_url.rstrip("/")
-    return base[: -len("bot")] + "file/bot" if base.endswith("bot") else base + "/file/bot"
-
-
-class SteadyRateLimiter(AIORateLimiter):
-    """PTB's limiter (no retries) with the overall limit as evenly spaced slots under a strict
-    per-second cap: a send that starts late does not delay the next slot, so the rate holds,
-    and a slow send never lets 31 land in one second. A group chat (the officers') may get
-    20 messages a minute; that wait comes before a slot is taken, so it delays nobody else."""
-
-    def __init__(self, per_second: float, per_window: int) -> None:
-        super().__init__(overall_max_rate=0, group_max_rate=0, max_retries=0)
-        self.slots = RateLimiter(per_second, window=per_window)
-        self.groups: dict[int | str, AsyncLimiter] = {}
-
-    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):
-        chat_id = data.get("chat_id")
-        if chat_id is None:
-            return await super().process_request(
-                callback, args, kwargs, endpoint, data, rate_limit_args
-            )
-        group = self._group_limiter(chat_id)
-        async with group or contextlib.nullcontext(), self.slots.slot():
-            return await super().process_request(
-                callback, args, kwargs, endpoint, data, rate_limit_args
-            )
-
-    def _group_limiter(self, chat_id: int | str) -> AsyncLimiter | None:
-        """Telegram's 20 messages a minute for a group (negative id or @name), else None."""
-        with contextlib.suppress(ValueError, TypeError):
-            chat_id = int(chat_id)
-        if isinstance(chat_id, int) and chat_id > 0:
-            return None
-        limiter = self.groups.get(chat_id)
-        if limiter is None:
-            limiter = self.groups[chat_id] = AsyncLimiter(GROUP_MESSAGES_PER_MINUTE, time_period=60)
-        return limiter
-
-
-class PerChatUpdateProcessor(BaseUpdateProcessor):
-    """Runs updates of different chats concurrently and those of one chat in arrival order."""
-
-    def __init__(self, max_concurrent_updates: int = 256) -> None:
-        super().__init__(max_concurrent_updates)
-        self._chats = KeyedLocks()
-
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        chat = update.effective_chat if isinstance(update, Update) else None
-        if chat is None:
-            await coroutine
-            return
-        async with self._chats.hold(chat.id):
-            await coroutine
-
-    async def initialize(self) -> None:
-        """Nothing to set up."""
-
-    async def shutdown(self) -> None:
-        """Nothing to tear down."""
 
 
 class TelegramChannel(Channel):
@@ -156,17 +77,12 @@ class TelegramChannel(Channel):
         self.max_media_bytes = min(max_media_bytes, TELEGRAM_DOWNLOAD_LIMIT)
         self.quota = MediaQuota(media_dir)
         self.webhook = bool(config.webhook_url)
-        builder = (
-            ApplicationBuilder()
-            .token(config.token)
-            .base_url(config.api_url)
-            .base_file_url(file_url(config.api_url))
-            .rate_limiter(SteadyRateLimiter(MESSAGES_PER_SECOND, MESSAGES_PER_WINDOW))
-            .concurrent_updates(PerChatUpdateProcessor())
+        self.application: TelegramApplication = build_application(
+            ApplicationBuilder(),
+            config,
+            SteadyRateLimiter(MESSAGES_PER_SECOND, MESSAGES_PER_WINDOW),
+            webhook=self.webhook,
         )
-        if self.webhook:
-            builder = builder.updater(None)
-        self.application: Application = builder.build()
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
         # updates stored while starting wait for those a crash left in the inbox
@@ -332,16 +248,13 @@ class TelegramChannel(Channel):
             log.debug("telegram: update %s from a non-private chat ignored", update.update_id)
             return None
         now = datetime.now(UTC)
-        base = {
-            "channel": CHANNEL,
-            "user": str(chat.id),
-            "time": now,
-            "update_id": str(update.update_id),
-        }
+        make = partial(
+            Inbound, channel=CHANNEL, user=str(chat.id), time=now, update_id=str(update.update_id)
+        )
         if update.callback_query:
             query = update.callback_query
             await _answer_quietly(query)  # stops the spinning clock on the button at once
-            return Inbound(kind=InboundKind.CHOICE, choice=query.data or "", **base)
+            return make(kind=InboundKind.CHOICE, choice=query.data or "")
         message = update.message
         if message is None:  # edited messages and other update kinds
             return None
@@ -352,26 +265,29 @@ class TelegramChannel(Channel):
             text = str(message.text)
             if text.startswith("/"):  # "/hapusdata@MigranAmanBot payload" -> "/hapusdata"
                 text = text.split()[0].split("@")[0]
-            return Inbound(kind=InboundKind.TEXT, text=text, **base)
+            return make(kind=InboundKind.TEXT, text=text)
         if message.location:
             location = Location(message.location.latitude, message.location.longitude)
-            return Inbound(kind=InboundKind.LOCATION, location=location, **base)
+            return make(kind=InboundKind.LOCATION, location=location)
         if message.contact:
-            return Inbound(kind=InboundKind.TEXT, text=message.contact.phone_number, **base)
+            return make(kind=InboundKind.TEXT, text=message.contact.phone_number)
         if message.photo or message.document:
             if not await self.runtime.expects_media(self.name, str(chat.id)):
-                return Inbound(kind=InboundKind.MEDIA, **base)  # not asked for: not kept
+                return make(kind=InboundKind.MEDIA)  # not asked for: not kept
             media = await self._download(message, str(chat.id))
             if media is None:
-                return Inbound(kind=InboundKind.UNSUPPORTED, **base)
-            return Inbound(kind=InboundKind.MEDIA, media=(media,), **base)
-        return Inbound(kind=InboundKind.UNSUPPORTED, **base)  # sticker, voice, video, ...
+                return make(kind=InboundKind.UNSUPPORTED)
+            return make(kind=InboundKind.MEDIA, media=(media,))
+        return make(kind=InboundKind.UNSUPPORTED)  # sticker, voice, video, ...
 
-    async def _download(self, message, user: str) -> Media | None:
+    async def _download(self, message: Message, user: str) -> Media | None:
+        attachment: PhotoSize | Document
         if message.photo:
             attachment, declared = message.photo[-1], "image/jpeg"  # the largest size
-        else:
+        elif message.document is not None:
             attachment, declared = message.document, message.document.mime_type or ""
+        else:
+            return None
         if attachment.file_size and attachment.file_size > self.max_media_bytes:
             log.info("telegram: attachment of %d bytes over the cap refused", attachment.file_size)
             return None
@@ -411,58 +327,7 @@ class TelegramChannel(Channel):
 
     async def send(self, user: str, reply: Reply) -> None:
         """Send one reply (split if long); raise RetryLater or Undeliverable on failure."""
-        bot = self.application.bot
-        try:
-            if reply.media:
-                await self._send_file(int(user), reply)
-                return
-            for text, markup in render(reply):
-                await bot.send_message(
-                    int(user),
-                    text,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=ForceReply(selective=True)
-                    if reply.expects == "reply" and markup is None
-                    else markup,
-                    disable_web_page_preview=True,
-                )
-        except FileNotFoundError as error:
-            raise Undeliverable(f"attachment is gone: {error.filename}") from error
-        except RetryAfter as error:
-            raise RetryLater(f"telegram rate limit: {error}", _seconds(error)) from error
-        except Forbidden as error:
-            raise Undeliverable(f"telegram: {error}") from error
-        except BadRequest as error:
-            raise Undeliverable(f"telegram refused the message: {error}") from error
-        except NetworkError as error:
-            raise RetryLater(f"telegram network error: {error}") from error
-
-    async def _send_file(self, chat_id: int, reply: Reply) -> None:
-        """A photo (by its first bytes) or any other file, with the text as caption."""
-        path = Path(reply.media)
-        data = path.read_bytes()
-        caption = to_html(reply.text[:CAPTION_LIMIT]) if reply.text else None
-        if sniff_image(data[:16]):
-            await self.application.bot.send_photo(
-                chat_id, data, caption=caption, parse_mode=ParseMode.HTML
-            )
-        else:
-            await self.application.bot.send_document(
-                chat_id, data, filename=path.name, caption=caption, parse_mode=ParseMode.HTML
-            )
-        if path.parent.name == EXPORTS:  # an export with names and numbers: sent, gone
-            path.unlink(missing_ok=True)
-
-
-def _seconds(error: RetryAfter) -> float:
-    """How long Telegram asks us to wait. PTB 22 warns that `retry_after` becomes a
-    timedelta in its next major version; both forms are read, without the warning."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        retry_after = error.retry_after
-    if isinstance(retry_after, timedelta):
-        return retry_after.total_seconds()
-    return float(retry_after)
+        await send_reply(self.application.bot, user, reply)
 
 
 def _check(update: Update) -> None:

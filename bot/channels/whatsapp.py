@@ -12,6 +12,10 @@ reply (see `whatsapp_render`) and maps Graph errors to RetryLater or Undeliverab
 More than 24 hours after the user's last message WhatsApp accepts only templates:
 such messages are held (outbox status 'held') until the user writes again, after
 inviting them back with the configured template, if any.
+
+This module is the route, the adapter's lifecycle and the processing of stored messages;
+reading notifications and fetching photos is in `whatsapp_events`, delivery (with the
+24-hour window) in `whatsapp_send`.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import json
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -33,22 +37,24 @@ from aiohttp import web
 
 from bot.channels.base import MAX_MESSAGE_AGE, Channel, StartGate, read_capped
 from bot.channels.graph_api import GraphClient, GraphError
-from bot.channels.media import MediaQuota, save_media, sniff_image
-from bot.channels.whatsapp_render import render
+from bot.channels.media import MediaQuota
+from bot.channels.whatsapp_events import (
+    MediaFetcher,
+    contact_of,
+    dicts,
+    message_time,
+    message_values,
+    sender_ids,
+)
+from bot.channels.whatsapp_send import Clock, WhatsAppDelivery, recipient
 from bot.config import WhatsAppConfig
-from bot.delivery import RetryLater, Undeliverable
-from bot.messages import Inbound, InboundKind, Location, Media, Reply
-from bot.records import InboxItem, StoreError, WhatsAppContact
+from bot.messages import Inbound, InboundKind, Location, Reply
+from bot.records import InboxItem, StoreError
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 ROUTE = "/webhook/whatsapp"
-WINDOW = timedelta(hours=24)
-WINDOW_MARGIN = timedelta(minutes=5)  # clocks differ; do not send in the window's last minutes
 MAX_TEXT_CHARS = 10_000
-MEDIA_MIMES = frozenset({"image/jpeg", "image/png", "image/webp", "application/pdf"})
-MEDIA_ATTEMPTS = 3
-Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:
@@ -62,7 +68,7 @@ class SerialQueues:
     def __init__(self, handler: Callable[[InboxItem], Awaitable[None]]) -> None:
         self._handler = handler
         self._queues: dict[str, deque[InboxItem]] = {}
-        self._tasks: set[asyncio.Task] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
 
     def put(self, key: str, item: InboxItem) -> None:
         """Queue an item behind the earlier items with the same key."""
@@ -120,12 +126,13 @@ class WhatsAppChannel(Channel):
         self.graph = GraphClient(
             config.api_url, config.phone_number_id, config.token, config.messages_per_second
         )
+        self.delivery = WhatsAppDelivery(self.graph, runtime.mailroom, config, clock)
+        self.media = MediaFetcher(self.name, self.graph, media_dir, max_media_bytes, self.quota)
         self.worker = runtime.mailroom.outbox_worker(
             self.name, self.send, base_delay=retry_delay, idle_poll=idle_poll
         )
         self.queues = SerialQueues(self._process)
         self._queued: set[str] = set()
-        self._progress: dict[tuple[str, str], int] = {}
         self.gate: StartGate[InboxItem] = StartGate(self._enqueue, lambda item: item.update_id)
 
     # ----- lifecycle ----------------------------------------------------------------------
@@ -203,13 +210,15 @@ class WhatsAppChannel(Channel):
         """Tell the senders of messages that could not be stored, at once and outside the
         outbox (the database is failing), that something is wrong; once a minute at most."""
         for value in self._values(envelope):
-            contacts = list(_dicts(value.get("contacts")))
-            for message in _dicts(value.get("messages")):
+            contacts = list(dicts(value.get("contacts")))
+            for message in dicts(value.get("messages")):
                 sender = str(message.get("from", ""))
-                wa_id, bsuid = _ids(message, _contact_of(contacts, sender))
+                wa_id, bsuid = sender_ids(message, contact_of(contacts, sender))
                 if wa_id or bsuid:
                     user = bsuid or wa_id
-                    self.tell_failure(user, partial(self._deliver, _recipient(wa_id, bsuid), user))
+                    self.tell_failure(
+                        user, partial(self.delivery.deliver, recipient(wa_id, bsuid), user)
+                    )
 
     def _signed(self, body: bytes, signature: str) -> bool:
         if not self.config.app_secret:
@@ -219,30 +228,16 @@ class WhatsAppChannel(Channel):
 
     def _values(self, envelope: dict[str, Any]) -> list[dict[str, Any]]:
         """The `value` of every messages change for our phone number, in order."""
-        values = []
-        for entry in _dicts(envelope.get("entry")):
-            for change in _dicts(entry.get("changes")):
-                value = change.get("value")
-                if change.get("field") != "messages" or not isinstance(value, dict):
-                    continue
-                metadata = value.get("metadata")
-                number = metadata.get("phone_number_id") if isinstance(metadata, dict) else None
-                if self.config.phone_number_id and number != self.config.phone_number_id:
-                    log.warning("WhatsApp event for another phone number id ignored")
-                    continue
-                for error in _dicts(value.get("errors")):
-                    log.error("WhatsApp error %s: %s", error.get("code"), error.get("title"))
-                values.append(value)
-        return values
+        return message_values(envelope, self.config.phone_number_id)
 
     async def _record_statuses(self, value: dict[str, Any]) -> None:
-        for status in _dicts(value.get("statuses")):
+        for status in dicts(value.get("statuses")):
             wamid, state = str(status.get("id", "")), str(status.get("status", ""))
             if not wamid or not state:
                 continue
             errors = [
                 f"{error.get('code')} {error.get('title', '')}".strip()
-                for error in _dicts(status.get("errors"))
+                for error in dicts(status.get("errors"))
             ]
             if state == "failed":
                 log.error("WhatsApp message %s failed: %s", wamid, "; ".join(errors) or "-")
@@ -253,13 +248,13 @@ class WhatsAppChannel(Channel):
             )
 
     async def _persist_messages(self, value: dict[str, Any]) -> None:
-        contacts = list(_dicts(value.get("contacts")))
-        for message in _dicts(value.get("messages")):
+        contacts = list(dicts(value.get("contacts")))
+        for message in dicts(value.get("messages")):
             wamid, sender = str(message.get("id", "")), str(message.get("from", ""))
             if not wamid or not sender:
                 log.warning("WhatsApp message without id or sender ignored")
                 continue
-            contact = _contact_of(contacts, sender)
+            contact = contact_of(contacts, sender)
             ids = {key: contact[key] for key in ("wa_id", "user_id") if key in contact}
             event = {"message": message, "contact": ids}
             payload = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
@@ -292,15 +287,15 @@ class WhatsAppChannel(Channel):
     async def _process_one(self, item: InboxItem) -> None:
         event = json.loads(item.payload)
         message: dict[str, Any] = event["message"]
-        wa_id, bsuid = _ids(message, event.get("contact") or {})
+        wa_id, bsuid = sender_ids(message, event.get("contact") or {})
         now = self.clock()
-        if now - _message_time(message, now) > MAX_MESSAGE_AGE:
+        if now - message_time(message, now) > MAX_MESSAGE_AGE:
             log.info("WhatsApp: a message older than %s dropped", MAX_MESSAGE_AGE)
             await self.runtime.mailroom.discard(self.name, item.update_id)
             return  # answered ids are kept 7 days: an older one could be answered twice
         try:
             user, released = await self.runtime.mailroom.whatsapp_seen(
-                wa_id, bsuid, _message_time(message, now)
+                wa_id, bsuid, message_time(message, now)
             )
         except StoreError as error:
             log.error("WhatsApp contact not recorded: %s", error)
@@ -313,7 +308,7 @@ class WhatsAppChannel(Channel):
         notice = await self.runtime.answer_via_outbox(inbound)
         if notice is not None:  # the database failed: tell the user directly
             await self.deliver_quietly(
-                partial(self._deliver, _recipient(wa_id, bsuid), user), notice
+                partial(self.delivery.deliver, recipient(wa_id, bsuid), user), notice
             )
 
     async def _inbound(self, user: str, message: dict[str, Any], now: datetime) -> Inbound:
@@ -334,51 +329,13 @@ class WhatsAppChannel(Channel):
         if kind in ("image", "document"):
             if not await self.runtime.expects_media(self.name, user):
                 return make(kind=InboundKind.MEDIA)  # not asked for: not downloaded, not kept
-            media = await self._fetch_media(str(kind), content, user)
+            media = await self.media.fetch(str(kind), content, user)
             return make(kind=InboundKind.MEDIA, media=(media,) if media else ())
         if kind == "location":
             location = Location.parse(content)
             if location:
                 return make(kind=InboundKind.LOCATION, location=location)
         return make(kind=InboundKind.UNSUPPORTED)
-
-    async def _fetch_media(self, kind: str, content: dict[str, Any], user: str) -> Media | None:
-        """Download a photo or document into the media directory; None if refused or failed."""
-        media_id = str(content.get("id", ""))
-        declared = str(content.get("mime_type", "")).split(";")[0].strip().lower()
-        if not media_id or declared not in MEDIA_MIMES:
-            log.info("WhatsApp %s of type %s not accepted", kind, declared or "-")
-            return None
-        data = await self._download(kind, media_id)
-        if data is None or not self.quota.admit(f"{self.name}:{user}", len(data)):
-            return None
-        sniffed = sniff_image(data[:16])
-        if sniffed is None:  # the dialog asks only for photos: a PDF or other file is not kept
-            log.info("WhatsApp %s refused: not a photo", kind)
-            return None
-        mime, extension = sniffed
-        kind = "image"
-        log.info("%s received on WhatsApp (%d bytes)", kind, len(data))
-        try:
-            return save_media(self.media_dir, "wa", kind, mime, extension, data)
-        except (OSError, ValueError) as error:
-            log.error("WhatsApp: a received file could not be saved: %s", error)
-            return None
-
-    async def _download(self, kind: str, media_id: str) -> bytes | None:
-        for attempt in range(MEDIA_ATTEMPTS):
-            try:
-                info = await self.graph.media_info(media_id)
-                if info.size > self.max_media_bytes:
-                    log.info("WhatsApp %s too large (%d bytes)", kind, info.size)
-                    return None
-                return await self.graph.download(info.url, self.max_media_bytes)
-            except GraphError as error:
-                if not error.retryable or attempt == MEDIA_ATTEMPTS - 1:
-                    log.warning("WhatsApp %s not downloaded: %s", kind, error)
-                    return None
-                await asyncio.sleep(0.5 * 2**attempt)
-        return None
 
     async def _mark_read(self, wamid: str) -> None:
         try:
@@ -390,85 +347,4 @@ class WhatsAppChannel(Channel):
 
     async def send(self, user: str, reply: Reply) -> None:
         """Deliver one queued reply (the outbox worker's send); raises RetryLater/Undeliverable."""
-        contact = await self.runtime.mailroom.whatsapp_contact(user)
-        if contact is None or not (contact.wa_id or contact.bsuid):
-            raise Undeliverable("no WhatsApp id is known for this user")
-        if self.clock() - contact.last_inbound_at >= WINDOW - WINDOW_MARGIN and await self._hold(
-            contact
-        ):
-            raise RetryLater("held until the user writes again: 24-hour window closed")
-        await self._deliver(_recipient(contact.wa_id, contact.bsuid), user, reply)
-
-    async def _hold(self, contact: WhatsAppContact) -> bool:
-        """Hold the user's messages, inviting them back with the template once; False if
-        they wrote in the meantime (then the message can go out now)."""
-        if contact.held == 0 and self.config.template_name:
-            template = {
-                "type": "template",
-                "template": {
-                    "name": self.config.template_name,
-                    "language": {"code": self.config.template_language},
-                },
-            }
-            try:
-                await self.graph.send(_recipient(contact.wa_id, contact.bsuid), template)
-            except GraphError as error:
-                if error.retryable:
-                    raise RetryLater(f"template: {error}", error.retry_after) from error
-                log.error("WhatsApp template %s refused: %s", self.config.template_name, error)
-        cutoff = self.clock() - (WINDOW - WINDOW_MARGIN)
-        held = await self.runtime.mailroom.whatsapp_hold(contact.user_ref, cutoff)
-        if held:
-            log.info("WhatsApp 24-hour window closed: messages held until the user writes")
-        return held
-
-    async def _deliver(self, recipient: dict[str, str], user: str, reply: Reply) -> None:
-        """Send the messages of one reply; after a retryable failure, resume where it broke."""
-        messages = render(reply, self.config.list_button)
-        digest = hashlib.blake2b(json.dumps(messages).encode(), digest_size=8).hexdigest()
-        key = (user, digest)
-        for index in range(self._progress.pop(key, 0), len(messages)):
-            try:
-                await self.graph.send(recipient, messages[index])
-            except GraphError as error:
-                if not error.retryable:
-                    raise Undeliverable(str(error)) from error
-                if index:
-                    self._progress[key] = index
-                raise RetryLater(str(error), error.retry_after) from error
-
-
-def _dicts(value: Any) -> list[dict[str, Any]]:
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
-
-
-def _contact_of(contacts: list[dict[str, Any]], sender: str) -> dict[str, Any]:
-    """The contact entry describing `sender` (the only one, if none names it)."""
-    for contact in contacts:
-        if sender in (contact.get("wa_id"), contact.get("user_id")):
-            return contact
-    return contacts[0] if len(contacts) == 1 else {}
-
-
-def _ids(message: dict[str, Any], contact: dict[str, Any]) -> tuple[str, str]:
-    """(wa_id, business-scoped user id) of a message's sender; either may be empty."""
-    sender = str(message.get("from", ""))
-    bsuid = str(contact.get("user_id") or "")
-    wa_id = str(contact.get("wa_id") or (sender if sender.isdigit() else ""))
-    if not wa_id and not bsuid:
-        bsuid = sender
-    return wa_id, bsuid
-
-
-def _recipient(wa_id: str, bsuid: str) -> dict[str, str]:
-    """The addressing of a send: the phone-based wa_id, else the business-scoped id."""
-    return {"to": wa_id} if wa_id else {"recipient": bsuid}
-
-
-def _message_time(message: dict[str, Any], now: datetime) -> datetime:
-    """When the user sent the message (Meta's timestamp), never later than now."""
-    try:
-        sent = datetime.fromtimestamp(int(message["timestamp"]), UTC)
-    except (KeyError, TypeError, ValueError, OverflowError, OSError):
-        return now
-    return min(sent, now)
+        await self.delivery.send(user, reply)

@@ -15,33 +15,44 @@ if TYPE_CHECKING:
     from bot.engine.choices import OptionMemo
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Flows:
     """Validated content, ready for the engine; immutable so a reload swaps it whole."""
 
     system: SystemSpec
     nodes: dict[str, Node]
     version: str
-    understanding: Understanding = None  # type: ignore[assignment]  # built if not given
+    understanding: Understanding
     keywords: dict[str, KeywordName] = field(init=False)
     screens: dict[tuple[str, str], list[str]] = field(init=False)
     memo: OptionMemo = field(init=False, repr=False, compare=False)  # the options per state
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        system: SystemSpec,
+        nodes: dict[str, Node],
+        version: str,
+        understanding: Understanding | None = None,
+    ) -> None:
+        """The flows of `system` and `nodes`; `understanding` is built from them if not given."""
+        object.__setattr__(self, "system", system)
+        object.__setattr__(self, "nodes", nodes)
+        object.__setattr__(self, "version", version)
+        if understanding is None:
+            understanding = Understanding(system, nodes)
+        object.__setattr__(self, "understanding", understanding)
         keywords = {
             normalize(word): name
-            for name, words in self.system.keywords.items()
+            for name, words in system.keywords.items()
             for word in words
             if normalize(word)
         }
         object.__setattr__(self, "keywords", keywords)
-        if self.understanding is None:
-            object.__setattr__(self, "understanding", Understanding(self.system, self.nodes))
         screens = {
-            (node_id, lang): split_screens(node.text.get(lang, ""), self.system.screen_chars)
-            for node_id, node in self.nodes.items()
+            (node_id, lang): split_screens(node.text.get(lang, ""), system.screen_chars)
+            for node_id, node in nodes.items()
             if isinstance(node, PageNode)
-            for lang in self.system.languages
+            for lang in system.languages
         }
         object.__setattr__(self, "screens", screens)
         object.__setattr__(self, "memo", {})

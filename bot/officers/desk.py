@@ -26,6 +26,7 @@ from bot.effects import (
     RelayToOfficers,
     SetPrompt,
 )
+from bot.engine.spec import MessageName
 from bot.engine.text import normalize
 from bot.limits import Throttle
 from bot.messages import Inbound, InboundKind, Option, Reply
@@ -333,7 +334,7 @@ class OfficerDesk:
         reachable = bool(report.user) and report.channel in PUSH_CHANNELS
         envelopes: tuple[Envelope, ...] = ()
         if reachable:
-            name = "relay_answer" if report.kind == "question" else "relay_question"
+            name: MessageName = "relay_answer" if report.kind == "question" else "relay_question"
             flows = self.content().flows
             body = Reply(flows.message(name, report.lang, ref=ref, text=text))
             envelopes = (Envelope(report.channel, report.user, body.to_dict(), relay_ref=ref),)

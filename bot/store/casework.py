@@ -11,7 +11,7 @@ import sqlite_utils
 
 from bot.records import Envelope, OfficerPrompt, ReportRecord
 from bot.store.database import Database
-from bot.store.reports import read_report
+from bot.store.reports import read_reports
 from bot.store.rows import (
     queue_envelopes,
 )
@@ -52,7 +52,7 @@ class CaseworkStore(Database):
                 "COALESCE(announced_at, created_at) < ? ORDER BY id",
                 [announced_before.isoformat()],
             ).fetchall()
-            return [read_report(db, ref) for (ref,) in refs]
+            return read_reports(db, refs)
 
         return await self._call(read)
 

@@ -154,7 +154,7 @@ class Database:
 @dataclass
 class _Job:
     function: Callable[[sqlite_utils.Database], Any]
-    future: asyncio.Future
+    future: asyncio.Future[Any]
     loop: asyncio.AbstractEventLoop
     checkpoint: bool = False  # it erased personal data: copy the WAL into the file and empty it
 
@@ -198,7 +198,7 @@ def _resolve(job: _Job, result: Any = None, error: BaseException | None = None) 
 def _resolve_all(batch: list[_Job], results: list[Any]) -> None:
     """Settle a committed batch with one wake-up per event loop (not one per job: each is
     a write to the loop's self-pipe and a turn of the loop)."""
-    by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future, Any]]] = {}
+    by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], Any]]] = {}
     for job, result in zip(batch, results, strict=True):
         by_loop.setdefault(job.loop, []).append((job.future, result))
     for loop, settled in by_loop.items():
@@ -206,7 +206,7 @@ def _resolve_all(batch: list[_Job], results: list[Any]) -> None:
             loop.call_soon_threadsafe(_settle_all, settled)
 
 
-def _settle_all(settled: list[tuple[asyncio.Future, Any]]) -> None:
+def _settle_all(settled: list[tuple[asyncio.Future[Any], Any]]) -> None:
     for future, result in settled:
         if not future.done():
             future.set_result(result)

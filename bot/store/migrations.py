@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:
-    db["sessions"].create(
+    db.table("sessions").create(
         {
             "channel": str,
             "user_ref": str,
@@ -27,18 +27,18 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         },
         pk=("channel", "user_ref"),
     )
-    db["sessions"].create_index(["updated_at"])
-    db["processed_updates"].create(
+    db.table("sessions").create_index(["updated_at"])
+    db.table("processed_updates").create(
         {"channel": str, "update_id": str, "processed_at": str}, pk=("channel", "update_id")
     )
-    db["processed_updates"].create_index(["processed_at"])
-    db["node_visits"].create(
+    db.table("processed_updates").create_index(["processed_at"])
+    db.table("node_visits").create(
         {"day": str, "channel": str, "node": str, "count": int}, pk=("day", "channel", "node")
     )
 
 
 def _migration_2(db: sqlite_utils.Database) -> None:
-    db["outbox"].create(
+    db.table("outbox").create(
         {
             "id": int,
             "channel": str,
@@ -56,35 +56,35 @@ def _migration_2(db: sqlite_utils.Database) -> None:
         not_null={"channel", "user_ref", "body", "status"},
         defaults={"priority": 0, "status": "pending", "attempts": 0},
     )
-    db["outbox"].create_index(["channel", "user_ref", "status", "id"])
-    db["outbox"].create_index(["channel", "status", "next_attempt_at"])
-    db["inbox"].create(
+    db.table("outbox").create_index(["channel", "user_ref", "status", "id"])
+    db.table("outbox").create_index(["channel", "status", "next_attempt_at"])
+    db.table("inbox").create(
         {"channel": str, "update_id": str, "payload": str, "received_at": str},
         pk=("channel", "update_id"),
     )
 
 
 def _migration_3(db: sqlite_utils.Database) -> None:
-    db["whatsapp_users"].create(
+    db.table("whatsapp_users").create(
         {"user_ref": str, "wa_id": str, "bsuid": str, "last_inbound_at": str},
         pk="user_ref",
         not_null={"wa_id", "bsuid", "last_inbound_at"},
     )
-    db["whatsapp_users"].create_index(["wa_id"])
-    db["whatsapp_users"].create_index(["bsuid"])
-    db["whatsapp_statuses"].create(
+    db.table("whatsapp_users").create_index(["wa_id"])
+    db.table("whatsapp_users").create_index(["bsuid"])
+    db.table("whatsapp_statuses").create(
         {"wamid": str, "recipient": str, "status": str, "error": str, "updated_at": str},
         pk="wamid",
     )
-    db["whatsapp_statuses"].create_index(["updated_at"])
+    db.table("whatsapp_statuses").create_index(["updated_at"])
 
 
 def _migration_4(db: sqlite_utils.Database) -> None:
-    db["sessions"].add_column("choices", str)  # JSON: choices an action offered (Offered)
+    db.table("sessions").add_column("choices", str)  # JSON: choices an action offered (Offered)
 
 
 def _migration_5(db: sqlite_utils.Database) -> None:
-    db["reports"].create(
+    db.table("reports").create(
         {
             "id": int,
             "ref": str,
@@ -114,16 +114,16 @@ def _migration_5(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"ref", "status", "created_at"},
     )
-    db["reports"].create_index(["ref"], unique=True)
-    db["reports"].create_index(["idempotency_key"], unique=True)
-    db["reports"].create_index(["channel", "user_ref"])
-    db["reports"].create_index(["status", "urgent"])
-    db["report_media"].create(
+    db.table("reports").create_index(["ref"], unique=True)
+    db.table("reports").create_index(["idempotency_key"], unique=True)
+    db.table("reports").create_index(["channel", "user_ref"])
+    db.table("reports").create_index(["status", "urgent"])
+    db.table("report_media").create(
         {"id": int, "report_id": int, "path": str},
         pk="id",
         foreign_keys=[("report_id", "reports", "id")],
     )
-    db["report_messages"].create(
+    db.table("report_messages").create(
         {
             "id": int,
             "report_id": int,
@@ -135,7 +135,7 @@ def _migration_5(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("report_id", "reports", "id")],
     )
-    db["audit_log"].create(
+    db.table("audit_log").create(
         {"id": int, "at": str, "officer_id": int, "action": str, "report_ref": str, "detail": str},
         pk="id",
     )
@@ -144,11 +144,11 @@ def _migration_5(db: sqlite_utils.Database) -> None:
             f"CREATE TRIGGER audit_log_no_{event.lower()} BEFORE {event} ON audit_log "
             "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
         )
-    db["officer_prompts"].create(
+    db.table("officer_prompts").create(
         {"officer_id": int, "chat_id": int, "action": str, "report_ref": str, "created_at": str},
         pk=("officer_id", "chat_id"),
     )
-    db["relays"].create(
+    db.table("relays").create(
         {"channel": str, "user_ref": str, "report_ref": str, "opened_at": str},
         pk=("channel", "user_ref"),
     )
@@ -157,24 +157,24 @@ def _migration_5(db: sqlite_utils.Database) -> None:
 def _migration_6(db: sqlite_utils.Database) -> None:
     # due_outbox reads pending messages in send order (priority, id) from this index
     # and stops at its LIMIT, instead of sorting every pending message on each call
-    db["outbox"].create_index(["channel", "status", "priority", "id"])
+    db.table("outbox").create_index(["channel", "status", "priority", "id"])
 
 
 def _migration_7(db: sqlite_utils.Database) -> None:
-    db["sessions"].add_column("memory", str)  # JSON: the routed question and drafts
-    db["reports"].add_column("kind", str, not_null_default="report")  # report | question
+    db.table("sessions").add_column("memory", str)  # JSON: the routed question and drafts
+    db.table("reports").add_column("kind", str, not_null_default="report")  # report | question
     # questions the bot did not answer with confidence, for content authors: no user id
-    db["unanswered_questions"].create(
+    db.table("unanswered_questions").create(
         {"key": str, "text": str, "lang": str, "offered": str, "chosen": str, "asked_at": str},
         pk="key",
         not_null={"text", "asked_at"},
     )
-    db["unanswered_questions"].create_index(["asked_at"])
+    db.table("unanswered_questions").create_index(["asked_at"])
 
 
 def _migration_8(db: sqlite_utils.Database) -> None:
     # set by "hapus data": the phone number goes once the last reply to it is sent
-    db["whatsapp_users"].add_column("erased", int, not_null_default=0)
+    db.table("whatsapp_users").add_column("erased", int, not_null_default=0)
     # answered update ids are kept as hashes (a wamid holds the phone number)
     rows = db.execute("SELECT channel, update_id FROM processed_updates").fetchall()
     db.conn.executemany(
@@ -185,13 +185,13 @@ def _migration_8(db: sqlite_utils.Database) -> None:
 
 def _migration_9(db: sqlite_utils.Database) -> None:
     # an event that fails again and again is set aside with the reason, not retried forever
-    db["inbox"].add_column("attempts", int, not_null_default=0)
-    db["inbox"].add_column("last_error", str)
-    db["dead_updates"].create(
+    db.table("inbox").add_column("attempts", int, not_null_default=0)
+    db.table("inbox").add_column("last_error", str)
+    db.table("dead_updates").create(
         {"channel": str, "update_key": str, "reason": str, "failed_at": str},
         pk=("channel", "update_key"),
     )
-    db["dead_updates"].create_index(["failed_at"])
+    db.table("dead_updates").create_index(["failed_at"])
 
 
 def _migration_10(db: sqlite_utils.Database) -> None:
@@ -201,7 +201,7 @@ def _migration_10(db: sqlite_utils.Database) -> None:
         "CREATE INDEX idx_outbox_first ON outbox (channel, user_ref, status, priority >= 0, id)"
     )
     # the report an officers' card is about: its personal data goes when the reporter erases
-    db["outbox"].add_column("report_ref", str)
+    db.table("outbox").add_column("report_ref", str)
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 
 import sqlite_utils
 
@@ -26,7 +27,7 @@ class QueueStore(Database):
         self,
         channel: str,
         user: str,
-        bodies: list[dict],
+        bodies: list[dict[str, Any]],
         now: datetime,
         priority: int = OUTBOX_BULK,
     ) -> None:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 import sqlite_utils
@@ -50,7 +51,7 @@ class ReportStore(Database):
                 "SELECT ref FROM reports WHERE status != 'closed' ORDER BY urgent DESC, id LIMIT ?",
                 [limit],
             ).fetchall()
-            return [read_report(db, ref) for (ref,) in refs]
+            return read_reports(db, refs)
 
         return await self._call(read)
 
@@ -62,7 +63,7 @@ class ReportStore(Database):
                 "SELECT ref FROM reports WHERE created_at >= ? AND created_at < ? ORDER BY id",
                 [start.isoformat(), end.isoformat()],
             ).fetchall()
-            return [read_report(db, ref) for (ref,) in refs]
+            return read_reports(db, refs)
 
         return await self._call(read)
 
@@ -86,6 +87,13 @@ class ReportStore(Database):
             }
 
         return await self._call(read)
+
+
+def read_reports(db: sqlite_utils.Database, refs: Iterable[tuple[str]]) -> list[ReportRecord]:
+    """The reports of `refs` (rows of one column, just selected from `reports` in the same
+    transaction, so each is there), in their order."""
+    reports = (read_report(db, ref) for (ref,) in refs)
+    return [report for report in reports if report is not None]
 
 
 def read_report(db: sqlite_utils.Database, ref: str) -> ReportRecord | None:

@@ -164,7 +164,7 @@ class TurnStore(Database):
         return await self._call(write)
 
     async def skip_update(
-        self, channel: str, user: str, update_id: str, now: datetime, outbox: list[dict]
+        self, channel: str, user: str, update_id: str, now: datetime, outbox: list[dict[str, Any]]
     ) -> None:
         """Count an update as answered without a dialog turn (a flood drop); queue `outbox`."""
 

@@ -17,13 +17,23 @@ from bot.understanding.words import Normaliser
 
 
 class AskedQuestion(Protocol):
-    """A logged question as the store gives it back (no user in it)."""
+    """A logged question as the store gives it back (no user in it); read only, so a frozen
+    dataclass such as `bot.records.UnansweredQuestion` is one."""
 
-    text: str
-    lang: str
-    offered: tuple[str, ...]
-    chosen: str
-    asked_at: str
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def lang(self) -> str: ...
+
+    @property
+    def offered(self) -> tuple[str, ...]: ...
+
+    @property
+    def chosen(self) -> str: ...
+
+    @property
+    def asked_at(self) -> str: ...
 
 
 @dataclass

@@ -18,9 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz, process
 
 # PySastrawi ships no type hints (no stubs, no py.typed): its classes are untyped here
-from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary  # type: ignore[import-untyped]
-from Sastrawi.Stemmer.Stemmer import Stemmer  # type: ignore[import-untyped]
-from Sastrawi.Stemmer.StemmerFactory import StemmerFactory  # type: ignore[import-untyped]
+# (`ignore_missing_imports` for `Sastrawi.*` in pyproject.toml's [tool.mypy])
+from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
+from Sastrawi.Stemmer.Stemmer import Stemmer
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
 from bot.engine.text import normalize
 
@@ -85,15 +86,16 @@ class Normaliser:
         }
         self._known: list[str] = []
         self._known_set: frozenset[str] = frozenset()
+        # `stem` and `correct`, cached per instance (per content version)
+        self.stem = lru_cache(maxsize=STEM_CACHE)(self._stem)
+        self.correct = lru_cache(maxsize=STEM_CACHE)(self._correct)
         self.stopwords = frozenset(self.stem(w) for w in self.words(" ".join(rules.stopwords)))
-        self.stem = lru_cache(maxsize=STEM_CACHE)(self.stem)  # type: ignore[method-assign]
-        self.correct = lru_cache(maxsize=STEM_CACHE)(self.correct)  # type: ignore[method-assign]
 
     def know(self, stems: Iterable[str]) -> None:
         """Add the stems that typos may be corrected to (the content's own words)."""
         self._known_set = self._known_set | frozenset(s for s in stems if len(s) >= 3)
         self._known = sorted(self._known_set)
-        self.correct.cache_clear()  # type: ignore[attr-defined]
+        self.correct.cache_clear()
 
     def words(self, text: str) -> tuple[str, ...]:
         """Lower-case words with phrases joined and slang replaced (not stemmed)."""
@@ -165,7 +167,7 @@ class Normaliser:
                 index += 1
         return out
 
-    def stem(self, word: str) -> str:
+    def _stem(self, word: str) -> str:
         """The root of an Indonesian word ("persyaratannya" -> "syarat"); others unchanged.
 
         The informal suffix -in ("dipukulin", "tolongin") is read as -i or -kan when the
@@ -182,7 +184,7 @@ class Normaliser:
                     return candidate
         return root
 
-    def correct(self, stem: str) -> str:
+    def _correct(self, stem: str) -> str:
         """A content word close to an unknown one ("syarta" -> "syarat"), else the stem itself.
 
         Only words that are neither in the content nor Indonesian root words are corrected,
