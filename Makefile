@@ -78,9 +78,12 @@ soak: install-dev
 bench: install-dev
 	$(PY) bench/bench.py
 
+# lint and format, the import contracts (.importlinter), types (mypy over bot/), the content
 check: install-dev
 	$(PY) -m ruff check bot tests bench
 	$(PY) -m ruff format --check bot tests bench
+	$(VENV)/bin/lint-imports .importlinter
+	$(PY) -m mypy
 	$(PY) -m bot check-content
 
 # Refreshes requirements/runtime.txt and requirements/dev.txt from pyproject.toml with pip-tools,
