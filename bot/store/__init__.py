@@ -7,11 +7,14 @@ each in its own module over the shared writer thread of `database.py`:
 |---------------|--------------------------------------------------------------------------|
 | `database`    | the connection, its writer thread, group commit, `healthy()`              |
 | `migrations`  | the schema, as numbered migrations                                       |
-| `turns`       | `load_session`, `begin_turn`, `commit_turn`, `skip_update`               |
+| `turns`       | `load_session`, `begin_turn`, `commit_turn`, `commit_effects`,           |
+|               | `skip_update`                                                            |
+| `effects`     | writing a turn's effects (`bot.effects`) inside its transaction: a       |
+|               | report filed and numbered, relays, officers' changes, audit lines        |
 | `queues`      | the inbox (`inbox_put/pending/failed/drop`) and the outbox (`enqueue`,   |
 |               | `due_outbox`, `next_outbox_time`, `outbox_sent/retry/dead`)              |
-| `reports`     | `file_report`, `report`, `open_reports`, `export_reports`, `report_stats` |
-| `casework`    | officers' changes and the audit log, prompts, relays, urgent reminders   |
+| `reports`     | `report`, `open_reports`, `export_reports`, `report_stats`, the caps     |
+| `casework`    | the desk's reads (`officer_prompt`, backlog), urgent reminders           |
 | `contacts`    | WhatsApp contacts: ids, the 24-hour window, held messages, statuses      |
 | `questions`   | the log of questions the bot could not answer                            |
 | `retention`   | `prune`, `erase_report_personal_data`, `media_in_use`                    |
