@@ -159,6 +159,27 @@ def save_media(
     return Media(kind, mime, len(data), str(path))
 
 
+def keep_photo(
+    data: bytes, *, quota: MediaQuota, user_key: str, media_dir: Path, prefix: str, channel: str
+) -> Media | None:
+    """A photo a platform delivered, kept on disk; None (logged without its content) when it
+    is over the user's quota or the disk reserve, is not a photo by its first bytes (the
+    dialog asks only for photos), or cannot be read or written."""
+    if not quota.admit(user_key, len(data)):
+        return None
+    sniffed = sniff_image(data[:16])
+    if sniffed is None:
+        log.info("%s: a file that is not a photo was not kept", channel)
+        return None
+    mime, extension = sniffed
+    log.info("%s: photo received (%d bytes)", channel, len(data))
+    try:
+        return save_media(media_dir, prefix, "image", mime, extension, data)
+    except (OSError, ValueError) as error:
+        log.error("%s: a received file could not be saved: %s", channel, error)
+        return None
+
+
 class MediaQuota:
     """Whether one more received file may be kept: per user, in total, and on the disk."""
 

@@ -32,7 +32,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.channels.base import MAX_MESSAGE_AGE, Channel, StartGate, read_capped
-from bot.channels.media import MediaQuota, save_media, sniff_image
+from bot.channels.media import MediaQuota, keep_photo
 from bot.channels.telegram_app import TelegramApplication, build_application
 from bot.channels.telegram_app import file_url as file_url  # its old home: still importable here
 from bot.channels.telegram_send import SteadyRateLimiter, send_reply
@@ -283,9 +283,9 @@ class TelegramChannel(Channel):
     async def _download(self, message: Message, user: str) -> Media | None:
         attachment: PhotoSize | Document
         if message.photo:
-            attachment, declared = message.photo[-1], "image/jpeg"  # the largest size
+            attachment = message.photo[-1]  # the largest size
         elif message.document is not None:
-            attachment, declared = message.document, message.document.mime_type or ""
+            attachment = message.document
         else:
             return None
         if attachment.file_size and attachment.file_size > self.max_media_bytes:
@@ -297,21 +297,16 @@ class TelegramChannel(Channel):
         except TelegramError as error:
             log.warning("telegram: download failed: %s", error)
             return None
-        if len(data) > self.max_media_bytes or not self.quota.admit(
-            f"{self.name}:{user}", len(data)
-        ):
+        if len(data) > self.max_media_bytes:
             return None
-        sniffed = sniff_image(data[:16])
-        if sniffed is None:  # the dialog asks only for photos: another file is not kept
-            log.info("telegram: a file that is not a photo was not kept (%s)", declared or "-")
-            return None
-        kind, mime, extension = "image", sniffed[0], sniffed[1]
-        log.info("telegram: %s received (%d bytes)", kind, len(data))
-        try:
-            return save_media(self.media_dir, "tg", kind, mime, extension, data)
-        except (OSError, ValueError) as error:
-            log.error("telegram: a received file could not be saved: %s", error)
-            return None
+        return keep_photo(
+            data,
+            quota=self.quota,
+            user_key=f"{self.name}:{user}",
+            media_dir=self.media_dir,
+            prefix="tg",
+            channel="telegram",
+        )
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         update_id = update.update_id if isinstance(update, Update) else "-"

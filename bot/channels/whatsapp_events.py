@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.channels.graph_api import GraphClient, GraphError
-from bot.channels.media import MediaQuota, save_media, sniff_image
+from bot.channels.media import MediaQuota, keep_photo
 from bot.messages import Media
 
 log = logging.getLogger("bot.channels.whatsapp")  # one logger for the whole channel
@@ -97,20 +97,16 @@ class MediaFetcher:
             log.info("WhatsApp %s of type %s not accepted", kind, declared or "-")
             return None
         data = await self._download(kind, media_id)
-        if data is None or not self.quota.admit(f"{self.channel}:{user}", len(data)):
+        if data is None:
             return None
-        sniffed = sniff_image(data[:16])
-        if sniffed is None:  # the dialog asks only for photos: a PDF or other file is not kept
-            log.info("WhatsApp %s refused: not a photo", kind)
-            return None
-        mime, extension = sniffed
-        kind = "image"
-        log.info("%s received on WhatsApp (%d bytes)", kind, len(data))
-        try:
-            return save_media(self.media_dir, "wa", kind, mime, extension, data)
-        except (OSError, ValueError) as error:
-            log.error("WhatsApp: a received file could not be saved: %s", error)
-            return None
+        return keep_photo(
+            data,
+            quota=self.quota,
+            user_key=f"{self.channel}:{user}",
+            media_dir=self.media_dir,
+            prefix="wa",
+            channel="WhatsApp",
+        )
 
     async def _download(self, kind: str, media_id: str) -> bytes | None:
         for attempt in range(MEDIA_ATTEMPTS):
