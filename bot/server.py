@@ -197,25 +197,24 @@ async def serve(config: Config) -> None:
         loop.add_signal_handler(signal.SIGTERM, stopping.set)
         loop.add_signal_handler(signal.SIGHUP, lambda: reload_content(runtime))
         settle_memory()
-        print(
-            f"Migran Aman is running. Web chat: http://{config.server.host}:"
-            f"{config.server.port}/  (content {runtime.content.flows.version}, "
-            f"database {config.database.path})",
-            flush=True,
+        log.info(
+            "Migran Aman is running. Web chat: http://%s:%s/  (content %s, database %s)",
+            config.server.host,
+            config.server.port,
+            runtime.content.flows.version,
+            config.database.path,
         )
         if not config.telegram.token:
-            print("Telegram: off (TELEGRAM_BOT_TOKEN is not set)", flush=True)
+            log.info("Telegram: off (TELEGRAM_BOT_TOKEN is not set)")
         if not config.whatsapp.token:
-            print("WhatsApp: off (WHATSAPP_TOKEN is not set)", flush=True)
+            log.info("WhatsApp: off (WHATSAPP_TOKEN is not set)")
         else:
-            print(f"WhatsApp: webhook at {WHATSAPP_ROUTE}", flush=True)
+            log.info("WhatsApp: webhook at %s", WHATSAPP_ROUTE)
         if not (config.telegram.token and config.officers.chat_id and config.officers.telegram_ids):
-            print(
-                "WARNING: reports are stored but NO officer is notified: set "
-                "TELEGRAM_BOT_TOKEN, OFFICER_CHAT_ID and OFFICER_TELEGRAM_IDS",
-                flush=True,
+            log.warning(
+                "reports are stored but NO officer is notified: set TELEGRAM_BOT_TOKEN, "
+                "OFFICER_CHAT_ID and OFFICER_TELEGRAM_IDS"
             )
-            log.warning("officer notifications are off")
         chores = [asyncio.create_task(_prune_forever(runtime, config.session.retention_days))]
         if config.telegram.token and config.officers.chat_id is not None:
             chores.append(asyncio.create_task(_remind_forever(runtime)))
@@ -253,9 +252,8 @@ async def _start(channel: Channel) -> bool:
     """Start a channel; a failure is reported and leaves the other channels running."""
     try:
         await channel.start()
-    except Exception as error:
-        log.exception("channel %s failed to start", channel.name)
-        print(f"{channel.name}: FAILED to start: {error}", flush=True)
+    except Exception:
+        log.exception("%s: FAILED to start", channel.name)
         return False
     return True
 

@@ -117,7 +117,7 @@ class TelegramChannel(Channel):
             await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=20)
             mode = "long polling"
         self.outbox.start()
-        print(f"Telegram: on ({mode}) as @{application.bot.username}", flush=True)
+        log.info("Telegram: on (%s) as @%s", mode, application.bot.username)
 
     async def stop(self) -> None:
         self.gate.close()
