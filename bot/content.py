@@ -62,16 +62,17 @@ def load_content(
     checker.problems += tools.problems
     blobs += tools.blobs
     data = ContentData(contacts=contacts, **tools.fields) if contacts else None
-    unreadable = any("YAML syntax" in problem.message for problem in checker.problems)
-    if system is not None and data is not None and not unreadable:
-        check_graph(checker, system, nodes, origins, sources, actions, data)
-        if data.offer_rules:
-            path = checker.display(root / "data" / OFFER_RULES)
-            checker.problems += data.offer_rules.answer_problems(path, saved_answers(nodes))
     understanding_files, understanding_problems = load_understanding(
         root / "understanding", checker.display, origins.keys(), languages, blobs
     )
+    unreadable = any("YAML syntax" in problem.message for problem in checker.problems)
     checker.problems += understanding_problems
+    if system is not None and data is not None and not unreadable:
+        routes = [route.node for route in understanding_files.words.routes.values()]
+        check_graph(checker, system, nodes, origins, sources, actions, data, routes)
+        if data.offer_rules:
+            path = checker.display(root / "data" / OFFER_RULES)
+            checker.problems += data.offer_rules.answer_problems(path, saved_answers(nodes))
     if any(problem.severity == "error" for problem in checker.problems) or not system or not data:
         return None, checker.problems
     understanding = Understanding(
@@ -80,6 +81,7 @@ def load_content(
         understanding_files,
         countries={code: names.values() for code, names in data.vocabulary.countries.items()},
         company_names=[agency.name for agency in data.agencies.agencies],
+        advert_rules=data.advert_rules,
     )
     flows = Flows(
         system=system, nodes=nodes, version=content_version(blobs), understanding=understanding

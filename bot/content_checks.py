@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -107,8 +108,11 @@ def check_graph(
     sources: dict[str, Source],
     actions: dict[str, ActionSpec],
     data: ContentData,
+    entry_points: Collection[str] = (),
 ) -> None:
-    """Check the nodes and system.yaml together; `origins` includes nodes that failed."""
+    """Check the nodes and system.yaml together; `origins` includes nodes that failed.
+    `entry_points` are nodes typed text leads to directly (the routes of words.yaml): they
+    count as reachable, with everything they link to."""
     _check_system(checker, system, origins)
     known_numbers = data.contacts.phone_numbers()
     for node_id, node in nodes.items():
@@ -142,7 +146,7 @@ def check_graph(
         _check_phone_numbers(checker, source.display, node_id, node, where, known_numbers)
     if len(nodes) < len(origins):
         return  # a node failed its schema: its links are unknown, reachability would mislead
-    reachable = _reachable(system, nodes)
+    reachable = _reachable(system, nodes, entry_points)
     for node_id in nodes.keys() - reachable:
         display, line = origins[node_id]
         checker.error(display, line, f"node '{node_id}' is unreachable from '{system.start}'")
@@ -250,8 +254,11 @@ def _links(node: Node) -> list[tuple[KeyPath, str]]:
     return links
 
 
-def _reachable(system: SystemSpec, nodes: dict[str, Node]) -> set[str]:
+def _reachable(
+    system: SystemSpec, nodes: dict[str, Node], entry_points: Collection[str] = ()
+) -> set[str]:
     roots: list[str | None] = [getattr(system, role) for role in SYSTEM_ROLES]
+    roots += list(entry_points)
     seen = {root for root in roots if root is not None and root in nodes}
     queue = deque(seen)
     while queue:

@@ -72,6 +72,7 @@ class Inbound:
     # where a web chat request came from (the client address, or the forwarded one from a
     # trusted proxy), for limits per address; empty on Telegram and WhatsApp. Never stored.
     client: str = ""
+    forwarded: bool = False  # forwarded from another chat (a job advert, often)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.data.advert_rules import AdvertRules
 from bot.data.agencies import AgencyRegistry
 from bot.data.contacts import ContactBook
 from bot.data.jobs import JobBoard
@@ -24,3 +25,4 @@ class ContentData:
     jobs: JobBoard = field(default_factory=JobBoard)
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
     offer_rules: OfferRules | None = None
+    advert_rules: AdvertRules | None = None

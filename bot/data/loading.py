@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bot.data.advert_rules import load_advert_rules
 from bot.data.agencies import AgencyRegistry, load_agencies
 from bot.data.jobs import load_jobs
 from bot.data.offer_rules import load_offer_rules
@@ -23,6 +24,7 @@ AGENCIES = "agencies.csv"
 JOBS = "jobs.csv"
 VOCABULARY = "vocabulary.yaml"
 OFFER_RULES = "offer_rules.yaml"
+ADVERT_RULES = "advert_rules.yaml"
 
 
 @dataclass
@@ -65,4 +67,8 @@ def load_tool_data(
         rules, problems = load_offer_rules(path, display(path), vocabulary, languages)
         out.problems += problems
         out.fields["offer_rules"] = rules
+        if path := present(ADVERT_RULES):
+            adverts, problems = load_advert_rules(path, display(path), rules, languages)
+            out.problems += problems
+            out.fields["advert_rules"] = adverts
     return out

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.engine.spec import I18n, MenuNode, Node, PageNode, SystemSpec
 from bot.engine.text import normalize
+from bot.understanding.adverts import AdvertReader
 from bot.understanding.alarm import Alarm, AlarmDetector, AlarmRules
 from bot.understanding.answers import Everyday, EverydayAnswers
 from bot.understanding.entities import EntityFinder
@@ -27,11 +28,15 @@ from bot.understanding.index import (
 )
 from bot.understanding.words import Normaliser, WordRules
 
+if TYPE_CHECKING:  # the rules are data; importing them here would be a cycle
+    from bot.data.advert_rules import AdvertRules
+
 CONFIDENT = 0.52  # the best page scores at least this...
 MARGIN = 0.06  # ...and this much more than the next one: answer at once
 SUGGEST = 0.27  # the best page scores at least this: "did you mean...?"
 SUGGESTIONS = 3
 EVERYDAY_CHARS = 60  # longer than this, a message is not a "ya" or a "gk tau"
+ADVERT_CHARS = 3_000  # an advert is kept (for its check and a report) up to this length
 READ_CHARS = 500  # a question is read from its first 500 characters (a long text costs CPU)
 
 __all__ = ["Alarm", "Everyday", "Reading", "Route", "Understanding", "UnderstandingFiles"]
@@ -84,6 +89,7 @@ class Understanding:
         files: UnderstandingFiles | None = None,
         countries: Mapping[str, Iterable[str]] | None = None,
         company_names: Iterable[str] = (),
+        advert_rules: AdvertRules | None = None,
     ) -> None:
         files = files or UnderstandingFiles()
         self.normaliser = Normaliser(files.words)
@@ -107,6 +113,9 @@ class Understanding:
         )
         self._reference_node = system.reference_node or ""
         self._routes = files.words.routes
+        self.adverts = (
+            AdvertReader(advert_rules, self.normaliser, self.entities) if advert_rules else None
+        )
 
     def _passages(
         self, nodes: Mapping[str, Node], examples: Mapping[str, Mapping[str, list[str]]]
@@ -142,6 +151,16 @@ class Understanding:
     def answer_kinds(self, text: str) -> list[Everyday]:
         """Whether the message is an everyday yes / no / don't know / go on."""
         return self.everyday.classify(text) if len(text) <= EVERYDAY_CHARS else []
+
+    def advert(self, text: str, forwarded: bool = False) -> Route | None:
+        """Where a job advert pasted or forwarded into the chat leads (its check, with the
+        text), or None when the message does not read like an advert."""
+        route = self._routes.get("advert")
+        if route is None or self.adverts is None:
+            return None
+        if not self.adverts.looks_like_advert(text, forwarded):
+            return None
+        return Route("advert", route.node, ((route.save, text[:ADVERT_CHARS]),))
 
     def read(self, text: str) -> Reading:
         """Where a typed message should lead, best first."""
