@@ -56,6 +56,8 @@ class Answering(Keywords, Routing):
         index = match_label(text, [label for label, _ in choices]) if text else None
         if index is not None:
             self._act(choices[index][1])
+        elif self._advert(text):
+            pass  # a job advert: checked at once
         elif alarm := self._alarm(text):
             self._alert(alarm)
         elif (
@@ -83,13 +85,30 @@ class Answering(Keywords, Routing):
     def _answer(self, inbound: Inbound, node: AskNode) -> None:
         """A message where an `ask` node waits: a button label, else the validated answer."""
         text = clean_input(inbound.text) if inbound.kind == InboundKind.TEXT else ""
-        if text and (act := self._labelled(text, node)):
-            self._act(act)
-            return
+        if text:  # a button label typed (inline: the path of most steps in a form)
+            choices = self.choices()
+            labels = [label for label, _ in choices]
+            if node.input.type in ("yesno", "choice"):
+                index = match_label(text, labels)
+            else:  # a typed answer wins unless it is exactly a button label ("Lewati")
+                wanted = normalize(text)
+                exact = [i for i, label in enumerate(labels) if normalize(label) == wanted]
+                index = exact[0] if exact and wanted else None
+            if index is not None:
+                self._act(choices[index][1])
+                return
+            if node.input.type in ("yesno", "choice"):
+                understanding = self.flows.understanding
+                act = everyday_pick(understanding, understanding.answer_kinds(text), choices)
+                if act:
+                    self._act(act)
+                    return
         verdict = validate(node.input, inbound, self.lang, self.flows.understanding.answer_kinds)
         if isinstance(verdict, Accepted):
             self._act(("answer", verdict.value))
             return
+        if text and node.input.type != "text" and self._advert(text):
+            return  # a job advert where a choice was asked: checked at once
         if text and node.input.type != "text" and (alarm := self._alarm(text)):
             self._alert(alarm)  # not an answer, but a cry for help: the numbers first
             return
@@ -97,23 +116,6 @@ class Answering(Keywords, Routing):
             return
         error = self.flows.text(node.error, self.lang) if node.error else ""
         self.short_reply(error or self.message(INVALID_MESSAGE[node.input.type]))
-
-    def _labelled(self, text: str, node: AskNode) -> Act | None:
-        """The option typed text means at an `ask` node, if any."""
-        choices = self.choices()
-        labels = [label for label, _ in choices]
-        if node.input.type in ("yesno", "choice"):
-            index = match_label(text, labels)
-        else:  # a typed answer wins unless it is exactly a button label ("Lewati")
-            wanted = normalize(text)
-            exact = [i for i, label in enumerate(labels) if wanted and normalize(label) == wanted]
-            index = exact[0] if exact else None
-        if index is not None:
-            return choices[index][1]
-        if node.input.type in ("yesno", "choice"):
-            understanding = self.flows.understanding
-            return everyday_pick(understanding, understanding.answer_kinds(text), choices)
-        return None
 
     # ----- acts ---------------------------------------------------------------------------
 
@@ -134,8 +136,17 @@ class Answering(Keywords, Routing):
             self.back()
         elif kind == "menu":
             self.go(self.flows.system.start)
-        elif kind == "answer":
-            self._save_answer(act[1])
+        elif kind == "answer":  # saved, and on (inline: the path of most steps in a form)
+            node, value = self.node, act[1]
+            assert isinstance(node, AskNode)
+            if node.input.multiple:
+                earlier = session.answers.get(node.save)
+                earlier = earlier if isinstance(earlier, list) else []
+                session.answers[node.save] = [*earlier, value] if value is not None else earlier
+            else:
+                session.answers[node.save] = value
+            branch = next((c.goto for c in node.input.choices if c.value == value and c.goto), None)
+            self.go(branch or node.next)
         elif kind == "pick":
             node, offered = self.node, session.offered
             assert isinstance(node, ActionNode) and offered is not None
@@ -143,19 +154,6 @@ class Answering(Keywords, Routing):
             self.go(node.next or session.node or self.flows.system.start)
         else:
             self._act_on_system_question(act)
-
-    def _save_answer(self, value: object) -> None:
-        """Save the answer to the current `ask` node and go on."""
-        session, node = self.session, self.node
-        assert isinstance(node, AskNode)
-        if node.input.multiple:
-            earlier = session.answers.get(node.save)
-            earlier = earlier if isinstance(earlier, list) else []
-            session.answers[node.save] = [*earlier, value] if value is not None else earlier
-        else:
-            session.answers[node.save] = value
-        branch = next((c.goto for c in node.input.choices if c.value == value and c.goto), None)
-        self.go(branch or node.next)
 
     def _act_on_system_question(self, act: Act) -> None:
         """The answer to "which language?" or "delete my data?"."""

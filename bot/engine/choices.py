@@ -50,17 +50,17 @@ def state_key(flows: Flows, session: Session) -> str:
 
 def choices(flows: Flows, session: Session) -> Sequence[Choice]:
     """The options the user can pick now, as (label, act), in display order."""
-    cached = _cached(flows, session)
-    return cached[0] if cached else _choices(flows, session)
+    found = cached(flows, session)
+    return found[0] if found else _choices(flows, session)
 
 
 def options(flows: Flows, session: Session) -> tuple[Option, ...]:
     """The options the user can pick now, with ids that carry the state key."""
-    cached = _cached(flows, session)
-    return cached[1] if cached else _options(flows, session, _choices(flows, session))
+    found = cached(flows, session)
+    return found[1] if found else _options(flows, session, _choices(flows, session))
 
 
-def _cached(flows: Flows, session: Session) -> tuple[tuple[Choice, ...], tuple[Option, ...]] | None:
+def cached(flows: Flows, session: Session) -> tuple[tuple[Choice, ...], tuple[Option, ...]] | None:
     """Choices and options of the current state, computed once per state and language
     (they depend on nothing else unless an action offered choices)."""
     if session.offered is not None or session.question is not None:

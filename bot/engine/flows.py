@@ -26,6 +26,7 @@ class Flows:
     keywords: dict[str, KeywordName] = field(init=False)
     screens: dict[tuple[str, str], list[str]] = field(init=False)
     memo: OptionMemo = field(init=False, repr=False, compare=False)  # the options per state
+    _reference: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
 
     def __init__(
         self,
@@ -56,6 +57,8 @@ class Flows:
         }
         object.__setattr__(self, "screens", screens)
         object.__setattr__(self, "memo", {})
+        pattern = system.reference_pattern if system.reference_node else None
+        object.__setattr__(self, "_reference", re.compile(pattern) if pattern else None)
 
     @property
     def default_language(self) -> str:
@@ -75,11 +78,10 @@ class Flows:
 
     def reference(self, text: str) -> str | None:
         """The report number if `text` is one (case and spaces forgiven), else None."""
-        pattern = self.system.reference_pattern
-        if not pattern or not self.system.reference_node:
+        if self._reference is None:  # compiled once: this runs for every typed message
             return None
         candidate = text.strip().upper().replace(" ", "")
-        return candidate if re.fullmatch(pattern, candidate) else None
+        return candidate if self._reference.fullmatch(candidate) else None
 
     def text(self, texts: dict[str, str] | None, lang: str) -> str:
         """Pick `lang` from a content string, falling back to the default language."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from bot.engine import choices as option_list
 from bot.engine import drafts
@@ -20,6 +21,7 @@ from bot.engine.spec import ActionNode, AskNode, MessageName, Node, PageNode
 from bot.messages import Option, Reply
 
 MAX_STACK = 30
+CARRIED = "carried"  # the answer listing keys carried over from a check (skipped questions)
 
 
 class Navigator:
@@ -34,7 +36,13 @@ class Navigator:
         self.turn = turn or Turn(session=session)
         self.turn.action = None
         self._skips = 0
+        self._going_back = False
         self._leaving = False  # the user is leaving a form on purpose: keep, do not finish it
+        # for routing typed text (routing.py)
+        self._asked: dict[str, Any] | None = None  # the question routed in the previous turn
+        self._fresh = False  # a question was routed in this turn
+        self._update_id = ""
+        self._forwarded = False  # the message was forwarded from another chat
 
     # ----- helpers ------------------------------------------------------------------------
 
@@ -73,10 +81,12 @@ class Navigator:
 
     def choices(self) -> Sequence[Choice]:
         """The options the user can pick now, as (label, act), in display order."""
-        return option_list.choices(self.flows, self.session)
+        cached = option_list.cached(self.flows, self.session)  # one call: on every step
+        return cached[0] if cached else option_list.choices(self.flows, self.session)
 
     def options(self) -> tuple[Option, ...]:
-        return option_list.options(self.flows, self.session)
+        cached = option_list.cached(self.flows, self.session)
+        return cached[1] if cached else option_list.options(self.flows, self.session)
 
     def _reset(self) -> None:
         session = self.session
@@ -111,6 +121,8 @@ class Navigator:
         if (
             isinstance(node, AskNode)
             and node.skip_if_answered
+            and not self._going_back
+            and node.save in (session.answers.get(CARRIED) or ())
             and session.answers.get(node.save) not in (None, "", [])
             and self._skips < MAX_STACK
         ):
@@ -123,7 +135,11 @@ class Navigator:
         session = self.session
         target = session.stack.pop() if session.stack else self.flows.system.start
         session.node = None  # so go() does not push the node we are leaving
-        self.go(target, push=False)
+        self._going_back = True  # a carried-over answer the user goes back to is asked
+        try:
+            self.go(target, push=False)
+        finally:
+            self._going_back = False
 
     def visit_and_render(self) -> None:
         self.turn.visits.append(self.session.node or "")

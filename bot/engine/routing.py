@@ -9,14 +9,10 @@ numbers or addresses) for content authors with what the user chose next.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 from bot.engine.asking import question_key, route_from, route_list, scrub
 from bot.engine.choices import Act
-from bot.engine.flows import Flows
 from bot.engine.navigation import Navigator
-from bot.engine.session import QuestionLog, Session, Turn
+from bot.engine.session import QuestionLog
 from bot.engine.spec import MessageName
 from bot.messages import Reply
 from bot.understanding import Alarm, Reading, Route
@@ -27,13 +23,8 @@ MIN_TERMS_TO_LEAVE_FORM = 3  # a typed question leaves a choice question only if
 class Routing(Navigator):
     """The walker's layer for typed questions."""
 
-    def __init__(
-        self, flows: Flows, session: Session, now: datetime, turn: Turn | None = None
-    ) -> None:
-        super().__init__(flows, session, now, turn)
-        self._asked: dict[str, Any] | None = None  # the question routed in the previous turn
-        self._fresh = False  # a question was routed in this turn
-        self._update_id = ""
+    # its state (`_asked`, `_fresh`, `_update_id`, `_forwarded`) is set up by the Navigator's
+    # one __init__: a step builds a walker for every message, and a chain of __init__s costs
 
     def _worth_answering_at_once(self, text: str) -> Reading | None:
         """A first message that is a real question (not "hello there") is answered at once:
@@ -44,6 +35,16 @@ class Routing(Navigator):
             bool(reading.suggestions) and len(understanding.normaliser.terms(text)) >= 2
         )
         return reading if real else None
+
+    def _advert(self, text: str) -> bool:
+        """A job advert pasted or forwarded into the chat: its check at once (before the
+        alarm: an advert's "paspor" or "visa" is not a cry for help). True if it was one."""
+        route = self.flows.understanding.advert(text, self._forwarded) if text else None
+        if route is None:
+            return False
+        self.session.pending = ""
+        self._follow(route)
+        return True
 
     def _alarm(self, text: str) -> Alarm | None:
         return self.flows.understanding.alarm(text) if text else None

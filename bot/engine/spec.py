@@ -175,7 +175,9 @@ class AskNode(_Strict):
     save: str
     next: str
     error: I18n | None = None
-    skip_if_answered: bool = False  # already known (e.g. carried over from a check): go on
+    # its answer was carried over from a check (answers["carried"] names it): go on, except
+    # when the user goes back to it
+    skip_if_answered: bool = False
     form: str | None = None  # part of this form: leaving asks first and keeps a draft
 
 

@@ -64,31 +64,41 @@ class _Walker(Answering):
     def handle(self, inbound: Inbound, is_new: bool, timeout: timedelta) -> None:
         session, now = self.session, self.now
         self._update_id = inbound.update_id
+        self._forwarded = inbound.forwarded
         self._asked = session.question
         if session.pending == "alert":  # a state of older versions; the alarm is a node now
             session.pending = ""
-        drafts.waiting(session, self.flows.system.forms, now)  # forget an expired draft
+        if session.drafts:
+            drafts.waiting(session, self.flows.system.forms, now)  # forget an expired draft
         text = inbound.text if inbound.kind == InboundKind.TEXT else ""
         keyword = self.flows.keywords.get(normalize(text)) if text else None
-        restart = self._restart(is_new, timeout)
+        restart: MessageName | None = None  # why the dialog starts again at the main menu
+        if is_new:
+            restart = "welcome"
+        elif session.updated_at and now - session.updated_at > timeout:
+            restart = "welcome_back"
+        elif session.node is None:
+            restart = "welcome"
+        elif session.node not in self.flows.nodes:
+            restart = "content_changed"
         if restart:
             self._start_again(restart, text, keyword)
+        # a message within a running dialog (inline: it is the path of almost every step)
+        elif keyword:
+            self._keyword(keyword)
+        elif text and (reference := self.flows.reference(text)):
+            self._open_reference(reference)
+        elif inbound.kind == InboundKind.OPEN:
+            self.render()
+        elif inbound.kind == InboundKind.UNSUPPORTED:
+            self.short_reply(self.message("unsupported"))
+        elif inbound.kind == InboundKind.CHOICE:
+            self._choice(inbound.choice)
+        elif self.session.pending or not isinstance(self.node, AskNode):
+            self._typed_option(inbound)
         else:
-            self._dispatch(inbound, text, keyword)
+            self._answer(inbound, self.node)
         self._log_left_question()
-
-    def _restart(self, is_new: bool, timeout: timedelta) -> MessageName | None:
-        """Why the dialog starts again at the main menu, if it does."""
-        session = self.session
-        if is_new:
-            return "welcome"
-        if session.updated_at and self.now - session.updated_at > timeout:
-            return "welcome_back"
-        if session.node is None:
-            return "welcome"
-        if session.node not in self.flows.nodes:
-            return "content_changed"
-        return None
 
     def _start_again(self, restart: MessageName, text: str, keyword: KeywordName | None) -> None:
         """A new, returning or stopped user, or content that changed: the main menu, unless
@@ -101,6 +111,8 @@ class _Walker(Answering):
             self._open_reference(reference)
         elif keyword in RESTART_KEYWORDS:
             self._keyword(keyword)
+        elif not keyword and self._advert(text):
+            pass  # a job advert: checked at once
         elif alarm := self._alarm(text):
             self._alert(alarm)
         elif text and not keyword and (reading := self._worth_answering_at_once(text)):
@@ -109,24 +121,6 @@ class _Walker(Answering):
         else:
             self.say(restart)
             self.visit_and_render()
-
-    def _dispatch(self, inbound: Inbound, text: str, keyword: KeywordName | None) -> None:
-        """A message within a running dialog."""
-        reference = self.flows.reference(text) if text and not keyword else None
-        if keyword:
-            self._keyword(keyword)
-        elif reference:
-            self._open_reference(reference)
-        elif inbound.kind == InboundKind.OPEN:
-            self.render()
-        elif inbound.kind == InboundKind.UNSUPPORTED:
-            self.short_reply(self.message("unsupported"))
-        elif inbound.kind == InboundKind.CHOICE:
-            self._choice(inbound.choice)
-        elif self.session.pending or not isinstance(self.node, AskNode):
-            self._typed_option(inbound)
-        else:
-            self._answer(inbound, self.node)
 
     def after_action(self, call: ActionCall, result: ActionResult) -> None:
         node = self.flows.nodes.get(call.node)
