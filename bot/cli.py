@@ -23,6 +23,7 @@ from bot.transcripts import content_edges, run_all
 T = TypeVar("T")
 QUESTION_SET = Path("tests/understanding/questions.yaml")
 ALARM_SET = Path("tests/understanding/alarms.yaml")
+ADVERT_SET = Path("tests/understanding/adverts.yaml")
 
 
 def run_event_loop(main: Coroutine[Any, Any, T]) -> T:
@@ -70,6 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("--set", type=Path, default=QUESTION_SET, help="question set YAML")
     evaluate.add_argument("--alarms", type=Path, default=ALARM_SET, help="alarm set YAML")
     evaluate.add_argument("--content", type=Path, help="content directory")
+    adverts = commands.add_parser(
+        "eval-adverts", help="how well forwarded job adverts are recognised and checked"
+    )
+    adverts.add_argument("--set", type=Path, default=ADVERT_SET, help="advert set YAML")
+    adverts.add_argument("--content", type=Path, help="content directory")
     unanswered = commands.add_parser(
         "unanswered", help="questions the bot could not answer, grouped and counted"
     )
@@ -93,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         return import_list(command, arguments, arguments.content or Path(config.content.dir))
     if command == "eval-questions":
         return eval_questions(arguments, arguments.content or Path(config.content.dir))
+    if command == "eval-adverts":
+        return eval_adverts(arguments.set, arguments.content or Path(config.content.dir))
     if command == "unanswered":
         return run_event_loop(list_unanswered(config, arguments.days, arguments.top))
     if command == "test-transcripts":
@@ -205,6 +213,15 @@ def eval_questions(arguments: argparse.Namespace, content_dir: Path) -> int:
     print(question_report(understanding, load_questions(arguments.set)))
     print()
     print(alarm_report(understanding, arguments.alarms))
+    return 0
+
+
+def eval_adverts(path: Path, content_dir: Path) -> int:
+    """Print the advert check's figures on the labelled set."""
+    from bot.actions.advert_eval import advert_report, load_adverts
+
+    content = load_checked_content(content_dir, load_actions())
+    print(advert_report(content, load_adverts(path)))
     return 0
 
 

@@ -27,7 +27,8 @@ class FileReport:
     """File a report (or a question to the officers) once per `key`, with its photos, and
     queue the officers' messages about it. When officers' cards already wait in the queue, a
     further one is counted in a digest instead: `digest` and `urgent_digest` are its texts,
-    with `{count}`."""
+    with `{count}`. `facts` are what a checked advert named (contact numbers, accounts, the
+    company, the country), kept so that officers see the same ones in several reports."""
 
     key: str
     fields: dict[str, Any]
@@ -36,6 +37,7 @@ class FileReport:
     cards: tuple[Envelope, ...] = ()
     digest: str = ""
     urgent_digest: str = ""
+    facts: tuple[tuple[str, str], ...] = ()  # (kind, value) a checked advert named
 
 
 @dataclass(frozen=True, slots=True)

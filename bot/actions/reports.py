@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.actions import ActionContext, ActionResult, action
 from bot.effects import REPORT_NUMBER, FileReport
+from bot.engine.navigation import CARRIED
 from bot.engine.spec import MessageName
 from bot.officers.cards import DIGEST_TEXT, URGENT_DIGEST_TEXT, card, new_report
 from bot.records import Envelope, ReportRecord
@@ -22,6 +23,7 @@ from bot.services import Services
 
 log = logging.getLogger(__name__)
 KINDS = ("report", "question")
+ADVERT_IN_REPORT = 1500  # characters of a checked advert carried into the report
 STATUS_MESSAGES: dict[str, MessageName] = {  # a report's status, as its reporter reads it
     "received": "status_received",
     "claimed": "status_claimed",
@@ -89,13 +91,19 @@ async def report_summary(context: ActionContext) -> ActionResult:
 
 @action("prefill_report")
 async def prefill_report(context: ActionContext) -> ActionResult:
-    """Carry what a recruiter or offer check already learned into the report.
+    """Carry what a recruiter, offer or advert check already learned into the report.
 
-    The recruiter's name fills the "who made the offer" question (which is then
-    skipped); the check's verdict and red flags are attached for the officers.
+    The recruiter's name fills the "who made the offer" question and a checked advert's
+    text the "what was offered" one (both then skipped); the check's verdict and red flags
+    are attached for the officers.
     """
     answers, data = context.answers, context.data
     updates: dict[str, Any] = {}
+    carried = list(answers.get(CARRIED) or [])
+    advert = str(answers.get("advert_text") or "").strip()
+    if advert and not answers.get("offer"):
+        updates["offer"] = advert[:ADVERT_IN_REPORT]
+        carried.append("offer")
     recruiter = next(
         (
             answers[key]
@@ -106,10 +114,12 @@ async def prefill_report(context: ActionContext) -> ActionResult:
     )
     if recruiter and not answers.get("recruiter"):
         updates["recruiter"] = str(recruiter)
+        carried.append("recruiter")
     notes = []
     if answers.get("offer_level"):
         flags = ", ".join(answers.get("offer_flags") or []) or "-"
-        notes.append(f"cek tawaran: {answers['offer_level']} (tanda: {flags})")
+        checked = "cek iklan" if advert else "cek tawaran"
+        notes.append(f"{checked}: {answers['offer_level']} (tanda: {flags})")
         country = answers.get("offer_country")
         if country and country not in ("other", "unknown"):
             notes.append(f"negara tujuan: {data.vocabulary.country(country, 'id')}")
@@ -119,6 +129,7 @@ async def prefill_report(context: ActionContext) -> ActionResult:
     if not updates and not notes:
         return ActionResult()
     updates["check_summary"] = "; ".join(notes)
+    updates[CARRIED] = list(dict.fromkeys(carried))
     return ActionResult(
         texts=[context.needs_flows().message("report_prefilled", context.lang)], answers=updates
     )
@@ -201,12 +212,22 @@ async def file_report(context: ActionContext) -> ActionResult:
         cards=officer_envelopes(services, draft),
         digest=DIGEST_TEXT,
         urgent_digest=URGENT_DIGEST_TEXT,
+        facts=advert_facts(answers.get("advert_facts")),
     )
     filed: MessageName = "question_filed" if kind == "question" else "report_filed"
     texts = [context.needs_flows().message(filed, context.lang, ref=REPORT_NUMBER)]
     if draft.urgent:
         texts.append(context.needs_flows().message("report_urgent", context.lang))
     return ActionResult(texts=texts, effects=(effect,))
+
+
+def advert_facts(found: Any) -> tuple[tuple[str, str], ...]:
+    """What a checked advert named, as (kind, value) pairs for the officers' patterns."""
+    if not isinstance(found, dict):
+        return ()
+    facts = [("contact", str(contact)) for contact in found.get("contacts") or []]
+    facts += [(kind, str(found[kind])) for kind in ("company", "country") if found.get(kind)]
+    return tuple(facts)
 
 
 async def _under_the_cap(context: ActionContext, services: Services) -> bool:

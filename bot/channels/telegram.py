@@ -265,7 +265,8 @@ class TelegramChannel(Channel):
             text = str(message.text)
             if text.startswith("/"):  # "/hapusdata@MigranAmanBot payload" -> "/hapusdata"
                 text = text.split()[0].split("@")[0]
-            return make(kind=InboundKind.TEXT, text=text)
+            forwarded = message.forward_origin is not None  # an advert from a group, often
+            return make(kind=InboundKind.TEXT, text=text, forwarded=forwarded)
         if message.location:
             location = Location(message.location.latitude, message.location.longitude)
             return make(kind=InboundKind.LOCATION, location=location)

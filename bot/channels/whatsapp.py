@@ -319,7 +319,8 @@ class WhatsAppChannel(Channel):
             Inbound, channel=self.name, user=user, time=now, update_id=str(message["id"])
         )
         if kind == "text":
-            return make(kind=InboundKind.TEXT, text=str(content.get("body", ""))[:MAX_TEXT_CHARS])
+            body = str(content.get("body", ""))[:MAX_TEXT_CHARS]
+            return make(kind=InboundKind.TEXT, text=body, forwarded=_forwarded(message))
         if kind == "interactive":
             pressed = content.get("button_reply") or content.get("list_reply")
             if isinstance(pressed, dict) and pressed.get("id"):
@@ -348,3 +349,11 @@ class WhatsAppChannel(Channel):
     async def send(self, user: str, reply: Reply) -> None:
         """Deliver one queued reply (the outbox worker's send); raises RetryLater/Undeliverable."""
         await self.delivery.send(user, reply)
+
+
+def _forwarded(message: dict[str, Any]) -> bool:
+    """Whether WhatsApp marks the message as forwarded (an advert from a group, often)."""
+    context = message.get("context")
+    return isinstance(context, dict) and bool(
+        context.get("forwarded") or context.get("frequently_forwarded")
+    )

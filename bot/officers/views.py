@@ -155,6 +155,7 @@ async def stats_view(store: Store, normaliser: Normaliser) -> list[Reply]:
         ("Tempat", "kecamatan"),
         ("Per minggu", "week"),
         ("Pertanyaan ke petugas", "questions"),
+        ("Muncul di beberapa iklan yang dilaporkan", "repeated"),
     ]
     lines = []
     for title, key in sections:

@@ -129,6 +129,10 @@ def _file_report(db: sqlite_utils.Database, effect: FileReport, now: datetime) -
         "INSERT INTO report_media (report_id, path) VALUES (?, ?)",
         [(report_id, path) for path in effect.photos],
     )
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO report_facts (report_id, kind, value) VALUES (?, ?, ?)",
+        [(report_id, kind, value) for kind, value in effect.facts if value],
+    )
     cards = with_report_number(list(effect.cards), ref)
     _notify_officers(db, effect, ref, bool(fields["urgent"]), cards, now)
     return ref

@@ -204,6 +204,17 @@ def _migration_10(db: sqlite_utils.Database) -> None:
     db.table("outbox").add_column("report_ref", str)
 
 
+def _migration_11(db: sqlite_utils.Database) -> None:
+    # what a checked advert named (contact numbers, accounts, company, country) for reports
+    # filed from it: data about suspects, so officers can see one number in many adverts
+    db.table("report_facts").create(
+        {"report_id": int, "kind": str, "value": str},
+        pk=("report_id", "kind", "value"),
+        foreign_keys=[("report_id", "reports", "id")],
+    )
+    db.table("report_facts").create_index(["kind", "value"])
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
@@ -215,6 +226,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_8,
     _migration_9,
     _migration_10,
+    _migration_11,
 ]
 
 

@@ -68,7 +68,8 @@ class ReportStore(Database):
         return await self._call(read)
 
     async def report_stats(self) -> dict[str, list[tuple[str, int]]]:
-        """Counts of reports by status, by kecamatan and by ISO week (no personal data)."""
+        """Counts of reports by status, by kecamatan and by ISO week (no personal data), and
+        the contacts and companies that several reported adverts named."""
 
         def read(db: sqlite_utils.Database) -> dict[str, list[tuple[str, int]]]:
             queries = {  # questions to officers are counted apart from reports
@@ -80,6 +81,10 @@ class ReportStore(Database):
                 "WHERE kind = 'report' GROUP BY 1 ORDER BY 1 DESC LIMIT 8",
                 "questions": "SELECT status, COUNT(*) FROM reports WHERE kind = 'question' "
                 "GROUP BY status ORDER BY status",
+                # what several reported adverts share: a contact number, an account, a company
+                "repeated": "SELECT kind || ': ' || value, COUNT(DISTINCT report_id) FROM "
+                "report_facts WHERE kind IN ('contact', 'company') GROUP BY kind, value "
+                "HAVING COUNT(DISTINCT report_id) > 1 ORDER BY 2 DESC, 1 LIMIT 10",
             }
             return {
                 name: [(str(key), count) for key, count in db.execute(sql).fetchall()]
