@@ -39,6 +39,7 @@ SYSTEM_ROLES = (
     "alert",
     "alert_abroad",
     "ask_officer",
+    "photo_offer",
 )
 """The nodes system.yaml names: each must exist, and every node is reached from them."""
 

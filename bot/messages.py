@@ -73,6 +73,9 @@ class Inbound:
     # trusted proxy), for limits per address; empty on Telegram and WhatsApp. Never stored.
     client: str = ""
     forwarded: bool = False  # forwarded from another chat (a job advert, often)
+    # a photo nobody asked for is not downloaded: this is the platform's reference to it,
+    # fetched only if the user then chooses to report it
+    media_ref: str = ""
 
 
 @dataclass(frozen=True, slots=True)

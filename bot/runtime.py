@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,11 +21,12 @@ from bot.channels.media import remove_unattached
 from bot.content import Content, load_content
 from bot.dialog import run_turn
 from bot.effects import Effect, FileReport, QueueMessages, name_report
+from bot.engine.routing import PHOTO_REF
 from bot.engine.session import Session, Turn
 from bot.engine.spec import AskNode
 from bot.limits import Throttle
 from bot.mailroom import Mailroom
-from bot.messages import Inbound, Reply
+from bot.messages import Inbound, Media, Reply
 from bot.officers.desk import DeskAnswer, Officer, OfficerDesk
 from bot.ordering import KeyedLocks
 from bot.records import Conflict, Envelope, StoreError
@@ -56,6 +58,17 @@ def load_checked_content(content_dir: Path, actions: dict[str, ActionSpec]) -> C
     if content is None:
         raise ContentLoadError(problems)
     return content
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """A message answered: the replies (for a channel that sends them in its response), or
+    what a platform channel does now: a notice to send outside the outbox (the database
+    failed), a photo to fetch (the user agreed to report a photo they had sent)."""
+
+    replies: list[Reply] = field(default_factory=list)
+    notice: Reply | None = None
+    photo_to_fetch: str = ""
 
 
 class Runtime:
@@ -90,17 +103,16 @@ class Runtime:
     async def answer_directly(self, inbound: Inbound) -> list[Reply]:
         """Answer a message of a channel that sends the replies in its own response (the web
         chat, the console): the replies come back to the caller."""
-        replies, _ = await self._answer(inbound, queued=False)
-        return replies
+        return (await self._answer(inbound, queued=False)).replies
 
-    async def answer_via_outbox(self, inbound: Inbound) -> Reply | None:
+    async def answer_via_outbox(self, inbound: Inbound) -> Answered:
         """Answer a message of a platform channel: the replies are queued in the turn's own
-        transaction (the channel's outbox worker sends them with retries). Returns the one
-        reply to send at once, outside the outbox: the notice that the database failed."""
-        _, notice = await self._answer(inbound, queued=True)
-        return notice
+        transaction (the channel's outbox worker sends them with retries). What comes back
+        is for the channel to do now: a notice to send outside the outbox (the database
+        failed), or a photo to fetch from the platform (the user agreed to report it)."""
+        return await self._answer(inbound, queued=True)
 
-    async def _answer(self, inbound: Inbound, queued: bool) -> tuple[list[Reply], Reply | None]:
+    async def _answer(self, inbound: Inbound, queued: bool) -> Answered:
         verdict = self.throttle.admit((inbound.channel, inbound.user)) if self.throttle else ""
         if verdict in (Throttle.NOTIFY, Throttle.DROP):
             return await self._refuse_flood(inbound, queued, verdict == Throttle.NOTIFY)
@@ -110,9 +122,7 @@ class Runtime:
             self.mailroom.wake(inbound.channel)
         return result
 
-    async def _refuse_flood(
-        self, inbound: Inbound, queued: bool, notify: bool
-    ) -> tuple[list[Reply], Reply | None]:
+    async def _refuse_flood(self, inbound: Inbound, queued: bool, notify: bool) -> Answered:
         """A message over the user's rate: dropped (marked answered), the first one told so."""
         if notify:
             log.warning("user flooding on %s: messages dropped for a while", inbound.channel)
@@ -130,22 +140,22 @@ class Runtime:
                 )
         except StoreError as error:
             log.error("database error while dropping a flood message: %s", error)
-            return [], None
+            return Answered()
         if queued:
             if reply:
                 self.mailroom.wake(inbound.channel)
-            return [], None
-        return ([reply] if reply else []), None
+            return Answered()
+        return Answered(replies=[reply] if reply else [])
 
-    async def _turn(self, inbound: Inbound, queued: bool) -> tuple[list[Reply], Reply | None]:
-        """One turn under the user's lock: (replies to return, a notice to send at once)."""
+    async def _turn(self, inbound: Inbound, queued: bool) -> Answered:
+        """One turn under the user's lock."""
         content = self.content  # one content version for the whole turn
         session = None
         try:
             start = await self.store.begin_turn(inbound.channel, inbound.user, inbound.update_id)
             if start.processed:
                 log.info("duplicate update %s on %s ignored", inbound.update_id, inbound.channel)
-                return [], None
+                return Answered()
             session = start.session
             turn = await self._dialog_turn(inbound, content, session, start.relay)
             committed = await self.store.commit_turn(
@@ -168,14 +178,17 @@ class Runtime:
             )
             lang = session.lang if session else content.flows.default_language
             if queued:  # sent outside the outbox: once a minute, however many messages fail
-                return [], self.failure_notice(inbound.channel, inbound.user, lang)
-            return [Reply(content.flows.message("failure", lang))], None  # the web chat
+                return Answered(notice=self.failure_notice(inbound.channel, inbound.user, lang))
+            return Answered(replies=[Reply(content.flows.message("failure", lang))])
         for path in committed.erased:  # the user deleted their data: their photos go too
             Path(path).unlink(missing_ok=True)
         _log_filed(turn.effects, committed.report)
         if turn.effects:  # a report or a relay queued messages for other chats
             self.mailroom.wake_all()
-        return ([] if queued else name_report(turn.replies, committed.report)), None
+        photo = _photo_to_fetch(content, turn.session)
+        if queued:
+            return Answered(photo_to_fetch=photo)
+        return Answered(replies=name_report(turn.replies, committed.report))
 
     async def _dialog_turn(
         self, inbound: Inbound, content: Content, session: Session | None, relay: str | None
@@ -236,6 +249,22 @@ class Runtime:
             self.mailroom.wake_all()  # an officer's action may queue messages to reporters
             return answer
         raise AssertionError("unreachable")
+
+    async def attach_photo(self, channel: str, user: str, media: Media | None) -> None:
+        """A photo the user sent unasked and then chose to report, fetched by the channel:
+        saved as the answer of the report's photo question (None: it could not be fetched;
+        the reference is forgotten either way)."""
+        async with self._locks.hold((channel, user)):
+            session = await self.store.load_session(channel, user)
+            if session is None or PHOTO_REF not in session.answers:
+                return
+            del session.answers[PHOTO_REF]
+            key = _photo_answer(self.content)
+            if media is not None and key:
+                earlier = session.answers.get(key)
+                earlier = earlier if isinstance(earlier, list) else []
+                session.answers[key] = [*earlier, media.ref]
+            await self.store.commit_turn(channel, user, session, "", [], datetime.now(UTC))
 
     async def remind_officers(self, now: datetime) -> None:
         """Announce again the urgent reports nobody claimed in time."""
@@ -304,6 +333,30 @@ class Runtime:
         )
         self.content = content
         return problems
+
+
+def _photo_to_fetch(content: Content, session: Session | None) -> str:
+    """The platform reference of a photo sent unasked, once the user is inside the form
+    that may use it (they agreed to report): the channel fetches it now. "" otherwise."""
+    if session is None or PHOTO_REF not in session.answers:
+        return ""
+    flows = content.flows
+    node = flows.nodes.get(session.node or "")
+    inside = flows.system.photo_form and getattr(node, "form", None) == flows.system.photo_form
+    return str(session.answers[PHOTO_REF]) if inside else ""
+
+
+def _photo_answer(content: Content) -> str:
+    """The answer key of the photo question of the form that takes photos sent unasked."""
+    flows = content.flows
+    for node in flows.nodes.values():
+        if (
+            isinstance(node, AskNode)
+            and node.input.type == "photo"
+            and node.form == flows.system.photo_form
+        ):
+            return node.save
+    return ""
 
 
 def _log_filed(effects: list[Effect], report: str) -> None:

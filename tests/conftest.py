@@ -17,13 +17,18 @@ NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 
 
 def make_content_dir(target: Path) -> Path:
-    """A content tree for tests: the shipped system.yaml, slang and alarm rules with the
-    fixture flows and contacts."""
+    """A content tree for tests: the shipped system.yaml (without the photo offer, whose
+    node is in the shipped flows), slang and alarm rules with the fixture flows and
+    contacts."""
     content = target / "content"
     (content / "flows").mkdir(parents=True)
     (content / "data").mkdir()
     (content / "understanding").mkdir()
-    shutil.copy(ROOT / "content" / "system.yaml", content / "system.yaml")
+    system = (ROOT / "content" / "system.yaml").read_text(encoding="utf-8")
+    system = "".join(  # the node a photo sent unasked leads to is in the shipped flows only
+        line for line in system.splitlines(keepends=True) if not line.startswith("photo_")
+    )
+    (content / "system.yaml").write_text(system, encoding="utf-8")
     understanding = ROOT / "content" / "understanding"
     shutil.copy(understanding / "alarms.yaml", content / "understanding" / "alarms.yaml")
     words = (understanding / "words.yaml").read_text(encoding="utf-8")

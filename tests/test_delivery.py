@@ -68,7 +68,7 @@ async def test_queued_replies_are_delivered_in_order_per_user(
     outbox.start()
     for n, text in enumerate(["hi", "Isi formulir", "Siti"]):
         for user in ("a", "b"):
-            assert await runtime.answer_via_outbox(inbound(user, text, n)) is None
+            assert (await runtime.answer_via_outbox(inbound(user, text, n))).notice is None
     await wait_for(lambda: len(platform.sent) == 6)
     for user in ("a", "b"):
         texts = [text for who, text in platform.sent if who == user]

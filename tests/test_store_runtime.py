@@ -257,7 +257,7 @@ async def test_a_failing_database_tells_a_queued_user_once_a_minute(
     finally:
         blocker.rollback()
         blocker.close()
-    assert first is not None and "gangguan" in first.text
-    assert second is None, "told once within the minute"
+    assert first.notice is not None and "gangguan" in first.notice.text
+    assert second.notice is None, "told once within the minute"
     assert all("gangguan" in replies[0].text for replies in web)
     await store.close()

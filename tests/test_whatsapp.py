@@ -656,3 +656,26 @@ async def test_typed_words_as_people_write_them(wa):
     shown = await wa.say(WA, "qqq zzz")
     assert "belum menemukan jawaban" in body_text(shown)
     assert titles(shown)[-1] == "💬 Tanya petugas"
+
+
+async def test_a_photo_sent_unasked_is_fetched_only_once_its_sender_reports_it(
+    tmp_path, shipped_content, actions, fake
+):
+    """A screenshot sent at the menu is offered for a report and not downloaded; once the
+    sender agrees to report, it is fetched by its media id and kept with the report."""
+    wa = await Harness(tmp_path, shipped_content, actions, fake).open()
+    try:
+        await wa.say(WA, "halo")
+        fake.add_media("5550001112223334", "image/png", PNG)
+        image = {"mime_type": "image/png", "sha256": "abc", "id": "5550001112223334"}
+        offer = await wa.send(WA, message(WA, "image", image, wa.now()))
+        assert "belum menyimpan foto" in body_text(offer)
+        assert not [c for c in fake.calls if c.method == "GET"], "not downloaded"
+        consent = await wa.press(WA, offer, "🚩 Laporkan foto ini")
+        asked = await wa.press(WA, consent, "Setuju, lanjut")
+        assert "Apa yang ditawarkan" in body_text(asked)
+        await wa.settle()
+        saved = list((tmp_path / "media").iterdir())
+        assert len(saved) == 1 and saved[0].read_bytes() == PNG
+    finally:
+        await wa.close()

@@ -27,7 +27,7 @@ from functools import partial
 from pathlib import Path
 
 from aiohttp import web
-from telegram import BotCommand, CallbackQuery, Document, Message, PhotoSize, Update
+from telegram import BotCommand, CallbackQuery, Document, PhotoSize, Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, ContextTypes, TypeHandler
 
@@ -212,9 +212,12 @@ class TelegramChannel(Channel):
         if inbound is None:
             await self.runtime.mailroom.discard(CHANNEL, str(update.update_id))
             return
-        notice = await self.runtime.answer_via_outbox(inbound)
-        if notice is not None:  # the database failed: tell the user directly
-            await self.deliver_quietly(partial(self.send, inbound.user), notice)
+        answered = await self.runtime.answer_via_outbox(inbound)
+        if answered.notice is not None:  # the database failed: tell the user directly
+            await self.deliver_quietly(partial(self.send, inbound.user), answered.notice)
+        if answered.photo_to_fetch:  # a photo sent earlier, now that they report it
+            media = await self._download(answered.photo_to_fetch, 0, inbound.user)
+            await self.runtime.attach_photo(CHANNEL, inbound.user, media)
 
     async def _to_desk(self, update: Update) -> bool:
         """Hand button presses and messages to the officers' desk first (officers' buttons
@@ -272,28 +275,29 @@ class TelegramChannel(Channel):
             return make(kind=InboundKind.LOCATION, location=location)
         if message.contact:
             return make(kind=InboundKind.TEXT, text=message.contact.phone_number)
-        if message.photo or message.document:
+        attachment: PhotoSize | Document | None = (
+            message.photo[-1] if message.photo else message.document  # the largest size
+        )
+        if attachment is not None:
             if not await self.runtime.expects_media(self.name, str(chat.id)):
-                return make(kind=InboundKind.MEDIA)  # not asked for: not kept
-            media = await self._download(message, str(chat.id))
+                # not asked for: not downloaded; its file id is kept in case they report it
+                return make(kind=InboundKind.MEDIA, media_ref=attachment.file_id)
+            media = await self._download(attachment.file_id, attachment.file_size, str(chat.id))
             if media is None:
                 return make(kind=InboundKind.UNSUPPORTED)
             return make(kind=InboundKind.MEDIA, media=(media,))
         return make(kind=InboundKind.UNSUPPORTED)  # sticker, voice, video, ...
 
-    async def _download(self, message: Message, user: str) -> Media | None:
-        attachment: PhotoSize | Document
-        if message.photo:
-            attachment = message.photo[-1]  # the largest size
-        elif message.document is not None:
-            attachment = message.document
-        else:
-            return None
-        if attachment.file_size and attachment.file_size > self.max_media_bytes:
-            log.info("telegram: attachment of %d bytes over the cap refused", attachment.file_size)
+    async def _download(self, file_id: str, declared: int | None, user: str) -> Media | None:
+        """A photo by its Telegram file id, kept within the caps (None: refused or failed)."""
+        if declared and declared > self.max_media_bytes:
+            log.info("telegram: attachment of %d bytes over the cap refused", declared)
             return None
         try:
-            telegram_file = await attachment.get_file()
+            telegram_file = await self.application.bot.get_file(file_id)
+            if telegram_file.file_size and telegram_file.file_size > self.max_media_bytes:
+                log.info("telegram: a file over the cap refused")
+                return None
             data = bytes(await telegram_file.download_as_bytearray())
         except TelegramError as error:
             log.warning("telegram: download failed: %s", error)

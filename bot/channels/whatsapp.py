@@ -305,11 +305,16 @@ class WhatsAppChannel(Channel):
             self.runtime.mailroom.wake(self.name)
         self.spawn(self._mark_read(item.update_id))
         inbound = await self._inbound(user, message, now)
-        notice = await self.runtime.answer_via_outbox(inbound)
-        if notice is not None:  # the database failed: tell the user directly
+        answered = await self.runtime.answer_via_outbox(inbound)
+        if answered.notice is not None:  # the database failed: tell the user directly
             await self.deliver_quietly(
-                partial(self.delivery.deliver, recipient(wa_id, bsuid), user), notice
+                partial(self.delivery.deliver, recipient(wa_id, bsuid), user), answered.notice
             )
+        if answered.photo_to_fetch:  # a photo sent earlier, now that they report it
+            media_id, _, mime = answered.photo_to_fetch.partition("|")
+            content = {"id": media_id, "mime_type": mime}
+            media = await self.media.fetch("image", content, user)
+            await self.runtime.attach_photo(self.name, user, media)
 
     async def _inbound(self, user: str, message: dict[str, Any], now: datetime) -> Inbound:
         kind = message.get("type")
@@ -329,7 +334,9 @@ class WhatsAppChannel(Channel):
             return make(kind=InboundKind.TEXT, text=str(content.get("text", ""))[:MAX_TEXT_CHARS])
         if kind in ("image", "document"):
             if not await self.runtime.expects_media(self.name, user):
-                return make(kind=InboundKind.MEDIA)  # not asked for: not downloaded, not kept
+                # not asked for: not downloaded; its media id is kept in case they report it
+                reference = f"{content.get('id', '')}|{content.get('mime_type', '')}"[:200]
+                return make(kind=InboundKind.MEDIA, media_ref=reference)
             media = await self.media.fetch(str(kind), content, user)
             return make(kind=InboundKind.MEDIA, media=(media,) if media else ())
         if kind == "location":

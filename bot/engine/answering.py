@@ -73,7 +73,7 @@ class Answering(Keywords, Routing):
         elif normalize(text).replace(" ", "").isalnum() and not normalize(text).isdigit():
             self._understand(text)
         elif inbound.kind == InboundKind.MEDIA:  # a photo nobody asked for: it was not kept
-            self.short_reply(self.message("media_not_asked"))
+            self._photo_not_asked(inbound.media_ref)
         else:
             self.short_reply(self.message("not_understood"))
 

@@ -43,6 +43,7 @@ class Navigator:
         self._fresh = False  # a question was routed in this turn
         self._update_id = ""
         self._forwarded = False  # the message was forwarded from another chat
+        self._media_ref: str | None = None  # a photo sent unasked: its platform reference
 
     # ----- helpers ------------------------------------------------------------------------
 

@@ -20,6 +20,9 @@ from bot.understanding import Alarm, Reading, Route
 MIN_TERMS_TO_LEAVE_FORM = 3  # a typed question leaves a choice question only if this long
 
 
+PHOTO_REF = "photo_ref"  # the answer holding the platform reference of a photo sent unasked
+
+
 class Routing(Navigator):
     """The walker's layer for typed questions."""
 
@@ -45,6 +48,20 @@ class Routing(Navigator):
         self.session.pending = ""
         self._follow(route)
         return True
+
+    def _photo_not_asked(self, media_ref: str) -> None:
+        """A photo nobody asked for (a screenshot of an advert, often): offer to report or
+        check it. It was not downloaded; its platform reference waits in the answers and the
+        photo is fetched only once the user has agreed to report."""
+        target = self.flows.system.photo_offer
+        if not target:
+            self.short_reply(self.message("media_not_asked"))
+            return
+        self._leaving = True
+        self.session.pending = ""
+        if media_ref:
+            self.session.answers[PHOTO_REF] = media_ref
+        self.go(target)
 
     def _alarm(self, text: str) -> Alarm | None:
         return self.flows.understanding.alarm(text) if text else None

@@ -115,6 +115,11 @@ class SystemSpec(_Strict):
     alert: str | None = None  # where a cry for help leads (numbers first)...
     alert_abroad: str | None = None  # ...and where it leads when the writer seems abroad
     ask_officer: str | None = None  # where "Tanya petugas" leads, with answers["question"]
+    # a photo sent where none was asked (a screenshot of an advert, often) leads here; it is
+    # fetched from the platform only once the user is inside `photo_form` (has agreed to
+    # report), and saved as the answer of that form's photo question
+    photo_offer: str | None = None
+    photo_form: str | None = None
     forms: dict[str, FormSpec] = Field(default_factory=dict)
     reference_pattern: str | None = None  # a report number typed anywhere...
     reference_node: str | None = None  # ...opens this node, with answers["reference"] set

@@ -65,6 +65,7 @@ class _Walker(Answering):
         session, now = self.session, self.now
         self._update_id = inbound.update_id
         self._forwarded = inbound.forwarded
+        self._media_ref = inbound.media_ref if inbound.kind == InboundKind.MEDIA else None
         self._asked = session.question
         if session.pending == "alert":  # a state of older versions; the alarm is a node now
             session.pending = ""
@@ -113,6 +114,8 @@ class _Walker(Answering):
             self._keyword(keyword)
         elif not keyword and self._advert(text):
             pass  # a job advert: checked at once
+        elif self._media_ref is not None and self.flows.system.photo_offer:
+            self._photo_not_asked(self._media_ref)  # a screenshot, often: report or check it
         elif alarm := self._alarm(text):
             self._alert(alarm)
         elif text and not keyword and (reading := self._worth_answering_at_once(text)):

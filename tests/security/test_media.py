@@ -51,9 +51,32 @@ async def test_photos_nobody_asked_for_are_not_kept(env):
     await say(fake, 700, "/start")
     for number in range(40):
         reply = await send_photo(fake, 700, 100 + number)
-    assert "tidak saya simpan" in reply["text"]
+    assert "belum menyimpan foto" in reply["text"]
     assert kept(folder) == [], "40 photos at the main menu: nothing on disk"
     assert not any(call.method == "getFile" for call in fake.calls), "not even downloaded"
+
+
+async def test_a_photo_sent_unasked_is_fetched_only_once_its_sender_agrees_to_report(env):
+    """A screenshot of an advert sent at the menu: the bot offers to report or check it;
+    the photo is downloaded only after the sender agrees to report, and goes with it."""
+    fake, _, folder = env
+    await say(fake, 702, "/start")
+    offer = await send_photo(fake, 702, 300)
+    assert "belum menyimpan foto" in offer["text"]
+    assert "Laporkan foto ini" in str(offer["reply_markup"])
+    await say(fake, 702, "Laporkan foto ini")
+    assert kept(folder) == [] and not fake.called("getFile"), "not before consent"
+    asked = await say(fake, 702, "Setuju, lanjut")
+    assert "Apa yang ditawarkan" in asked["text"]
+    await fake.wait_for(lambda: len(kept(folder)) == 1)
+    steps = ["Iklan kerja kapal di grup WA", "Tidak tahu", "Di luar negeri", "Taiwan", "Tidak"]
+    await say(fake, 702, *steps, "Tidak ada", "Tanpa nama")
+    summary = fake.sent(702)[-1]["text"]
+    assert "Foto: 1" in summary or "1 foto" in summary.lower(), summary
+    await say(fake, 702, "Kirim laporan")
+    await fake.wait_for(lambda: fake.called("sendPhoto"))
+    (photo,) = fake.called("sendPhoto")
+    assert photo["chat_id"] == -100 and "Foto 1/1" in photo["caption"]
 
 
 async def test_at_the_photo_step_photos_are_kept_within_a_quota(env, monkeypatch):
