@@ -1,12 +1,13 @@
 """What a turn changes besides the user's own session: effects, as plain data.
 
-Actions and the officers' desk do not write to the database themselves. They return
-effects, and the runtime hands them to the store together with the turn's session, its
-replies and the answered update id, so one transaction writes the whole turn or none of it
-(a crash at any point redoes the turn whole). A report's number is assigned only in that
-transaction: texts written before it name the report as `REPORT_NUMBER`, which the commit
-replaces with the number in every message it queues, and the runtime in the replies it
-returns.
+Actions and the officers' desk, in a turn, do not write to the database themselves. They
+return effects, and the runtime hands them to the store together with the turn's session,
+its replies and the answered update id, so one transaction writes the whole turn or none
+of it (a crash at any point redoes the turn whole). (The hourly pruning and the urgent
+reminders are not turns: they write through the store directly.) A report's number is
+assigned only in that transaction: texts written before it name the report as
+`REPORT_NUMBER`, which the commit replaces with the number in every message it queues, and
+the runtime in the replies it returns.
 """
 
 from __future__ import annotations

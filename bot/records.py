@@ -21,8 +21,12 @@ class StoreError(Exception):
 
 
 class Conflict(StoreError):
-    """A turn's change found the data changed since the turn read it (two officers pressed
-    at once); nothing of the turn was written: do it again on fresh data."""
+    """A turn's change found the report changed since the turn read it (two officers pressed
+    at once); nothing of the turn was written. `ref` names the report."""
+
+    def __init__(self, ref: str) -> None:
+        super().__init__(f"report {ref} changed meanwhile")
+        self.ref = ref
 
 
 @dataclass(frozen=True, slots=True)

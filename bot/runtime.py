@@ -28,6 +28,7 @@ from bot.limits import Throttle
 from bot.mailroom import Mailroom
 from bot.messages import Inbound, Media, Reply
 from bot.officers.desk import DeskAnswer, Officer, OfficerDesk
+from bot.officers.views import EXPORTS
 from bot.ordering import KeyedLocks
 from bot.records import Conflict, Envelope, StoreError
 from bot.services import Services
@@ -37,7 +38,6 @@ from bot.yamlsource import Problem
 log = logging.getLogger(__name__)
 FAILURE_NOTICE_SECONDS = 60.0
 UNATTACHED_MEDIA_HOURS = 6  # a photo sent in a report that was never sent goes after this
-CONFLICT_ATTEMPTS = 3  # an officer's action finding the report changed is done again
 
 
 class ContentLoadError(Exception):
@@ -182,7 +182,8 @@ class Runtime:
             return Answered(replies=[Reply(content.flows.message("failure", lang))])
         for path in committed.erased:  # the user deleted their data: their photos go too
             Path(path).unlink(missing_ok=True)
-        _log_filed(turn.effects, committed.report)
+        if committed.new_report:
+            _log_filed(turn.effects, committed.report)
         if turn.effects:  # a report or a relay queued messages for other chats
             self.mailroom.wake_all()
         photo = _photo_to_fetch(content, turn.session)
@@ -229,26 +230,27 @@ class Runtime:
         self, officer: Officer, update_id: str, act: Callable[[], Awaitable[DeskAnswer]]
     ) -> DeskAnswer:
         """Run the desk and commit its effects, its replies (queued for the officer's chat)
-        and the answered update in one transaction; done again on fresh data when another
-        officer changed the report meanwhile."""
-        for attempt in range(1, CONFLICT_ATTEMPTS + 1):
-            answer = await act()
-            if not answer.handled:
-                return answer
-            chat = str(officer.chat_id)
-            replies = tuple(Envelope(officer.channel, chat, r.to_dict()) for r in answer.replies)
-            effects = [*answer.effects, QueueMessages(replies)]
-            try:
-                await self.store.commit_effects(
-                    officer.channel, update_id, datetime.now(UTC), effects
-                )
-            except Conflict:
-                if attempt == CONFLICT_ATTEMPTS:
-                    raise
-                continue
-            self.mailroom.wake_all()  # an officer's action may queue messages to reporters
+        and the answered update in one transaction. When another officer changed the report
+        meanwhile, nothing of the action is written: the officer is told how it stands."""
+        answer = await act()
+        if not answer.handled:
             return answer
-        raise AssertionError("unreachable")
+        try:
+            await self._commit_desk(officer, update_id, answer)
+        except Conflict as conflict:
+            answer = await self.desk.changed_meanwhile(conflict.ref)
+            await self._commit_desk(officer, update_id, answer)
+        except StoreError:
+            _discard_exports(answer.replies)  # not sent: names and numbers must not stay
+            raise
+        self.mailroom.wake_all()  # an officer's action may queue messages to reporters
+        return answer
+
+    async def _commit_desk(self, officer: Officer, update_id: str, answer: DeskAnswer) -> None:
+        chat = str(officer.chat_id)
+        replies = tuple(Envelope(officer.channel, chat, r.to_dict()) for r in answer.replies)
+        effects = [*answer.effects, QueueMessages(replies)]
+        await self.store.commit_effects(officer.channel, update_id, datetime.now(UTC), effects)
 
     async def attach_photo(self, channel: str, user: str, media: Media | None) -> None:
         """A photo the user sent unasked and then chose to report, fetched by the channel:
@@ -333,6 +335,13 @@ class Runtime:
         )
         self.content = content
         return problems
+
+
+def _discard_exports(replies: list[Reply]) -> None:
+    """Delete the export files of replies that will not be sent."""
+    for reply in replies:
+        if reply.media and Path(reply.media).parent.name == EXPORTS:
+            Path(reply.media).unlink(missing_ok=True)
 
 
 def _photo_to_fetch(content: Content, session: Session | None) -> str:

@@ -216,14 +216,17 @@ async def serve(config: Config) -> None:
                 "OFFICER_CHAT_ID and OFFICER_TELEGRAM_IDS"
             )
         chores = [asyncio.create_task(_prune_forever(runtime, config.session.retention_days))]
-        if config.telegram.token and config.officers.chat_id is not None:
+        officers_on = any(channel.name == config.officers.channel for channel in started)
+        if officers_on and config.officers.chat_id is not None:
             chores.append(asyncio.create_task(_remind_forever(runtime)))
         try:
             await stopping.wait()
         finally:
             for chore in chores:
                 chore.cancel()
-            await asyncio.gather(*chores, return_exceptions=True)
+            for outcome in await asyncio.gather(*chores, return_exceptions=True):
+                if isinstance(outcome, Exception):
+                    log.error("a background chore had stopped: %r", outcome)
             for channel in reversed(started):
                 await channel.stop()
             listener.close()  # no new connections; then the open ones are shut down

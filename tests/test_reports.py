@@ -331,10 +331,19 @@ async def test_a_menu_keyword_ends_the_conversation_with_the_officer(env):
     assert len(fake.sent(-100)) == count, "after 'menu' the bot talks again, not the relay"
 
 
-def test_store_refuses_unknown_report_columns():
-    from bot.store.effects import OFFICER_COLUMNS
+async def test_store_refuses_unknown_report_columns(env):
+    from bot.effects import ChangeReport
+    from bot.records import StoreError
 
-    assert "user_ref" not in OFFICER_COLUMNS and "anonymous" not in OFFICER_COLUMNS
+    fake, _, store, _ = env
+    await say(fake, 500, *ANONYMOUS_ANSWERS)
+    for column in ("user_ref", "anonymous"):
+        with pytest.raises(StoreError):  # a change to a column officers may not touch
+            await store.commit_effects("telegram", "", datetime.now(UTC), [
+                ChangeReport(REF, OFFICER, "claim", {column: None})
+            ])  # fmt: skip
+    report = await store.report(REF)
+    assert report.anonymous and report.user == "500"
 
 
 async def test_two_officers_claiming_at_once_leave_one_owner(env):

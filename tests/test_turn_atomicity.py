@@ -50,8 +50,10 @@ CHILD = textwrap.dedent(
         killing(bot.store.effects, "_add_message")
     elif POINT == "answered":
         killing(bot.store.turns, "finish_update")
-    elif POINT == "queued":
+    elif POINT == "questions":
         killing(bot.store.turns, "log_questions")
+    elif POINT == "queued":
+        killing(bot.store.turns, "queue_envelopes")
     elif POINT == "committed":
         bot.store.database._resolve_all = die
 
@@ -75,7 +77,7 @@ CHILD = textwrap.dedent(
     asyncio.run(main())
     """
 )
-POINTS_BEFORE_COMMIT = ["filed", "relayed", "answered", "queued"]
+POINTS_BEFORE_COMMIT = ["filed", "relayed", "answered", "questions", "queued"]
 
 
 def commit_turn(db: Path, point: str) -> int:
@@ -120,3 +122,39 @@ def test_a_kill_just_after_the_commit_keeps_the_whole_turn(tmp_path):
     db = tmp_path / "bot.db"
     assert commit_turn(db, "committed") == -9
     assert parts_of_the_turn(db) == ALL
+
+
+async def test_an_officers_change_on_a_changed_report_writes_nothing_of_its_turn(tmp_path):
+    """Two officers at once: the second change expects a status the report no longer has;
+    the store refuses the whole turn (no audit line, no reply, no answered update)."""
+    from datetime import UTC, datetime
+
+    from bot.effects import AuditLine, ChangeReport, FileReport, QueueMessages
+    from bot.records import Conflict, Envelope
+    from bot.store import Store
+
+    now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    fields = {
+        "channel": "web", "user": "u", "anonymous": True, "urgent": False, "offer": "x",
+        "recruiter": "", "place": "", "kecamatan": "", "country": "", "name": "",
+        "phone": "", "lang": "id",
+    }  # fmt: skip
+    store = Store(tmp_path / "bot.db")
+    await store.open()
+    try:
+        ref = await store.commit_effects("web", "", now, [FileReport("k", fields, (), "SRG")])
+        claim = ChangeReport(ref, 42, "claim", {"status": "claimed"}, expect_status="received")
+        await store.commit_effects("telegram", "u1", now, [claim])
+        late = [
+            ChangeReport(ref, 43, "claim", {"status": "claimed"}, expect_status="received"),
+            AuditLine(43, "view", ref),
+            QueueMessages((Envelope("telegram", "-100", {"text": "diambil"}),)),
+        ]
+        with pytest.raises(Conflict):
+            await store.commit_effects("telegram", "u2", now, late)
+    finally:
+        await store.close()
+    with sqlite3.connect(tmp_path / "bot.db") as db:
+        assert db.execute("SELECT officer_id FROM audit_log").fetchall() == [(42,)]
+        assert db.execute("SELECT COUNT(*) FROM outbox").fetchone() == (0,)
+        assert db.execute("SELECT COUNT(*) FROM processed_updates").fetchone() == (1,)

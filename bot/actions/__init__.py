@@ -26,8 +26,9 @@ class ActionContext:
     """What an action may use: the user's language and answers, its arguments, the data.
 
     `channel`, `user` and `update_id` identify the message being answered;
-    `services` gives actions with side effects (filing a report) the store and
-    settings. The engine never sees them: actions are the I/O boundary.
+    `services` gives actions the store (to read: a report's status, the caps) and the
+    settings. An action writes nothing: what it changes it returns as effects, written
+    with the turn. The engine never sees them: actions are the I/O boundary.
     """
 
     lang: str

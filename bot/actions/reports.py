@@ -1,8 +1,8 @@
 """Actions of the report flow: summarise the answers, file the report, show a report's status.
 
-Filing commits the report, its photos and the officers' notifications in one
-transaction before the user is told anything; the reference number the user
-gets is the one stored.
+Filing returns the report, its photos and the officers' notifications as one effect,
+written in the turn's transaction before the user is told anything; the reference
+number the user gets (REPORT_NUMBER in the texts until then) is the one stored.
 """
 
 from __future__ import annotations

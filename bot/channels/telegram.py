@@ -229,7 +229,11 @@ class TelegramChannel(Channel):
         update_id = str(update.update_id)
         query = update.callback_query
         if query is not None:
-            answer = await self.runtime.officer_pressed(officer, query.data or "", update_id)
+            try:
+                answer = await self.runtime.officer_pressed(officer, query.data or "", update_id)
+            except Exception:
+                await _answer_quietly(query)  # the spinner stops; the update is tried again
+                raise
             if answer.handled:
                 await _answer_quietly(query, answer.notice or None)
             return answer.handled

@@ -4,8 +4,9 @@ Channel-neutral: a channel translates its updates into an `Officer` (who, in whi
 and a call of `press_button` or `read_message`; the desk reads what it needs and returns a
 `DeskAnswer`: replies for the officer's chat and the effects of the action (changes with
 their audit line, prompts, messages to reporters), which the runtime commits in one
-transaction with the answered update. Everyone but a registered officer acting in the
-officers' chat or their own private chat is refused, and the refusal is audited too.
+transaction with the answered update. Officer buttons and commands from anyone but a
+registered officer, in the officers' chat or their own private chat, are refused, and the
+refusal is audited too.
 """
 
 from __future__ import annotations
@@ -102,9 +103,12 @@ class OfficerDesk:
 
     def _may_act(self, officer: Officer) -> bool:
         """A registered officer, in the officers' chat or in their own private chat."""
+        services = self.services
         own_chat = officer.chat_id == officer.id
-        return officer.id in self.services.officer_ids and (
-            own_chat or self.in_officers_chat(officer)
+        return (
+            officer.channel == services.officer_channel  # the ids are ids on that channel
+            and officer.id in services.officer_ids
+            and (own_chat or self.in_officers_chat(officer))
         )
 
     # ----- entry points -------------------------------------------------------------------
@@ -137,6 +141,8 @@ class OfficerDesk:
         the dialog."""
         if inbound.kind != InboundKind.TEXT or not inbound.text.strip():
             return ReporterAnswer(None)
+        if self.services.officer_chat_id is None:  # nobody to relay to: the dialog answers
+            return ReporterAnswer(None, [CloseRelay(inbound.channel, inbound.user)])
         if content.flows.keywords.get(normalize(inbound.text)) in ENDING_KEYWORDS:
             return ReporterAnswer(None, [CloseRelay(inbound.channel, inbound.user)])
         text = inbound.text.strip()
@@ -155,6 +161,13 @@ class OfficerDesk:
         lang = report.lang if report else content.flows.default_language
         relay = RelayToOfficers(ref, text, tuple(envelopes))
         return ReporterAnswer([Reply(content.flows.message("relay_sent", lang))], [relay])
+
+    async def changed_meanwhile(self, ref: str) -> DeskAnswer:
+        """The answer to an action on a report another officer changed in the same moment:
+        how it stands now (nothing of the action was written)."""
+        report = await self.store.report(ref)
+        status = STATUS.get(report.status, report.status) if report else "-"
+        return DeskAnswer(replies=[Reply(f"{ref} sudah {status}.")])
 
     async def remind_unclaimed_urgent(self, now: datetime) -> int:
         """Announce again urgent reports nobody claimed in time; returns how many."""

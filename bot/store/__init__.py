@@ -27,6 +27,11 @@ out, and these promises:
   only once the data is durable; a failure raises `StoreError`;
 - `commit_turn` writes a turn's session (or erases the user), its effects, its queued
   messages and the answered update id together, so a crash redoes a turn whole or not at all;
+  `commit_effects` does the same for a turn without a session (an officer's action), and
+  skips an update answered already;
+- an officer's change (`ChangeReport`) that expects a status the report no longer has
+  raises `Conflict` and writes nothing of its turn; a message that opens a relay is queued
+  only while the report still belongs to that user;
 - answered update ids are kept hashed (`rows.update_key`), never in clear;
 - a user's messages leave the outbox in the order they were queued (urgent officer cards
   first), and one slow user never holds up another;

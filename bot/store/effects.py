@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import sqlite_utils
@@ -29,19 +29,21 @@ OFFICER_COLUMNS = frozenset(
 """Report columns an officer action may change."""
 
 
-def apply_effects(db: sqlite_utils.Database, effects: list[Effect], now: datetime) -> str:
-    """Write every effect; returns the number of the report filed ("" if none). Raises
-    `Conflict` (the caller's transaction is rolled back) when an officer's change finds the
-    report changed since it was read."""
-    report = ""
+def apply_effects(db: sqlite_utils.Database, effects: list[Effect], now: datetime) -> Filed:
+    """Write every effect; returns the report filed, if any. Raises `Conflict` (the
+    caller's transaction is rolled back) when an officer's change finds the report changed
+    since it was read."""
+    report, new = "", False
+    filings = [effect for effect in effects if isinstance(effect, FileReport)]
+    assert len(filings) <= 1, "one report per turn: REPORT_NUMBER names it"
+    for filing in filings:  # first: the other effects' texts may name its number
+        report, new = _file_report(db, filing, now)
     for effect in effects:
-        if isinstance(effect, FileReport):
-            report = _file_report(db, effect, now)
-        elif isinstance(effect, QueueMessages):
-            queue_envelopes(db, list(effect.envelopes), now)
+        if isinstance(effect, QueueMessages):
+            queue_envelopes(db, with_report_number(list(effect.envelopes), report), now)
         elif isinstance(effect, RelayToOfficers):
             _add_message(db, effect.ref, "from_reporter", "reporter", effect.text, now)
-            queue_envelopes(db, list(effect.envelopes), now)
+            queue_envelopes(db, with_report_number(list(effect.envelopes), report), now)
         elif isinstance(effect, CloseRelay):
             db.execute(
                 "DELETE FROM relays WHERE channel = ? AND user_ref = ?",
@@ -61,7 +63,16 @@ def apply_effects(db: sqlite_utils.Database, effects: list[Effect], now: datetim
                 "DELETE FROM officer_prompts WHERE officer_id = ? AND chat_id = ?",
                 [effect.officer_id, effect.chat_id],
             )
-    return report
+    return Filed(report, new)
+
+
+@dataclass(frozen=True, slots=True)
+class Filed:
+    """The report a turn filed: its number ("" if none), and whether it is new (the web
+    chat may send the same answers twice: the report is filed once)."""
+
+    report: str = ""
+    new: bool = False
 
 
 def with_report_number(envelopes: list[Envelope], report: str) -> list[Envelope]:
@@ -86,14 +97,14 @@ def audit_line(
     )
 
 
-def _file_report(db: sqlite_utils.Database, effect: FileReport, now: datetime) -> str:
+def _file_report(db: sqlite_utils.Database, effect: FileReport, now: datetime) -> tuple[str, bool]:
     """Insert the report and its photos and queue the officers' cards; once per key: a
     report filed already (the web chat sent the same answers again) is only named."""
     existing = db.execute(
         "SELECT ref FROM reports WHERE idempotency_key = ?", [effect.key]
     ).fetchone()
     if existing:
-        return str(existing[0])
+        return str(existing[0]), False
     fields = effect.fields
     year_prefix = f"{effect.prefix}-{now.year}-"
     last = db.execute(  # compared as numbers: "...-99999" < "...-100000"
@@ -135,7 +146,7 @@ def _file_report(db: sqlite_utils.Database, effect: FileReport, now: datetime) -
     )
     cards = with_report_number(list(effect.cards), ref)
     _notify_officers(db, effect, ref, bool(fields["urgent"]), cards, now)
-    return ref
+    return ref, True
 
 
 def _notify_officers(
@@ -182,7 +193,7 @@ def _change_report(db: sqlite_utils.Database, effect: ChangeReport, now: datetim
     """An officer's action: changes, a note, messages, the audit line (never missing one)."""
     row = db.execute("SELECT id, status FROM reports WHERE ref = ?", [effect.ref]).fetchone()
     if row is None or (effect.expect_status and row[1] != effect.expect_status):
-        raise Conflict(f"report {effect.ref} changed meanwhile")
+        raise Conflict(effect.ref)
     if effect.changes:
         assert set(effect.changes) <= OFFICER_COLUMNS, effect.changes
         assignments = ", ".join(f"{column} = ?" for column in effect.changes)
@@ -199,14 +210,15 @@ def _change_report(db: sqlite_utils.Database, effect: ChangeReport, now: datetim
     reachable = [
         envelope
         for envelope in effect.envelopes
-        if not envelope.relay_ref or _reporter_of(db, envelope.relay_ref) == envelope.user
+        if not envelope.relay_ref
+        or _reporter_of(db, envelope.relay_ref) == (envelope.channel, envelope.user)
     ]
     queue_envelopes(db, reachable, now)
 
 
-def _reporter_of(db: sqlite_utils.Database, ref: str) -> str | None:
-    row = db.execute("SELECT user_ref FROM reports WHERE ref = ?", [ref]).fetchone()
-    return row[0] if row else None
+def _reporter_of(db: sqlite_utils.Database, ref: str) -> tuple[str, str] | None:
+    row = db.execute("SELECT channel, user_ref FROM reports WHERE ref = ?", [ref]).fetchone()
+    return (row[0], row[1]) if row else None
 
 
 def _add_message(

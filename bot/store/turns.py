@@ -32,6 +32,7 @@ class Committed:
 
     erased: list[str]
     report: str
+    new_report: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,17 +89,17 @@ class TurnStore(Database):
         """
 
         def write(db: sqlite_utils.Database) -> Committed:
-            report = apply_effects(db, effects or [], now)
+            filed = apply_effects(db, effects or [], now)
+            report = filed.report
             erased: list[str] = []
             if session is None:
                 db.execute(
                     "DELETE FROM sessions WHERE channel = ? AND user_ref = ?", [channel, user]
                 )
                 db.execute("DELETE FROM relays WHERE channel = ? AND user_ref = ?", [channel, user])
-                db.execute(
-                    "DELETE FROM outbox WHERE channel = ? AND user_ref = ? AND status IN "
-                    "('sent', 'dead')",
-                    [channel, user],
+                db.execute(  # what still waits for them too (an officer's question): only
+                    "DELETE FROM outbox WHERE channel = ? AND user_ref = ?",  # the "deleted"
+                    [channel, user],  # reply of this turn, queued below, goes out
                 )
                 if channel == WHATSAPP:  # forgotten once the "deleted" reply is sent
                     db.execute("UPDATE whatsapp_users SET erased = 1 WHERE user_ref = ?", [user])
@@ -144,7 +145,7 @@ class TurnStore(Database):
                     "channel, node) DO UPDATE SET count = count + 1",
                     [day, channel, node],
                 )
-            return Committed(erased, report)
+            return Committed(erased, report, filed.new)
 
         return await self._call(write, checkpoint=session is None)
 
@@ -157,9 +158,11 @@ class TurnStore(Database):
         written."""
 
         def write(db: sqlite_utils.Database) -> str:
-            report = apply_effects(db, effects, now)
+            if update_id and is_processed(db, channel, update_id):
+                return ""  # delivered twice: done already
+            filed = apply_effects(db, effects, now)
             finish_update(db, channel, update_id, now)
-            return report
+            return filed.report
 
         return await self._call(write)
 
