@@ -62,16 +62,19 @@ async def test_a_forwarded_advert_at_the_menu_gets_one_short_answer(chat):
     (reply,) = replies
     text = reply.text
     assert text.startswith("*🔴 Bahaya"), text
-    assert "admin/CS/marketing online" in text and "Kamboja" in text
-    assert "Berangkat cepat" in text and "tanpa pengalaman" in text.lower()
+    assert "admin/CS online" in text and "Kamboja" in text
+    assert "dan 3 tanda bahaya lain" in text, "the worst three on the screen, the rest counted"
     assert "Tidak tertulis: nama perusahaan, nomor job order." in text
-    assert len(text) < 1500
-    assert chat.labels[:4] == [
+    assert len(text) <= 600, "one phone screen"
+    assert chat.labels[:5] == [
         "🚩 Laporkan iklan ini",
         "🏢 Cek perusahaan",
         "📝 Cek tawaran lengkap",
         "Bukan iklan",
+        "📚 Sumber",
     ]
+    sources = await chat.press("Sumber")
+    assert "Kemlu via Tempo (Jul 2024)" in sources[0].text and "Diperiksa" in sources[0].text
 
 
 async def test_an_official_notice_is_never_called_safe_nor_danger(chat):

@@ -110,7 +110,6 @@ async def advert_verdict(context: ActionContext) -> ActionResult:
         f"*{pick(offer_rules.levels[found.level].title, lang)}*",
         _body(advert_rules, found.lines, found.unread, lang),
         pick(advert_rules.texts.advice[found.level], lang),
-        _footer(advert_rules, found.lines, lang),
     ]
     reading = found.reading
     answers: dict[str, Any] = {
@@ -125,6 +124,7 @@ async def advert_verdict(context: ActionContext) -> ActionResult:
             "flags": found.flags,
         },
     }
+    answers["advert_sources"] = _sources(advert_rules, found.lines, lang)
     if reading.company:
         answers["recruiter_query"] = reading.company
     answers[CARRIED] = [*reading.answers, *(["recruiter_query"] if reading.company else [])]
@@ -170,8 +170,11 @@ def _body(
     parts = []
     if any(level != "info" for level, _, _ in lines):
         worst_first = sorted(lines, key=lambda line: -RANK[line[0]])
+        shown = worst_first[: rules.texts.show_at_most]
         parts.append(pick(rules.texts.found, lang))
-        parts += [f"{BULLETS[level]} {text}" for level, text, _ in worst_first]
+        parts += [f"{BULLETS[level]} {text}" for level, text, _ in shown]
+        if len(worst_first) > len(shown):
+            parts.append(fill(pick(rules.texts.more, lang), count=len(worst_first) - len(shown)))
     else:
         parts.append(pick(rules.texts.none_found, lang))
         parts += [f"{BULLETS[level]} {text}" for level, text, _ in lines]
@@ -181,8 +184,20 @@ def _body(
     return "\n".join(parts)
 
 
-def _footer(rules: AdvertRules, lines: list[tuple[Level, str, list[str]]], lang: str) -> str:
+def _sources(rules: AdvertRules, lines: list[tuple[Level, str, list[str]]], lang: str) -> str:
+    """The sources of every reason found, and the rules' review date (shown behind the
+    "Sumber" button, so the answer itself fits one screen)."""
     labels = LABELS.get(lang, LABELS["id"])
     sources = list(dict.fromkeys(source for _, _, found in lines for source in found))
     footer = f"{labels['reviewed']}: {day(rules.reviewed)}."
-    return f"{labels['sources']}: {'; '.join(sources)}. {footer}" if sources else footer
+    return f"{labels['sources']}: {'; '.join(sources)}.\n{footer}" if sources else footer
+
+
+@action(
+    "advert_sources",
+    required=("sources_from",),
+    check_args=check_args(answers=("sources_from",)),
+)
+async def advert_sources(context: ActionContext) -> ActionResult:
+    """The sources of the last advert check (kept with its findings)."""
+    return ActionResult(texts=[str(context.answers.get(context.args["sources_from"]) or "")])

@@ -61,7 +61,9 @@ class Salary(_Strict):
 class Texts(_Strict):
     """The parts of the answer that are not a flag's reason."""
 
+    show_at_most: int = Field(default=3, ge=1)  # red flags on the screen, the worst first
     found: I18n  # the heading of the flags
+    more: I18n  # "...and {count} more": the flags that did not fit
     none_found: I18n  # no red flag read: never "safe"
     unread: dict[str, I18n]  # what the advert did not say: company, job_order, country
     advice: dict[str, I18n]  # per level: danger, caution, ok
@@ -131,6 +133,7 @@ def _check(
     texts = rules.texts
     found += _missing(("texts", "found"), texts.found, languages)
     found += _missing(("texts", "none_found"), texts.none_found, languages)
+    found += _missing(("texts", "more"), texts.more, languages)
     for name, text in [*texts.unread.items(), *texts.advice.items()]:
         found += _missing(("texts", name), text, languages)
     missing_levels = {"danger", "caution", "ok"} - set(texts.advice)
