@@ -145,6 +145,7 @@ def check_graph(
                 f"{node_id}: form '{form}' is not defined under 'forms' in system.yaml",
             )
         _check_phone_numbers(checker, source.display, node_id, node, where, known_numbers)
+        _check_screen_budget(checker, source.display, node_id, node, where, system.screen_chars)
     if len(nodes) < len(origins):
         return  # a node failed its schema: its links are unknown, reachability would mislead
     reachable = _reachable(system, nodes, entry_points)
@@ -164,6 +165,15 @@ def _check_system(
             checker.error(
                 system_file, line_of(system_document, (role,)), f"{role}: no node '{target}'"
             )
+    for name, texts in system.messages.items():  # a system message is one message too
+        for lang, text in texts.items():
+            if len(text) > system.screen_chars:
+                checker.error(
+                    system_file,
+                    line_of(system_document, ("messages", name, lang)),
+                    f"messages.{name}: the '{lang}' text is {len(text)} characters; one "
+                    f"message holds at most {system.screen_chars} (screen_chars)",
+                )
     _check_translations(
         checker,
         system_file,
@@ -330,6 +340,23 @@ def _check_labels(checker: Checker, display: str, node_id: str, node: Node, wher
                     f"WhatsApp's {WHATSAPP_BUTTON_TITLE}-character buttons; WhatsApp "
                     "shows a list instead",
                 )
+
+
+def _check_screen_budget(
+    checker: Checker, display: str, node_id: str, node: Node, where: Where, budget: int
+) -> None:
+    """No single message over one screen (`screen_chars`): a page is split into screens by
+    itself, but the text of a menu, a question or an action is one message."""
+    if isinstance(node, PageNode):
+        return
+    for lang, text in (getattr(node, "text", None) or {}).items():
+        if len(text) > budget:
+            checker.error(
+                display,
+                where("text", lang),
+                f"{node_id}: the '{lang}' text is {len(text)} characters; one message holds "
+                f"at most {budget} (screen_chars): shorten it, or make it a page",
+            )
 
 
 def _check_kind_rules(

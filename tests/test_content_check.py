@@ -208,3 +208,17 @@ def test_cli_prints_problems_and_fails(content_dir, capsys):
     output = capsys.readouterr()
     assert "content/flows/test.yaml:" in output.out and "nowhere" in output.out
     assert "content NOT usable" in output.err
+
+
+def test_a_message_over_one_screen_is_refused(content_dir, actions):
+    """A menu's, question's or action's text is one message: at most `screen_chars` (600)
+    characters, so it fits a phone without scrolling twice (a page is split by itself)."""
+    flows = content_dir / "flows" / "test.yaml"
+    long = "Kalimat yang terlalu panjang untuk satu layar. " * 15
+    replace(flows, 'text: {id: "Menu utama tes",', f'text: {{id: "{long}",')
+    found = errors(content_dir, actions)
+    line = line_of_text(flows, "Kalimat yang terlalu panjang")
+    assert any(
+        f"test.yaml:{line}:" in problem and "one message holds at most 600" in problem
+        for problem in found
+    ), found
