@@ -174,8 +174,14 @@ def export_content(content_dir: Path, folder: Path) -> int:
         for problem in problems:
             print(problem)
         return 1
+    from bot.readability import report
+
     for path in export(content, folder):
         print(f"wrote {path}")
+    readability = folder / "readability.md"
+    readability.write_text(report(content), encoding="utf-8")
+    print(report(content))
+    print(f"wrote {readability}")
     return 0
 
 

@@ -30,6 +30,8 @@ from bot.platform_limits import (
 from bot.yamlsource import LineDict, Problem, line_of
 
 PHONE_IN_TEXT = re.compile(r"(?<![\w-])(?:\+?\d[\d\s\-().]{5,}\d)")
+ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,}(?:-[A-Z][A-Z0-9]*)?\b")  # "EPS-TOPIK", not "SRG-2026"
+MARKUP = re.compile(r"[*_`]")
 SYSTEM_ROLES = (
     "start",
     "emergency",
@@ -40,6 +42,7 @@ SYSTEM_ROLES = (
     "alert_abroad",
     "ask_officer",
     "photo_offer",
+    "glossary",
 )
 """The nodes system.yaml names: each must exist, and every node is reached from them."""
 
@@ -148,6 +151,7 @@ def check_graph(
         _check_screen_budget(checker, source.display, node_id, node, where, system.screen_chars)
     if len(nodes) < len(origins):
         return  # a node failed its schema: its links are unknown, reachability would mislead
+    _check_acronyms(checker, system, nodes, sources)
     reachable = _reachable(system, nodes, entry_points)
     for node_id in nodes.keys() - reachable:
         display, line = origins[node_id]
@@ -340,6 +344,52 @@ def _check_labels(checker: Checker, display: str, node_id: str, node: Node, wher
                     f"WhatsApp's {WHATSAPP_BUTTON_TITLE}-character buttons; WhatsApp "
                     "shows a list instead",
                 )
+
+
+def acronyms_in(text: str) -> tuple[str, ...]:
+    """The acronyms a text uses (words in capitals: PMI, KP2MI, SIP3MI), in order of use."""
+    return tuple(dict.fromkeys(ACRONYM.findall(MARKUP.sub("", text))))
+
+
+def _check_acronyms(
+    checker: Checker, system: SystemSpec, nodes: dict[str, Node], sources: dict[str, Source]
+) -> None:
+    """Every acronym is in the glossary or explained where it is used, and explained at most
+    once per page (the glossary holds the rest)."""
+    glossary = nodes.get(system.glossary or "")
+    if glossary is None:
+        return
+    known = {
+        acronym
+        for text in (getattr(glossary, "text", None) or {}).values()
+        for acronym in acronyms_in(text)
+    } | set(system.not_acronyms)
+    for node_id, node in nodes.items():
+        if node_id == system.glossary:
+            continue
+        source = sources[node_id]
+        for lang, text in (getattr(node, "text", None) or {}).items():
+            line = line_of(source.document, (node_id, "text", lang))
+            for acronym in acronyms_in(text):
+                if acronym in system.not_acronyms:
+                    continue
+                explained = len(re.findall(rf"\b{re.escape(acronym)}\s*\(", text))
+                if acronym not in known and not explained:
+                    checker.error(
+                        source.display,
+                        line,
+                        f"{node_id}: '{acronym}' ({lang}) is not explained: add it to the "
+                        f"glossary page '{system.glossary}', or explain it here once, "
+                        f"'{acronym} (...)' (a word in capitals that is no acronym goes under "
+                        "not_acronyms in system.yaml)",
+                    )
+                elif explained > 1:
+                    checker.warn(
+                        source.display,
+                        line,
+                        f"{node_id}: '{acronym}' ({lang}) is explained {explained} times; "
+                        "once per page is enough",
+                    )
 
 
 def _check_screen_budget(

@@ -17,16 +17,18 @@ NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 
 
 def make_content_dir(target: Path) -> Path:
-    """A content tree for tests: the shipped system.yaml (without the photo offer, whose
-    node is in the shipped flows), slang and alarm rules with the fixture flows and
-    contacts."""
+    """A content tree for tests: the shipped system.yaml (without the photo offer and the
+    glossary, whose nodes are in the shipped flows), slang and alarm rules with the fixture
+    flows and contacts."""
     content = target / "content"
     (content / "flows").mkdir(parents=True)
     (content / "data").mkdir()
     (content / "understanding").mkdir()
     system = (ROOT / "content" / "system.yaml").read_text(encoding="utf-8")
-    system = "".join(  # the node a photo sent unasked leads to is in the shipped flows only
-        line for line in system.splitlines(keepends=True) if not line.startswith("photo_")
+    system = "".join(  # the photo offer's and the glossary's nodes are in the shipped flows
+        line
+        for line in system.splitlines(keepends=True)
+        if not line.startswith(("photo_", "glossary:"))
     )
     (content / "system.yaml").write_text(system, encoding="utf-8")
     understanding = ROOT / "content" / "understanding"

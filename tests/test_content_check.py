@@ -222,3 +222,24 @@ def test_a_message_over_one_screen_is_refused(content_dir, actions):
         f"test.yaml:{line}:" in problem and "one message holds at most 600" in problem
         for problem in found
     ), found
+
+
+def test_an_acronym_must_be_in_the_glossary_or_explained_where_it_is_used(content_dir, actions):
+    """With a glossary page, every acronym a text uses is on it, or explained on the page
+    itself ("KP2MI (Kementerian ...)"); explained twice on one page is a warning."""
+    system, flows = content_dir / "system.yaml", content_dir / "flows" / "test.yaml"
+    system.write_text(system.read_text() + "glossary: info\n")
+    replace(flows, '"Info singkat."', '"Info singkat. PMI: pekerja migran. HP: ponsel."')
+    replace(flows, '"Layar satu.', '"Layar satu, lewat LTSA.')
+    found = errors(content_dir, actions)
+    line = line_of_text(flows, "lewat LTSA")
+    assert [p for p in found if "'LTSA'" in p] == [
+        f"content/flows/test.yaml:{line}: error: long: 'LTSA' (id) is not explained: add it "
+        "to the glossary page 'info', or explain it here once, 'LTSA (...)' (a word in "
+        "capitals that is no acronym goes under not_acronyms in system.yaml)"
+    ]
+    replace(flows, "lewat LTSA", "lewat LTSA (layanan terpadu satu atap)")
+    assert errors(content_dir, actions) == [], "explained where it is used"
+    replace(flows, '"Screen one.', '"Screen one, PMI (migrant worker) and PMI (again).')
+    _, problems = load_content(content_dir, actions)
+    assert any("'PMI' (en) is explained 2 times" in str(p) for p in problems)

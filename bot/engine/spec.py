@@ -120,6 +120,11 @@ class SystemSpec(_Strict):
     # report), and saved as the answer of that form's photo question
     photo_offer: str | None = None
     photo_form: str | None = None
+    # the page that explains every acronym: one used elsewhere must be on it, or explained
+    # where it is used ("KP2MI (Kementerian ...)"); words in capitals that are no acronym
+    # ("MENDESAK") are listed in `not_acronyms`
+    glossary: str | None = None
+    not_acronyms: list[str] = Field(default_factory=list)
     forms: dict[str, FormSpec] = Field(default_factory=dict)
     reference_pattern: str | None = None  # a report number typed anywhere...
     reference_node: str | None = None  # ...opens this node, with answers["reference"] set
