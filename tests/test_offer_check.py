@@ -11,6 +11,7 @@ from tests.conftest import NOW, EngineChat
 
 SAFE = {
     "offer_money": "no",
+    "offer_cash": "no",
     "offer_passport": "no",
     "offer_visa": "no",
     "offer_route": "no",
@@ -71,6 +72,11 @@ EXAMPLES = [
         {"offer_country": "TW", "offer_recruiter": "Contoh Sejahtera", "offer_money": "yes"},
         "danger",
         ["money"],
+    ),
+    (
+        {"offer_country": "TW", "offer_recruiter": "Contoh Sejahtera", "offer_cash": "yes"},
+        "danger",
+        ["cash_up_front"],
     ),
     (
         {"offer_country": "TW", "offer_recruiter": "Contoh Sejahtera", "offer_passport": "yes"},
@@ -147,9 +153,8 @@ async def test_every_flag_that_was_hit_has_its_reason_worst_first_with_sources(s
     assert len(reasons) == len(result.answers["offer_flags"]) == 4
     assert [line[0] for line in reasons] == ["🔴", "🔴", "🟡", "🟡"]
     assert "KP2MI menyebut Kamboja" in text
-    assert (
-        "Sumber: UU 18/2017 Pasal 30; Kemlu (Apr 2023)" in text and "Diperiksa: 28-11-2026" in text
-    )
+    assert "Sumber: UU 18/2017 Pasal 30; aspataki.com (Sep 2025)" in text
+    assert "Diperiksa: 30-11-2026" in text
     assert "Daftar P3MI per" not in text, "no registry line when no recruiter was named"
 
 
@@ -183,7 +188,7 @@ async def test_answers_stay_for_a_report_started_from_the_verdict(shipped_conten
     await chat.press("Cek tawaran kerja")
     await chat.say("Kamboja")
     await chat.say("PT Contoh Sejahtra")
-    for answer in ["ya", "ya", "tidak tahu", "tidak", "tidak", "ya", "ya", "tidak"]:
+    for answer in ["ya", "tidak", "ya", "tidak tahu", "tidak", "tidak", "ya", "ya", "tidak"]:
         await chat.say(answer)
     assert chat.node == "offer_result" and "🔴 Bahaya" in chat.text
     await chat.press("Laporkan")

@@ -13,6 +13,7 @@ OFFER_CHECK_DANGER = [
     "kamboja",
     "PT Contoh Sejahtra",
     "ya",
+    "tidak",  # cash up front (offer_cash)
     "tidak",
     "tidak tahu",
     "ya",

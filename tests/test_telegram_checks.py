@@ -119,7 +119,7 @@ async def test_an_honest_verdict_on_an_offer_and_one_tap_to_report(channel, bot_
     await phone.press("Cek tawaran kerja")
     await phone.press("Kamboja")
     await phone.press("Lewati")
-    for label in ["Ya", "Ya", "Tidak tahu", "Ya", "Tidak tahu", "Ya", "Ya"]:
+    for label in ["Ya", "Tidak", "Ya", "Tidak tahu", "Ya", "Tidak tahu", "Ya", "Ya"]:
         await phone.press(label)
     await phone.type("tidak")
     assert "🔴 Bahaya: jangan berangkat" in phone.text
