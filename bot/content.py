@@ -20,7 +20,8 @@ from pathlib import Path
 from pydantic import TypeAdapter, ValidationError
 
 from bot.actions import ActionSpec
-from bot.content_checks import PHONE_IN_TEXT, Checker, Source, check_graph, saved_answers
+from bot.content_checks import Checker, Source, check_graph, saved_answers
+from bot.content_wording import PHONE_IN_TEXT
 from bot.data import ContentData
 from bot.data.contacts import load_contacts
 from bot.data.loading import OFFER_RULES, load_tool_data

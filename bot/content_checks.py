@@ -18,6 +18,11 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 
 from bot.actions import ActionSpec
+from bot.content_wording import (
+    check_acronyms,
+    check_phone_numbers,
+    check_screen_budget,
+)
 from bot.data import ContentData
 from bot.engine.spec import NODE_KINDS, ActionNode, AskNode, Node, OptionSpec, PageNode, SystemSpec
 from bot.engine.text import normalize
@@ -29,9 +34,6 @@ from bot.platform_limits import (
 )
 from bot.yamlsource import LineDict, Problem, line_of
 
-PHONE_IN_TEXT = re.compile(r"(?<![\w-])(?:\+?\d[\d\s\-().]{5,}\d)")
-ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,}(?:-[A-Z][A-Z0-9]*)?\b")  # "EPS-TOPIK", not "SRG-2026"
-MARKUP = re.compile(r"[*_`]")
 SYSTEM_ROLES = (
     "start",
     "emergency",
@@ -147,11 +149,11 @@ def check_graph(
                 where("form"),
                 f"{node_id}: form '{form}' is not defined under 'forms' in system.yaml",
             )
-        _check_phone_numbers(checker, source.display, node_id, node, where, known_numbers)
-        _check_screen_budget(checker, source.display, node_id, node, where, system.screen_chars)
+        check_phone_numbers(checker, source.display, node_id, node, where, known_numbers)
+        check_screen_budget(checker, source.display, node_id, node, where, system.screen_chars)
     if len(nodes) < len(origins):
         return  # a node failed its schema: its links are unknown, reachability would mislead
-    _check_acronyms(checker, system, nodes, sources)
+    check_acronyms(checker, system, nodes, sources)
     reachable = _reachable(system, nodes, entry_points)
     for node_id in nodes.keys() - reachable:
         display, line = origins[node_id]
@@ -204,44 +206,6 @@ def _check_system(
                 line_of(system_document, ("commands", command)),
                 f"commands.{command}: a command must be 1-32 of a-z, 0-9, _ and also a keyword",
             )
-
-
-def _check_phone_numbers(
-    checker: Checker,
-    display: str,
-    node_id: str,
-    node: Node,
-    where: Where,
-    known_numbers: set[str],
-) -> None:
-    """Every phone number a node shows needs a source in content/data/contacts.yaml."""
-    texts: list[tuple[KeyPath, str]] = [
-        (("text", lang), text) for lang, text in (getattr(node, "text", None) or {}).items()
-    ]
-    if isinstance(node, ActionNode):  # texts an action shows, given as arguments
-        texts += _strings(node.args, ("args",))
-    for path, text in texts:
-        for number in PHONE_IN_TEXT.findall(text):
-            digits = "".join(char for char in number if char.isdigit())
-            if len(digits) >= 6 and digits not in known_numbers:
-                checker.error(
-                    display,
-                    where(*path),
-                    f"{node_id}: phone number "
-                    f"'{number.strip()}' is not in content/data/contacts.yaml "
-                    "(every number needs a source there)",
-                )
-
-
-def _strings(value: Any, path: KeyPath) -> list[tuple[KeyPath, str]]:
-    """Every string inside nested arguments, with its path."""
-    if isinstance(value, str):
-        return [(path, value)]
-    if isinstance(value, dict):
-        return [found for key, item in value.items() for found in _strings(item, (*path, key))]
-    if isinstance(value, list):
-        return [found for i, item in enumerate(value) for found in _strings(item, (*path, i))]
-    return []
 
 
 def saved_answers(nodes: dict[str, Node]) -> dict[str, set[str]]:
@@ -344,69 +308,6 @@ def _check_labels(checker: Checker, display: str, node_id: str, node: Node, wher
                     f"WhatsApp's {WHATSAPP_BUTTON_TITLE}-character buttons; WhatsApp "
                     "shows a list instead",
                 )
-
-
-def acronyms_in(text: str) -> tuple[str, ...]:
-    """The acronyms a text uses (words in capitals: PMI, KP2MI, SIP3MI), in order of use."""
-    return tuple(dict.fromkeys(ACRONYM.findall(MARKUP.sub("", text))))
-
-
-def _check_acronyms(
-    checker: Checker, system: SystemSpec, nodes: dict[str, Node], sources: dict[str, Source]
-) -> None:
-    """Every acronym is in the glossary or explained where it is used, and explained at most
-    once per page (the glossary holds the rest)."""
-    glossary = nodes.get(system.glossary or "")
-    if glossary is None:
-        return
-    known = {
-        acronym
-        for text in (getattr(glossary, "text", None) or {}).values()
-        for acronym in acronyms_in(text)
-    } | set(system.not_acronyms)
-    for node_id, node in nodes.items():
-        if node_id == system.glossary:
-            continue
-        source = sources[node_id]
-        for lang, text in (getattr(node, "text", None) or {}).items():
-            line = line_of(source.document, (node_id, "text", lang))
-            for acronym in acronyms_in(text):
-                if acronym in system.not_acronyms:
-                    continue
-                explained = len(re.findall(rf"\b{re.escape(acronym)}\s*\(", text))
-                if acronym not in known and not explained:
-                    checker.error(
-                        source.display,
-                        line,
-                        f"{node_id}: '{acronym}' ({lang}) is not explained: add it to the "
-                        f"glossary page '{system.glossary}', or explain it here once, "
-                        f"'{acronym} (...)' (a word in capitals that is no acronym goes under "
-                        "not_acronyms in system.yaml)",
-                    )
-                elif explained > 1:
-                    checker.warn(
-                        source.display,
-                        line,
-                        f"{node_id}: '{acronym}' ({lang}) is explained {explained} times; "
-                        "once per page is enough",
-                    )
-
-
-def _check_screen_budget(
-    checker: Checker, display: str, node_id: str, node: Node, where: Where, budget: int
-) -> None:
-    """No single message over one screen (`screen_chars`): a page is split into screens by
-    itself, but the text of a menu, a question or an action is one message."""
-    if isinstance(node, PageNode):
-        return
-    for lang, text in (getattr(node, "text", None) or {}).items():
-        if len(text) > budget:
-            checker.error(
-                display,
-                where("text", lang),
-                f"{node_id}: the '{lang}' text is {len(text)} characters; one message holds "
-                f"at most {budget} (screen_chars): shorten it, or make it a page",
-            )
 
 
 def _check_kind_rules(

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from bot.content import Content
-from bot.content_checks import MARKUP, acronyms_in
+from bot.content_wording import MARKUP, acronyms_in
 from bot.engine.spec import PageNode
 from bot.engine.text import split_screens
 
