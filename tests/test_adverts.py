@@ -71,10 +71,11 @@ async def test_a_forwarded_advert_at_the_menu_gets_one_short_answer(chat):
         "🏢 Cek perusahaan",
         "📝 Cek tawaran lengkap",
         "Bukan iklan",
-        "📚 Sumber",
+        "📚 Rincian & sumber",
     ]
-    sources = await chat.press("Sumber")
-    assert "Kemlu via Tempo (Jul 2024)" in sources[0].text and "Diperiksa" in sources[0].text
+    (details,) = await chat.press("Rincian & sumber")
+    assert "Berangkat cepat" in details.text, "the signs that did not fit, one tap away"
+    assert "Kemlu via Tempo (Jul 2024)" in details.text and "Diperiksa" in details.text
 
 
 async def test_an_official_notice_is_never_called_safe_nor_danger(chat):

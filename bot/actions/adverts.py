@@ -124,7 +124,7 @@ async def advert_verdict(context: ActionContext) -> ActionResult:
             "flags": found.flags,
         },
     }
-    answers["advert_sources"] = _sources(advert_rules, found.lines, lang)
+    answers["advert_sources"] = _details(advert_rules, found.lines, lang)
     if reading.company:
         answers["recruiter_query"] = reading.company
     answers[CARRIED] = [*reading.answers, *(["recruiter_query"] if reading.company else [])]
@@ -184,9 +184,17 @@ def _body(
     return "\n".join(parts)
 
 
+def _details(rules: AdvertRules, lines: list[tuple[Level, str, list[str]]], lang: str) -> str:
+    """Behind the "details and sources" button (the answer itself fits one screen): the red
+    flags that did not fit on it, the sources of every reason, the rules' review date."""
+    worst_first = sorted(lines, key=lambda line: -RANK[line[0]])
+    rest = worst_first[rules.texts.show_at_most :]
+    more = "\n".join(f"{BULLETS[level]} {text}" for level, text, _ in rest)
+    sources = _sources(rules, lines, lang)
+    return f"{more}\n\n{sources}" if more else sources
+
+
 def _sources(rules: AdvertRules, lines: list[tuple[Level, str, list[str]]], lang: str) -> str:
-    """The sources of every reason found, and the rules' review date (shown behind the
-    "Sumber" button, so the answer itself fits one screen)."""
     labels = LABELS.get(lang, LABELS["id"])
     sources = list(dict.fromkeys(source for _, _, found in lines for source in found))
     footer = f"{labels['reviewed']}: {day(rules.reviewed)}."
