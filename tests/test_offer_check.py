@@ -135,11 +135,12 @@ async def test_a_safe_offer_with_a_licensed_recruiter_looks_official_but_is_no_g
     text = "\n\n".join(result.texts)
     assert result.answers["offer_flags"] == ["recruiter_active"]
     assert "🟢 Belum terlihat tanda bahaya" in text and "bukan jaminan" in text
-    assert "PT Contoh Sejahtera (SAMPEL) tercatat berizin aktif" in text
+    assert "PT Contoh Sejahtera (SAMPEL) berizin aktif" in text
     assert "contoh data, bukan daftar resmi" in text, "sample data is always labelled"
+    assert len(text) <= 600, "one phone screen"
 
 
-async def test_every_flag_that_was_hit_has_its_reason_worst_first_with_sources(shipped_content):
+async def test_the_worst_reasons_fit_one_screen_and_every_reason_is_one_tap_away(shipped_content):
     result = await verdict(
         shipped_content,
         offer_country="KH",
@@ -149,13 +150,17 @@ async def test_every_flag_that_was_hit_has_its_reason_worst_first_with_sources(s
     )
     text = "\n\n".join(result.texts)
     assert result.answers["offer_level"] == "danger"
+    assert len(result.answers["offer_flags"]) == 4
     reasons = [line for line in text.splitlines() if line[:1] in ("🔴", "🟡", "✅")]
-    assert len(reasons) == len(result.answers["offer_flags"]) == 4
-    assert [line[0] for line in reasons] == ["🔴", "🔴", "🟡", "🟡"]
-    assert "KP2MI menyebut Kamboja" in text
-    assert "Sumber: UU 18/2017 Pasal 30; aspataki.com (Sep 2025)" in text
-    assert "Diperiksa: 30-11-2026" in text
-    assert "Daftar P3MI per" not in text, "no registry line when no recruiter was named"
+    assert [line[0] for line in reasons] == ["🔴", "🔴", "🟡"], "the worst three, worst first"
+    assert "dan 1 alasan lain" in text and len(text) <= 600
+    details = result.answers["offer_details"]
+    all_reasons = [line for line in details.splitlines() if line[:1] in ("🔴", "🟡", "✅")]
+    assert [line[0] for line in all_reasons] == ["🔴", "🔴", "🟡", "🟡"]
+    assert "KP2MI menyebut Kamboja" in details
+    assert "Sumber: UU 18/2017 Pasal 30; aspataki.com (Sep 2025)" in details
+    assert "Diperiksa: 30-11-2026" in details
+    assert "Daftar P3MI per" not in details, "no registry line when no recruiter was named"
 
 
 async def test_the_verdict_is_in_the_users_language(shipped_content):

@@ -123,7 +123,8 @@ async def test_an_honest_verdict_on_an_offer_and_one_tap_to_report(channel, bot_
         await phone.press(label)
     await phone.type("tidak")
     assert "🔴 Bahaya: jangan berangkat" in phone.text
-    assert "KP2MI menyebut Kamboja" in phone.text and "Sumber:" in phone.text
+    assert "alasan lain" in phone.text and len(phone.text) <= 600, "one phone screen"
+    assert "Rincian & sumber" in str(phone.labels), "every reason and source one tap away"
     assert phone.labels[0] == "📢 Laporkan"
     await phone.press("Laporkan")
     assert "Laporkan tawaran yang mencurigakan" in phone.text

@@ -79,7 +79,7 @@ def assess(data: ContentData, reader: AdvertReader, text: str, lang: str) -> Ass
             continue
         flags.append(rule.id)
         red += [rule.id] if rule.level != "info" else []
-        line = pick(advert_rules.lines.get(rule.id), lang) or pick(rule.why, lang)
+        line = pick(rule.line(lang), lang)
         lines.append((rule.level, fill(line, **values), rule.sources))
     if reading.job_order is None:
         unread.append("job_order")
@@ -199,13 +199,3 @@ def _sources(rules: AdvertRules, lines: list[tuple[Level, str, list[str]]], lang
     sources = list(dict.fromkeys(source for _, _, found in lines for source in found))
     footer = f"{labels['reviewed']}: {day(rules.reviewed)}."
     return f"{labels['sources']}: {'; '.join(sources)}.\n{footer}" if sources else footer
-
-
-@action(
-    "advert_sources",
-    required=("sources_from",),
-    check_args=check_args(answers=("sources_from",)),
-)
-async def advert_sources(context: ActionContext) -> ActionResult:
-    """The sources of the last advert check (kept with its findings)."""
-    return ActionResult(texts=[str(context.answers.get(context.args["sources_from"]) or "")])

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.actions import ActionContext, ActionResult, action
 from bot.actions.recruiters import registry_footer, status_text
-from bot.actions.wording import check_args, day, fill, pick
+from bot.actions.wording import check_args, day, fill, pick, sample_note
 from bot.data import ContentData
 from bot.data.agencies import Agency, AgencyRegistry
 from bot.data.offer_rules import OTHER_COUNTRY, RANK, UNKNOWN_COUNTRY, Finding
@@ -86,24 +86,35 @@ async def offer_verdict(context: ActionContext) -> ActionResult:
     labels = LABELS.get(lang, LABELS["id"])
     level = rules.levels[verdict.level]
     texts = [f"*{pick(level.title, lang)}*"]
-    if verdict.hits:
-        worst_first = sorted(verdict.hits, key=lambda rule: -RANK[rule.level])
-        reasons = [
-            f"{BULLETS[rule.level]} {fill(pick(rule.why, lang), **values)}" for rule in worst_first
-        ]
+    worst_first = sorted(verdict.hits, key=lambda rule: -RANK[rule.level])
+    shown, rest = worst_first[: rules.show_at_most], worst_first[rules.show_at_most :]
+    if shown:  # one screen: the worst reasons in one line each, the rest one tap away
+        reasons = [f"{BULLETS[r.level]} {fill(pick(r.line(lang), lang), **values)}" for r in shown]
+        if rest:
+            reasons.append(fill(pick(rules.more, lang), count=len(rest)))
         texts.append("\n".join([labels["found"], *reasons]))
     texts.append(pick(level.advice, lang))
+    if finding != "none" and data.agencies.sample:  # said under every answer from sample data
+        texts.append(sample_note(lang))
+    details = [f"{BULLETS[r.level]} {fill(pick(r.why, lang), **values)}" for r in worst_first]
     sources = list(dict.fromkeys(source for rule in verdict.hits for source in rule.sources))
     footer = f"{labels['reviewed']}: {day(rules.reviewed)}."
     if sources:
         footer = f"{labels['sources']}: {'; '.join(sources)}. {footer}"
     if finding != "none":
         footer += "\n" + registry_footer(data.agencies, lang)
-    texts.append(footer)
     found = {
         "offer_level": verdict.level,
         "offer_flags": [rule.id for rule in verdict.hits],
         "offer_recruiter_status": finding,
         "offer_recruiter_licence": agency.licence if agency and finding != "similar" else None,
+        "offer_details": "\n\n".join([*details, footer]),  # behind "Rincian & sumber"
     }
     return ActionResult(texts=texts, answers=found)
+
+
+@action("saved_text", required=("text_from",), check_args=check_args(answers=("text_from",)))
+async def saved_text(context: ActionContext) -> ActionResult:
+    """A text an earlier action kept in the answers: the details and sources of a check,
+    behind its "Rincian & sumber" button (so that the check's answer fits one screen)."""
+    return ActionResult(texts=[str(context.answers.get(context.args["text_from"]) or "")])

@@ -77,7 +77,6 @@ class AdvertRules(_Strict):
     flags: list[Flag] = Field(min_length=1)
     salary: Salary
     job_order_words: list[str] = Field(default_factory=list)  # "job order", "JO no."
-    lines: dict[str, I18n] = Field(default_factory=dict)  # short lines for offer-rule hits
     unread_rules: dict[str, str] = Field(default_factory=dict)  # offer rule id -> unread part
     texts: Texts
 
@@ -121,10 +120,6 @@ def _check(
     for flag_id in rules.salary.only_with:
         if flag_id not in seen:
             found.append((("salary", "only_with"), f"salary.only_with: no flag '{flag_id}'"))
-    for rule_id, text in rules.lines.items():
-        if rule_id not in offer_ids:
-            found.append((("lines", rule_id), f"lines.{rule_id}: no such offer rule"))
-        found += _missing(("lines", rule_id), text, languages)
     for rule_id, part in rules.unread_rules.items():
         if rule_id not in offer_ids:
             found.append((("unread_rules", rule_id), f"unread_rules.{rule_id}: no such rule"))

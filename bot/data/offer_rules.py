@@ -59,7 +59,16 @@ class Rule(_Strict):
     when: Condition
     level: Level
     why: I18n
+    short: I18n = Field(default_factory=dict)  # one line, for answers that fit one screen
     sources: list[str] = Field(min_length=1)
+
+    def line(self, lang: str) -> I18n:
+        """The short line in `lang` if there is one, else the reason's first sentence."""
+        short = self.short.get(lang) or self.short.get("id")
+        if short:
+            return {lang: short}
+        why = self.why.get(lang) or self.why.get("id", "")
+        return {lang: why.split(". ")[0].rstrip(".") + "."}
 
 
 class LevelText(_Strict):
@@ -76,6 +85,8 @@ class OfferRules(_Strict):
     countries: list[str] = Field(min_length=1)  # the destination question, in this order
     country_groups: dict[str, list[str]]
     levels: dict[VerdictLevel, LevelText]
+    show_at_most: int = Field(default=3, ge=1)  # reasons on the verdict's screen, worst first
+    more: I18n = Field(default_factory=dict)  # "...and {count} more": the reasons that did not fit
     rules: list[Rule] = Field(min_length=1)
     _lines: dict[str, int] = PrivateAttr(default_factory=dict)
 
