@@ -117,6 +117,22 @@ class ReportRecord:
     photos: list[str]
     messages: list[ReportMessage]
     kind: str = "report"  # or "question": a question the bot could not answer
+    desa: str = ""  # the desa in `kecamatan`, when the reporter named it
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    """The part of Kabupaten Serang an officer works for: all of it (both empty), one
+    kecamatan, or one desa in a kecamatan. Names compare without regard to case."""
+
+    kecamatan: str = ""
+    desa: str = ""
+
+    def covers(self, kecamatan: str, desa: str = "") -> bool:
+        """Whether a case from `kecamatan` / `desa` is in this area."""
+        if self.kecamatan and self.kecamatan.casefold() != kecamatan.casefold():
+            return False
+        return not self.desa or self.desa.casefold() == desa.casefold()
 
 
 @dataclass(frozen=True, slots=True)

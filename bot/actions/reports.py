@@ -197,6 +197,7 @@ async def file_report(context: ActionContext) -> ActionResult:
         "recruiter": answers.get("recruiter") or "",
         "place": answers.get("where") or "",
         "kecamatan": answers.get("kecamatan") or "",
+        "desa": answers.get("desa") or "",
         "country": answers.get("country") or "",
         "name": (answers.get("name") or "") if named else "",
         "phone": (answers.get("phone") or "") if named else "",

@@ -114,9 +114,9 @@ def _file_report(db: sqlite_utils.Database, effect: FileReport, now: datetime) -
     ref = f"{year_prefix}{(last or 0) + 1:05d}"
     report_id = db.execute(
         "INSERT INTO reports (ref, idempotency_key, channel, user_ref, anonymous, urgent, "
-        "status, offer, recruiter, place, kecamatan, country, name, phone, lang, "
+        "status, offer, recruiter, place, kecamatan, desa, country, name, phone, lang, "
         "created_at, kind) "
-        "VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             ref,
             effect.key,
@@ -128,6 +128,7 @@ def _file_report(db: sqlite_utils.Database, effect: FileReport, now: datetime) -
             fields["recruiter"],
             fields["place"],
             fields["kecamatan"],
+            fields.get("desa", ""),
             fields["country"],
             fields["name"],
             fields["phone"],

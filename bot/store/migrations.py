@@ -215,19 +215,27 @@ def _migration_11(db: sqlite_utils.Database) -> None:
     db.table("report_facts").create_index(["kind", "value"])
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
-    _migration_1,
-    _migration_2,
-    _migration_3,
-    _migration_4,
-    _migration_5,
-    _migration_6,
-    _migration_7,
-    _migration_8,
-    _migration_9,
-    _migration_10,
-    _migration_11,
-]
+def _migration_12(db: sqlite_utils.Database) -> None:
+    # the desa a report is from (when the reporter named it): a desa officer's area
+    db.table("reports").add_column("desa", str)
+    db.table("reports").create_index(["kecamatan", "desa"])
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
+    1: _migration_1,
+    2: _migration_2,
+    3: _migration_3,
+    4: _migration_4,
+    5: _migration_5,
+    6: _migration_6,
+    7: _migration_7,
+    8: _migration_8,
+    9: _migration_9,
+    10: _migration_10,
+    11: _migration_11,
+    12: _migration_12,
+}
+"""Each migration by its version number; a version once released never changes."""
 
 
 def migrate(db: sqlite_utils.Database) -> None:
@@ -237,7 +245,7 @@ def migrate(db: sqlite_utils.Database) -> None:
         "applied_at TEXT)"
     )
     done = {row[0] for row in db.execute("SELECT version FROM schema_migrations").fetchall()}
-    for version, migration in enumerate(MIGRATIONS, 1):
+    for version, migration in sorted(MIGRATIONS.items()):
         if version in done:
             continue
         with db.conn:

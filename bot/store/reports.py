@@ -105,7 +105,7 @@ def read_report(db: sqlite_utils.Database, ref: str) -> ReportRecord | None:
     row = db.execute(
         "SELECT id, ref, channel, user_ref, anonymous, urgent, status, outcome, offer, recruiter, "
         "place, kecamatan, country, name, phone, lang, created_at, claimed_by, claimed_by_name, "
-        "kind FROM reports WHERE ref = ?",
+        "kind, desa FROM reports WHERE ref = ?",
         [ref],
     ).fetchone()
     if row is None:
@@ -137,6 +137,7 @@ def read_report(db: sqlite_utils.Database, ref: str) -> ReportRecord | None:
         recruiter=row[9] or "",
         place=row[10] or "",
         kecamatan=row[11] or "",
+        desa=row[20] or "",
         country=row[12] or "",
         name=row[13] or "",
         phone=row[14] or "",
