@@ -112,6 +112,13 @@ async def run_transcript(
         if services is not None and turn.effects:  # a report filed: as the runtime commits it
             report = await services.store.commit_effects("test", "", now, turn.effects)
             last = name_report(last, report)
+        budget = content.flows.system.screen_chars
+        for reply in last:  # what the person reads: action screens and prefixes included
+            if len(reply.text) > budget:
+                result.failures.append(
+                    f"{where}: a reply of {len(reply.text)} characters, over the screen "
+                    f"({budget}, screen_chars):\n{reply.text}"
+                )
         seen = _reply_text(last)
         for wanted in step_data.get("expect", []):
             if str(wanted) not in seen:

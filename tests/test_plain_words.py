@@ -4,11 +4,15 @@ is, each list in one short message, and one answer on costs wherever costs come 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
 from bot.actions import ActionContext
+from bot.content import Content
+from bot.engine.flows import Flows
 from bot.engine.spec import ActionNode
+from bot.transcripts import run_transcript
 from tests.conftest import NOW, EngineChat
 
 MESSAGE_LIMIT = 600  # characters in one message: one phone screen
@@ -184,3 +188,38 @@ def test_no_page_cites_the_revoked_or_replaced_rules_as_in_force(shipped_content
         assert "Kepmenaker 260/2015" not in "; ".join(getattr(node, "sources", None) or []) or (
             "Pencabutan" in "; ".join(node.sources)
         ), node_id
+
+
+# ----- every screen a person reads fits the screen, sources included -----------------------
+
+
+def with_screen(content: Content, chars: int) -> Content:
+    """The shipped content on a smaller phone screen."""
+    flows = content.flows
+    system = flows.system.model_copy(update={"screen_chars": chars})
+    return replace(content, flows=Flows(system, flows.nodes, flows.version))
+
+
+async def test_a_transcript_fails_on_a_reply_longer_than_the_screen(
+    shipped_content, actions, tmp_path
+):
+    transcript = tmp_path / "jobs.yaml"
+    transcript.write_text("name: jobs\nsteps:\n  - send: halo\n  - press: Lowongan resmi\n")
+    small = with_screen(shipped_content, 200)
+    result = await run_transcript(transcript, small, actions)
+    assert any("over the screen (200, screen_chars)" in failure for failure in result.failures)
+    assert (await run_transcript(transcript, shipped_content, actions)).passed
+
+
+async def test_sources_that_do_not_fit_go_on_a_last_screen_of_their_own(shipped_content, actions):
+    chat = EngineChat(with_screen(shipped_content, 300), actions)
+    await chat.say("halo")
+    await chat.press("Cara berangkat resmi")
+    await chat.press("Biaya")
+    screens = [chat.replies[-1].text]
+    while any("Lanjut" in option.label for option in chat.replies[-1].options):
+        await chat.press("Lanjut")
+        screens.append(chat.replies[-1].text)
+    assert all(len(screen) <= 300 for screen in screens), screens
+    assert screens[-1].startswith("Sumber:") and "Diperiksa:" in screens[-1]
+    assert not any("Sumber:" in screen for screen in screens[:-1])

@@ -107,8 +107,10 @@ async def test_official_openings_in_taiwan(channel, bot_api):
     assert "Halaman 2 dari 2" in phone.text
     await phone.press("Perawat lansia malam")
     assert "Nomor job order: SAMPEL-JO-006" in phone.text
+    await phone.press("Cara melamar")
     assert "Cara melamar, lewat jalur resmi" in phone.text
-    assert "jangan melamar lewat calo atau nomor pribadi" in phone.text
+    assert "Jangan melamar lewat calo atau nomor pribadi" in phone.text
+    await phone.press("Lowongan ini")
     await phone.press("Daftar lowongan")
     assert "Halaman 2 dari 2" in phone.text
 

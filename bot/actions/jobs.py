@@ -2,7 +2,7 @@
 
 Only open listings of active P3MIs are shown (closing date not passed in Serang),
 newest first, a page at a time. `jobs_list` shows a page or, once a listing is
-picked, that listing with how to apply through the official route.
+picked, that listing, and one tap further how to apply through the official route.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ LABELS = {
         "more": "Berikutnya ▶",
         "previous": "◀ Sebelumnya",
         "list": "◀ Daftar lowongan",
+        "apply": "📝 Cara melamar",
+        "back_to_job": "◀ Lowongan ini",
         "pick": "Pilih lowongan untuk melihat rincian dan cara melamar.",
         "employer": "Pemberi kerja",
         "p3mi": "P3MI (perusahaan penempatan)",
@@ -42,6 +44,8 @@ LABELS = {
         "more": "More ▶",
         "previous": "◀ Previous",
         "list": "◀ All listings",
+        "apply": "📝 How to apply",
+        "back_to_job": "◀ This listing",
         "pick": "Pick a listing to see the details and how to apply.",
         "employer": "Employer",
         "p3mi": "P3MI (placement agency)",
@@ -157,9 +161,11 @@ async def jobs_list(context: ActionContext) -> ActionResult:
     pages = math.ceil(len(jobs) / PAGE_SIZE)
     page = min(max(int(picked.get("page", 1)), 1), pages)
     job = next((job for job in jobs if job.ref == picked.get("ref")), None)
-    if job is not None:
-        return _detail(context, job, {"page": page, "in": where})
-    return _page(context, jobs, page, pages, where)
+    if job is None:
+        return _page(context, jobs, page, pages, where)
+    if picked.get("apply"):
+        return _how_to_apply(context, job, {"ref": job.ref, "page": page, "in": where})
+    return _detail(context, job, {"page": page, "in": where})
 
 
 def _page(
@@ -176,8 +182,8 @@ def _page(
         page=page,
         pages=pages,
     )
-    lines = [
-        f"{number}. *{job.position}*\n    {job.employer} · {labels['quota']} {job.quota} · "
+    lines = [  # the employer and the rest are one tap away, on the listing itself
+        f"{number}. *{job.position}*\n    {labels['quota']} {job.quota} · "
         f"{labels['closes']} {day(job.closes)}"
         for number, job in enumerate(shown, (page - 1) * PAGE_SIZE + 1)
     ]
@@ -211,9 +217,26 @@ def _detail(context: ActionContext, job: Job, back: dict[str, Any]) -> ActionRes
         f"{labels['ref']}: {job.ref}",
         fill(labels["verified"], who=job.verified_by, date=day(job.verified_on)),
     ]
-    apply = fill(pick(context.args["apply"], lang), ref=job.ref, agency=agency_name)
     return ActionResult(
-        texts=_with_sample_note(context, ["\n".join(lines), apply]),
-        choices=[(labels["list"], back)],
+        texts=_with_sample_note(context, ["\n".join(lines)]),
+        choices=[
+            (labels["apply"], {**back, "ref": job.ref, "apply": True}),
+            (labels["list"], back),
+        ],
+        save=context.args["save"],
+    )
+
+
+def _how_to_apply(context: ActionContext, job: Job, listing: dict[str, Any]) -> ActionResult:
+    """How to apply for `job` through the official route, with the way back to it."""
+    agency = context.data.agencies.by_licence(job.licence)
+    text = fill(
+        pick(context.args["apply"], context.lang),
+        ref=job.ref,
+        agency=agency.name if agency else job.licence,
+    )
+    return ActionResult(
+        texts=_with_sample_note(context, [text]),
+        choices=[(_labels(context.lang)["back_to_job"], listing)],
         save=context.args["save"],
     )

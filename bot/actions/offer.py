@@ -8,6 +8,7 @@ report started from the verdict can be filled in from them.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from bot.actions import ActionContext, ActionResult, action
@@ -16,6 +17,7 @@ from bot.actions.wording import check_args, day, fill, pick, sample_note
 from bot.data import ContentData
 from bot.data.agencies import Agency, AgencyRegistry
 from bot.data.offer_rules import OTHER_COUNTRY, RANK, UNKNOWN_COUNTRY, Finding
+from bot.engine.text import SCREEN_CHARS, split_screens
 
 LABELS = {
     "id": {"found": "Yang perlu Anda perhatikan:", "sources": "Sumber", "reviewed": "Diperiksa"},
@@ -113,8 +115,28 @@ async def offer_verdict(context: ActionContext) -> ActionResult:
     return ActionResult(texts=texts, answers=found)
 
 
-@action("saved_text", required=("text_from",), check_args=check_args(answers=("text_from",)))
+@action(
+    "saved_text",
+    required=("text_from", "title", "save"),
+    check_args=check_args(answers=("text_from", "save"), texts=("title",)),
+    offers_choices=True,
+)
 async def saved_text(context: ActionContext) -> ActionResult:
     """A text an earlier action kept in the answers: the details and sources of a check,
-    behind its "Rincian & sumber" button (so that the check's answer fits one screen)."""
-    return ActionResult(texts=[str(context.answers.get(context.args["text_from"]) or "")])
+    behind its "Rincian & sumber" button (so that the check's answer fits one screen);
+    one screen at a time under its title, with "Next" to the following one."""
+    text = str(context.answers.get(context.args["text_from"]) or "")
+    title = pick(context.args["title"], context.lang)
+    screen_chars = context.flows.system.screen_chars if context.flows else SCREEN_CHARS
+    screens = split_screens(text, screen_chars - len(title) - 2)
+    which = hashlib.sha256(text.encode()).hexdigest()[:12]  # a new check starts at its top
+    picked = context.answers.get(context.args["save"])
+    at = picked.get("screen", 0) if isinstance(picked, dict) and picked.get("of") == which else 0
+    at = min(max(int(at), 0), len(screens) - 1)
+    choices: list[tuple[str, Any]] = []
+    if at < len(screens) - 1:
+        label = context.flows.label("next", context.lang) if context.flows else "▶"
+        choices.append((label, {"screen": at + 1, "of": which}))
+    return ActionResult(
+        texts=[f"{title}\n\n{screens[at]}"], choices=choices, save=context.args["save"]
+    )

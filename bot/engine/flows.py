@@ -49,14 +49,14 @@ class Flows:
             if normalize(word)
         }
         object.__setattr__(self, "keywords", keywords)
+        object.__setattr__(self, "memo", {})
         screens = {
-            (node_id, lang): split_screens(node.text.get(lang, ""), system.screen_chars)
+            (node_id, lang): split_screens(self._page_text(node, lang), system.screen_chars)
             for node_id, node in nodes.items()
             if isinstance(node, PageNode)
             for lang in system.languages
         }
         object.__setattr__(self, "screens", screens)
-        object.__setattr__(self, "memo", {})
         pattern = system.reference_pattern if system.reference_node else None
         object.__setattr__(self, "_reference", re.compile(pattern) if pattern else None)
 
@@ -64,6 +64,16 @@ class Flows:
     def default_language(self) -> str:
         """The language of a new user (the first one listed)."""
         return self.system.languages[0]
+
+    def _page_text(self, node: PageNode, lang: str) -> str:
+        """A page's text with its sources as the last paragraph, so that they go on a
+        screen of their own when the last screen has no room left for them."""
+        text = node.text.get(lang, "")
+        if not node.sources:
+            return text
+        reviewed = node.reviewed.strftime("%d-%m-%Y") if node.reviewed else "-"
+        named = self.message("sources", lang, sources="; ".join(node.sources), reviewed=reviewed)
+        return f"{text.rstrip()}\n\n{named}"
 
     def message(self, name: MessageName, lang: str, **values: object) -> str:
         """A system message in `lang` (falling back to the default language), filled in."""

@@ -62,14 +62,16 @@ class Navigator:
         self.turn.prefix.append(self.message(name))
 
     def emit(self, reply: Reply) -> None:
+        """Send `reply`, after what the turn said first: in the same message when both fit
+        one screen, else as a message of its own."""
         if self.turn.prefix:
-            reply = Reply(
-                "\n\n".join([*self.turn.prefix, reply.text]),
-                reply.options,
-                reply.media,
-                reply.expects,
-            )
+            said = "\n\n".join(self.turn.prefix)
             self.turn.prefix.clear()
+            joined = f"{said}\n\n{reply.text}"
+            if len(joined) <= self.flows.system.screen_chars:
+                reply = Reply(joined, reply.options, reply.media, reply.expects)
+            else:
+                self.turn.replies.append(Reply(said))
         self.turn.replies.append(reply)
 
     def short_reply(self, text: str) -> None:
@@ -164,7 +166,7 @@ class Navigator:
         elif isinstance(node, ActionNode):
             self.turn.action = ActionCall(session.node or "", node.action, dict(node.args))
         elif isinstance(node, PageNode):
-            self._render_page(node)
+            self._render_page()
         elif node is not None:
             text = self.flows.text(node.text, self.lang)
             if session.node == self.flows.system.start:
@@ -174,18 +176,12 @@ class Navigator:
                 text = "\n\n".join([*said, text])
             self.emit(Reply(text, self.options(), expects=self._expects()))
 
-    def _render_page(self, node: PageNode) -> None:
-        """The current screen of a page; the last one names its sources."""
+    def _render_page(self) -> None:
+        """The current screen of a page (the last one names its sources)."""
         session = self.session
         screens = self.flows.screens[(session.node or "", self.lang)]
         session.screen = min(session.screen, len(screens) - 1)
-        text = screens[session.screen]
-        if session.screen == len(screens) - 1 and node.sources:
-            reviewed = node.reviewed.strftime("%d-%m-%Y") if node.reviewed else "-"
-            text += "\n\n" + self.message(
-                "sources", sources="; ".join(node.sources), reviewed=reviewed
-            )
-        self.emit(Reply(text, self.options()))
+        self.emit(Reply(screens[session.screen], self.options()))
 
     def _expects(self) -> str:
         node = self.node

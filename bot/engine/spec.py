@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.engine.text import SCREEN_CHARS
+
 I18n = dict[str, str]
 """A user-visible string: language code -> text."""
 
@@ -101,7 +103,7 @@ class SystemSpec(_Strict):
     emergency: str
     help: str
     report: str
-    screen_chars: int = Field(default=600, ge=200, le=4000)
+    screen_chars: int = Field(default=SCREEN_CHARS, ge=200, le=4000)
     keywords: dict[KeywordName, list[str]]
     yes_words: list[str]
     no_words: list[str]

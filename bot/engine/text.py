@@ -62,6 +62,10 @@ def match_label(text: str, labels: Sequence[str]) -> int | None:
     return scores[0][1]
 
 
+SCREEN_CHARS = 600
+"""One phone screen, in characters: the default of the content's `screen_chars`."""
+
+
 def split_screens(text: str, limit: int) -> list[str]:
     """Split long text into screens of at most `limit` characters.
 
