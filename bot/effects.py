@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.messages import Reply
+from bot.notices import Notice
 from bot.records import Envelope
 
 REPORT_NUMBER = "\ue000report-number\ue000"
@@ -112,6 +113,37 @@ class ClearPrompt:
     chat_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class SendNotices:
+    """Queue messages the bot sends without being asked (see `bot.notices`): a user who said
+    "berhenti / stop" gets none, and a notice whose key this user was sent already is
+    skipped; the delivery policy (quiet hours, WhatsApp's window) applies when each goes
+    out."""
+
+    notices: tuple[Notice, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Subscribe:
+    """Subscribe a user to notices on `topic` ("country", "sector" or "kecamatan") about
+    `value`; a user who had said "berhenti / stop" receives notices again."""
+
+    channel: str
+    user: str
+    lang: str
+    topic: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class StopNotices:
+    """The user said "berhenti / stop": every subscription ends, notices waiting for them
+    are dropped, and no notice reaches them until they subscribe again."""
+
+    channel: str
+    user: str
+
+
 Effect = (
     FileReport
     | QueueMessages
@@ -121,6 +153,9 @@ Effect = (
     | AuditLine
     | SetPrompt
     | ClearPrompt
+    | SendNotices
+    | Subscribe
+    | StopNotices
 )
 
 

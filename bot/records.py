@@ -142,3 +142,15 @@ class OfficerPrompt:
     action: str  # "ask" or "note"
     ref: str
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """One user's subscription to notices on a topic ("country", "sector", "kecamatan")
+    about one value (kept in lower case), in the language they chose it in."""
+
+    channel: str
+    user: str
+    lang: str
+    topic: str
+    value: str

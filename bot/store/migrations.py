@@ -221,6 +221,36 @@ def _migration_12(db: sqlite_utils.Database) -> None:
     db.table("reports").create_index(["kecamatan", "desa"])
 
 
+def _migration_16(db: sqlite_utils.Database) -> None:
+    # subscriptions to job listings (by country or sector) and to warnings (by kecamatan):
+    # a channel id and the choices, nothing else; erased by "hapus data"
+    db.table("subscriptions").create(
+        {
+            "channel": str,
+            "user_ref": str,
+            "topic": str,
+            "value": str,
+            "lang": str,
+            "created_at": str,
+        },
+        pk=("channel", "user_ref", "topic", "value"),
+        not_null={"lang", "created_at"},
+    )
+    db.table("subscriptions").create_index(["topic", "value"])
+    # users who said "berhenti / stop": no notice reaches them until they subscribe again
+    db.table("notice_stops").create(
+        {"channel": str, "user_ref": str, "stopped_at": str}, pk=("channel", "user_ref")
+    )
+    # the notices each user was sent, by key: the same one is never sent twice
+    db.table("notice_keys").create(
+        {"channel": str, "user_ref": str, "key": str, "queued_at": str},
+        pk=("channel", "user_ref", "key"),
+    )
+    db.table("notice_keys").create_index(["queued_at"])
+    # the kind of a queued notice (NULL: a reply): quiet hours and "stop" apply to these
+    db.table("outbox").add_column("notice", str)
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migration_1,
     2: _migration_2,
@@ -234,6 +264,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     10: _migration_10,
     11: _migration_11,
     12: _migration_12,
+    16: _migration_16,
 }
 """Each migration by its version number; a version once released never changes."""
 

@@ -23,6 +23,7 @@ from bot.store.rows import (
     queue_envelopes,
     to_json,
 )
+from bot.store.subscriptions import erase_subscriptions
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +102,7 @@ class TurnStore(Database):
                     "DELETE FROM outbox WHERE channel = ? AND user_ref = ?",  # the "deleted"
                     [channel, user],  # reply of this turn, queued below, goes out
                 )
+                erase_subscriptions(db, channel, user)
                 if channel == WHATSAPP:  # forgotten once the "deleted" reply is sent
                     db.execute("UPDATE whatsapp_users SET erased = 1 WHERE user_ref = ?", [user])
                 ids = [
