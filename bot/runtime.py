@@ -92,7 +92,7 @@ class Runtime:
         self.timeout = timeout
         self.services = services or Services(store=store)
         self.throttle = throttle  # per-user flood limit: the server has one, the console none
-        self.mailroom = Mailroom(store)
+        self.mailroom = Mailroom(store, self.services.quiet_hours)
         self.desk = OfficerDesk(self.services, lambda: self.content)
         self._locks = KeyedLocks()
         # at most one failure notice per user per FAILURE_NOTICE_SECONDS
