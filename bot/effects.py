@@ -144,6 +144,45 @@ class StopNotices:
     user: str
 
 
+@dataclass(frozen=True, slots=True)
+class SaveRegistration:
+    """Register, or change, the plan of the person this account speaks for (one per
+    account); the steps they ticked are kept. `fields` are the registration's columns."""
+
+    channel: str
+    user: str
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class SaveSteps:
+    """The steps of the registered plan ticked so far, and the first one still open (it
+    is open since now when it changed)."""
+
+    channel: str
+    user: str
+    done: dict[str, str]  # step id -> date ticked
+    current_step: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteRegistration:
+    """The person deleted their registration (the account's other data stays)."""
+
+    channel: str
+    user: str
+
+
+@dataclass(frozen=True, slots=True)
+class FollowedUp:
+    """The follow-up pass reminded this registration of its open step, or warned it about
+    its recruiter's licence status: remembered so that it is not repeated ("" unchanged)."""
+
+    registration_id: int
+    reminded_step: str = ""
+    warned_status: str = ""
+
+
 Effect = (
     FileReport
     | QueueMessages
@@ -156,6 +195,10 @@ Effect = (
     | SendNotices
     | Subscribe
     | StopNotices
+    | SaveRegistration
+    | SaveSteps
+    | DeleteRegistration
+    | FollowedUp
 )
 
 

@@ -18,6 +18,7 @@ each in its own module over the shared writer thread of `database.py`:
 | `contacts`    | WhatsApp contacts: ids, the 24-hour window, held messages, statuses      |
 | `questions`   | the log of questions the bot could not answer                            |
 | `subscriptions` | subscriptions to alerts, the stop word, notices queued (`send_notices`)|
+| `registrations` | plans of people who will work abroad, their steps, their follow-up   |
 | `retention`   | `prune`, `erase_report_personal_data`, `media_in_use`                    |
 
 **The interface a second backend implements** (PostgreSQL, for many workers behind a load
@@ -49,6 +50,7 @@ from bot.store.casework import CaseworkStore
 from bot.store.contacts import ContactStore
 from bot.store.questions import QuestionStore
 from bot.store.queues import QueueStore
+from bot.store.registrations import RegistrationStore
 from bot.store.reports import ReportStore
 from bot.store.retention import RetentionStore
 from bot.store.subscriptions import SubscriptionStore
@@ -64,6 +66,7 @@ class Store(
     CaseworkStore,
     ContactStore,
     QuestionStore,
+    RegistrationStore,
     RetentionStore,
     SubscriptionStore,
 ):

@@ -24,6 +24,7 @@ from bot.effects import (
     Subscribe,
 )
 from bot.records import DIGEST_AFTER, OUTBOX_REPLY, OUTBOX_URGENT, Conflict, Envelope
+from bot.store.registrations import RegistrationEffect, apply_registration
 from bot.store.rows import queue_envelopes, to_json
 from bot.store.subscriptions import queue_notices, stop_notices, subscribe
 
@@ -73,6 +74,8 @@ def apply_effects(db: sqlite_utils.Database, effects: list[Effect], now: datetim
             stop_notices(db, effect, now)
         elif isinstance(effect, SendNotices):  # in the turn's order: a stop before it holds
             queue_notices(db, list(effect.notices), now)
+        elif isinstance(effect, RegistrationEffect):
+            apply_registration(db, effect, now)
     return Filed(report, new)
 
 

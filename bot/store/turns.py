@@ -16,6 +16,7 @@ from bot.store.contacts import WHATSAPP
 from bot.store.database import Database
 from bot.store.effects import apply_effects, with_report_number
 from bot.store.questions import log_questions
+from bot.store.registrations import erase_registration
 from bot.store.retention import erase_reports
 from bot.store.rows import (
     finish_update,
@@ -112,6 +113,7 @@ class TurnStore(Database):
                     )
                 ]
                 erased = erase_reports(db, ids, now)
+                erase_registration(db, channel, user)
             else:
                 db.execute(
                     "INSERT INTO sessions (channel, user_ref, lang, node, screen, stack, answers, "
