@@ -119,6 +119,7 @@ def load_actions() -> dict[str, ActionSpec]:
     """Import every action module so that its actions are registered; return the registry."""
     from bot.actions import (  # noqa: F401  (registers on import)
         adverts,
+        alerts,
         contacts,
         jobs,
         offer,
