@@ -183,6 +183,17 @@ class FollowedUp:
     warned_status: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class AlertDraft:
+    """An officer's alert waiting for their confirmation (`bot.officers.alerts`), under
+    `key`; an empty `text` forgets it (it was sent)."""
+
+    key: str
+    officer_id: int
+    target: str  # a kecamatan, or "" for every subscriber
+    text: str
+
+
 Effect = (
     FileReport
     | QueueMessages
@@ -195,6 +206,7 @@ Effect = (
     | SendNotices
     | Subscribe
     | StopNotices
+    | AlertDraft
     | SaveRegistration
     | SaveSteps
     | DeleteRegistration

@@ -186,3 +186,14 @@ class Registration:
     warned_status: str = ""
     created_at: datetime | None = None
     desa_code: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AlertDraftRecord:
+    """An officer's alert between its preview and their confirmation."""
+
+    key: str
+    officer_id: int
+    target: str  # a kecamatan, or "" for every subscriber
+    text: str
+    created_at: datetime

@@ -10,6 +10,7 @@ import sqlite_utils
 
 from bot.effects import (
     REPORT_NUMBER,
+    AlertDraft,
     AuditLine,
     ChangeReport,
     ClearPrompt,
@@ -26,7 +27,12 @@ from bot.effects import (
 from bot.records import DIGEST_AFTER, OUTBOX_REPLY, OUTBOX_URGENT, Conflict, Envelope
 from bot.store.registrations import RegistrationEffect, apply_registration
 from bot.store.rows import queue_envelopes, to_json
-from bot.store.subscriptions import queue_notices, stop_notices, subscribe
+from bot.store.subscriptions import (
+    queue_notices,
+    save_alert_draft,
+    stop_notices,
+    subscribe,
+)
 
 OFFICER_COLUMNS = frozenset(
     {"status", "outcome", "claimed_by", "claimed_by_name", "claimed_at", "closed_at"}
@@ -72,6 +78,8 @@ def apply_effects(db: sqlite_utils.Database, effects: list[Effect], now: datetim
             subscribe(db, effect, now)
         elif isinstance(effect, StopNotices):
             stop_notices(db, effect, now)
+        elif isinstance(effect, AlertDraft):
+            save_alert_draft(db, effect, now)
         elif isinstance(effect, SendNotices):  # in the turn's order: a stop before it holds
             queue_notices(db, list(effect.notices), now)
         elif isinstance(effect, RegistrationEffect):

@@ -293,6 +293,11 @@ def _migration_16(db: sqlite_utils.Database) -> None:
     db.table("notice_keys").create_index(["queued_at"])
     # the kind of a queued notice (NULL: a reply): quiet hours and "stop" apply to these
     db.table("outbox").add_column("notice", str)
+    # an officer's alert between its preview and their confirmation
+    db.table("alert_drafts").create(
+        {"key": str, "officer_id": int, "target": str, "text": str, "created_at": str},
+        pk="key",
+    )
 
 
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {

@@ -8,17 +8,18 @@ written with one statement each for the outbox and the keys, in one transaction.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlite_utils
 
-from bot.effects import StopNotices, Subscribe
+from bot.effects import AlertDraft, StopNotices, Subscribe
 from bot.notices import REACHABLE_CHANNELS, Notice
-from bot.records import OUTBOX_BULK, Subscription
+from bot.records import OUTBOX_BULK, AlertDraftRecord, Subscription
 from bot.store.database import Database
 from bot.store.rows import to_json
 
 NOT_STOPPED = "NOT EXISTS (SELECT 1 FROM notice_stops s WHERE s.channel = ? AND s.user_ref = ?)"
+DRAFT_KEPT = timedelta(days=1)  # an alert not confirmed by then is forgotten
 WAITING = "status IN ('pending', 'held', 'quiet')"
 """Outbox statuses of a message not sent yet (held: WhatsApp's window; quiet: quiet hours)."""
 
@@ -64,6 +65,34 @@ class SubscriptionStore(Database):
             return [Subscription(*row) for row in rows]
 
         return await self._call(read)
+
+    async def alert_draft(self, key: str) -> AlertDraftRecord | None:
+        """An officer's alert waiting for confirmation (None: unknown, or sent)."""
+
+        def read(db: sqlite_utils.Database) -> AlertDraftRecord | None:
+            row = db.execute(
+                "SELECT officer_id, target, text, created_at FROM alert_drafts WHERE key = ?",
+                [key],
+            ).fetchone()
+            if row is None:
+                return None
+            return AlertDraftRecord(key, row[0], row[1], row[2], datetime.fromisoformat(row[3]))
+
+        return await self._call(read)
+
+
+def save_alert_draft(db: sqlite_utils.Database, effect: AlertDraft, now: datetime) -> None:
+    """Keep an alert until its officer confirms it; an empty text forgets it. Drafts older
+    than a day go at the same time."""
+    db.execute(
+        "DELETE FROM alert_drafts WHERE key = ? OR created_at < ?",
+        [effect.key, (now - DRAFT_KEPT).isoformat()],
+    )
+    if effect.text:
+        db.execute(
+            "INSERT INTO alert_drafts VALUES (?, ?, ?, ?, ?)",
+            [effect.key, effect.officer_id, effect.target, effect.text, now.isoformat()],
+        )
 
 
 def queue_notices(db: sqlite_utils.Database, notices: list[Notice], now: datetime) -> int:
