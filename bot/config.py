@@ -200,6 +200,14 @@ class NoticesConfig(_Section):
         return value
 
 
+class PlannerConfig(_Section):
+    """Registered plans to work abroad: when a step left open gets its one reminder, and how
+    long after the planned departure the registration is anonymised."""
+
+    reminder_days: int = Field(default=14, ge=1, le=365)
+    retention_days_after_departure: int = Field(default=180, ge=0, le=3650)
+
+
 class LoggingConfig(_Section):
     """Log verbosity. Message bodies are never logged at INFO."""
 
@@ -221,6 +229,7 @@ class Config(_Section):
     questions: QuestionsConfig = Field(default_factory=QuestionsConfig)
     flood: FloodConfig = Field(default_factory=FloodConfig)
     notices: NoticesConfig = Field(default_factory=NoticesConfig)
+    planner: PlannerConfig = Field(default_factory=PlannerConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
 
 

@@ -123,6 +123,8 @@ def load_actions() -> dict[str, ActionSpec]:
         contacts,
         jobs,
         offer,
+        planner,
+        planner_steps,
         recruiters,
         reports,
     )

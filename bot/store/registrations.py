@@ -159,6 +159,7 @@ def _save(db: sqlite_utils.Database, effect: SaveRegistration, now: datetime) ->
     values: dict[str, Any] = {name: effect.fields[name] for name in FIELDS}
     values["show_name"] = int(bool(values["show_name"]))
     values["contact"] = int(bool(values["contact"]))
+    values["departure"] = str(values["departure"])  # a date, as ISO
     current = str(effect.fields.get("current_step", ""))
     columns = ", ".join(FIELDS)
     marks = ", ".join("?" * len(FIELDS))
