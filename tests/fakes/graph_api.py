@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import re
 import hmac
 import itertools
 import json
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
