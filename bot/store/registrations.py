@@ -83,6 +83,21 @@ class RegistrationStore(Database):
 
         return await self._call(read)
 
+    async def registrations_to_follow(self, open_since: datetime) -> list[Registration]:
+        """The active registrations the follow-up looks at: a recruiter to watch in the
+        registry, or a step open since before `open_since` that was not reminded of."""
+
+        def read(db: sqlite_utils.Database) -> list[Registration]:
+            rows = db.execute(
+                f"SELECT {COLUMNS} FROM registrations WHERE {ACTIVE} AND user_ref IS NOT NULL "
+                "AND (recruiter_licence != '' OR (current_step != '' AND current_since < ? "
+                "AND reminded_step IS NOT current_step))",
+                [open_since.isoformat()],
+            ).fetchall()
+            return [_record(row) for row in rows]
+
+        return await self._call(read)
+
     async def registration_counts(self) -> list[tuple[str, str, int]]:
         """How many people registered per kecamatan and desa, anonymised ones included
         (the statistics outlive the personal data)."""
