@@ -16,10 +16,12 @@ from bot.channels.telegram import TelegramChannel
 from bot.config import TelegramConfig
 from bot.data.agencies import AgencyRegistry
 from bot.planner.followup import follow_up
-from tests.fakes.bot_api import FakeBotApi, text_update
+from tests.fakes.bot_api import FakeBotApi, message_update, text_update
 from tests.waiting import settled
 
 SITI = 601
+OFFICER = 42
+GROUP = {"id": -100, "type": "supergroup", "title": "Petugas"}
 REGISTRATION = [
     "halo",
     "Rencana ke luar negeri",
@@ -55,7 +57,7 @@ class Person:
 
 @pytest.fixture
 async def siti(tmp_path: Path, bot_api, make_runtime, shipped_content, actions):
-    runtime = await make_runtime(shipped_content, actions)
+    runtime = await make_runtime(shipped_content, actions, officers=True)
     telegram = TelegramChannel(
         runtime,
         TelegramConfig(token=bot_api.token, api_url=bot_api.url),
@@ -148,3 +150,19 @@ async def test_the_registration_is_anonymised_after_departure_plus_retention(sit
         ).fetchone()
     assert row == (None, None, None, "Cikande", "Cikande Permai", "TW")
     assert await runtime.store.registration_counts() == [("Cikande", "Cikande Permai", 1)]
+
+
+async def test_officers_see_the_registered_people_of_a_kecamatan_with_calon(siti, tmp_path):
+    _, person = siti
+    await register(person)
+    count = len(person.api.sent(-100))
+    person.api.push(message_update(OFFICER, chat=GROUP, text="/calon kec cikande"))
+    await person.api.wait_for(lambda: len(person.api.sent(-100)) > count)
+    listing = person.api.sent(-100)[-1]["text"]
+    assert "Kec. Cikande: 1 orang" in listing
+    assert "perekrut P3MI aktif: 1" in listing and "Cikande Permai (Cikande): 1" in listing
+    assert "Siti · Ds. Cikande Permai" in listing and "langkah 0/14" in listing
+    assert str(SITI) not in listing  # never the account
+    with sqlite3.connect(tmp_path / "bot.db") as db:
+        audit = db.execute("SELECT officer_id, action, detail FROM audit_log").fetchall()
+    assert (OFFICER, "candidates", "Cikande: 1") in audit

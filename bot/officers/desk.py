@@ -31,14 +31,14 @@ from bot.engine.spec import MessageName
 from bot.engine.text import normalize
 from bot.limits import Throttle
 from bot.messages import Inbound, InboundKind, Option, Reply
-from bot.officers import alerts, views
+from bot.officers import alerts, candidates, views
 from bot.officers.cards import OUTCOMES, PREFIX, STATUS, card, outcome_choices
 from bot.records import DIGEST_AFTER, OUTBOX_URGENT, Envelope, ReportMessage, ReportRecord
 from bot.services import Services
 
 log = logging.getLogger(__name__)
 PUSH_CHANNELS = frozenset({"telegram", "whatsapp"})  # channels that can receive a relayed question
-COMMANDS = ("/queue", "/report", "/export", "/stats", "/batal", "/alert")
+COMMANDS = ("/queue", "/report", "/export", "/stats", "/batal", "/alert", "/calon")
 REFUSED = "Maaf, ini hanya untuk petugas yang terdaftar."
 REFUSALS_PER_MINUTE = 3  # answers (and audit lines) for a non-officer trying officer input
 PROMPT_MINUTES = 15  # "reply with your question": an officer's prompt expires after this
@@ -320,6 +320,15 @@ class OfficerDesk:
                 store, flows, officer.id, argument, datetime.now(UTC)
             )
             return DeskAnswer(draft.replies, draft.effects)
+        if command == "/calon":  # the people of an area who registered a plan
+            replies, audit = candidates.calon(
+                officer.id,
+                argument,
+                await store.registrations(),
+                self.content().data,
+                self.services,
+            )
+            return DeskAnswer(replies, [audit])
         if command == "/queue":
             replies, audit = views.queue_view(officer.id, await store.open_reports())
             return DeskAnswer(replies, [audit])
