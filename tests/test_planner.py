@@ -6,6 +6,7 @@ registration, and the retention anonymises it after the planned departure."""
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -166,3 +167,26 @@ async def test_officers_see_the_registered_people_of_a_kecamatan_with_calon(siti
     with sqlite3.connect(tmp_path / "bot.db") as db:
         audit = db.execute("SELECT officer_id, action, detail FROM audit_log").fetchall()
     assert (OFFICER, "candidates", "Cikande: 1") in audit
+
+
+def test_check_content_names_file_line_and_key_of_a_broken_checklist(tmp_path, actions):
+    from bot.content import load_content
+    from tests.conftest import ROOT
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    checklist = content / "data" / "checklist.yaml"
+    broken = checklist.read_text().replace("countries: [KR, JP]", "countries: [KR, XX]")
+    checklist.write_text(
+        broken.replace('title: {id: "Paspor", en: "Passport"}', 'title: {id: "Paspor"}')
+    )
+    loaded, problems = load_content(content, actions)
+    assert loaded is None
+    lines = broken.splitlines()
+    xx = next(i for i, line in enumerate(lines, 1) if "[KR, XX]" in line)
+    messages = [str(problem) for problem in problems]
+    assert any(
+        f"data/checklist.yaml:{xx}: error: steps.3.countries: 'XX' is not a country" in m
+        for m in messages
+    ), messages
+    assert any("steps.10.title: missing translation 'en'" in m for m in messages), messages
