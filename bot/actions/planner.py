@@ -178,9 +178,12 @@ def registration_fields(context: ActionContext) -> dict[str, Any]:
     """The registration the answers describe, as the store's columns."""
     answers, data = context.answers, context.data
     kind = str(answers.get("reg_recruiter") or "none")
+    query = str(answers.get("recruiter_query") or "")
     licence = str(answers.get("recruiter_pick") or "") if kind == "company" else ""
+    if licence not in {match.agency.licence for match in data.agencies.search(query)}:
+        licence = ""  # picked in an earlier search; the last one found nothing picked
     agency = data.agencies.by_licence(licence) if licence else None
-    recruiter = agency.name if agency else str(answers.get("recruiter_query") or "")
+    recruiter = agency.name if agency else query
     kecamatan = str(answers.get("reg_kecamatan") or "")
     desa = str(answers.get("reg_desa") or "")
     place = data.wilayah.by_name(kecamatan) if data.wilayah else None
