@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 from bot.actions import load_actions
 from bot.config import Config, ConfigError, load_config
 from bot.content import load_content
+from bot.data.jobs import Job
+from bot.data.vocabulary import Vocabulary
 from bot.runtime import ContentLoadError, load_checked_content
 from bot.store import Store, StoreError
 from bot.transcripts import content_edges, run_all
@@ -96,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     if command == "export-content":
         return export_content(Path(config.content.dir), arguments.out)
     if command in ("import-agencies", "import-jobs"):
-        return import_list(command, arguments, arguments.content or Path(config.content.dir))
+        content_dir = arguments.content or Path(config.content.dir)
+        return import_list(command, arguments, content_dir, Path(config.database.path))
     if command == "eval-questions":
         return eval_questions(arguments, arguments.content or Path(config.content.dir))
     if command == "eval-adverts":
@@ -153,13 +156,22 @@ def check_content(content_dir: Path, quiet: bool = False) -> int:
     return 0
 
 
-def import_list(command: str, arguments: argparse.Namespace, content_dir: Path) -> int:
-    """Run `import-agencies` or `import-jobs`; the report goes to stdout."""
+def import_list(
+    command: str, arguments: argparse.Namespace, content_dir: Path, database: Path
+) -> int:
+    """Run `import-agencies` or `import-jobs`; the report goes to stdout. New listings are
+    announced to their subscribers through the database's outbox."""
     from bot.importer import import_agencies, import_jobs
+    from bot.job_alerts import announce_jobs
 
     today = date.today()
     if command == "import-jobs":
-        return import_jobs(arguments.file, content_dir, today, print)
+
+        def announce(jobs: list[Job], vocabulary: Vocabulary, sample: bool) -> int:
+            now = datetime.now(UTC)
+            return asyncio.run(announce_jobs(database, jobs, vocabulary, sample, now))
+
+        return import_jobs(arguments.file, content_dir, today, print, announce)
     return import_agencies(
         arguments.file, content_dir, today, print, arguments.source, arguments.as_of
     )

@@ -13,6 +13,7 @@ import ipaddress
 import os
 import re
 from collections.abc import Mapping
+from datetime import time
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from bot.notices import KINDS as NOTICE_KINDS
 from bot.yamlsource import YamlSourceError, line_of, load_yaml
 
 _ENV_REFERENCE = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)(?::-([^}]*))?\}")
@@ -128,6 +130,21 @@ class WhatsAppConfig(_Section):
     template_language: str = "id"
     list_button: str = Field(default="Pilih / Choose", min_length=1, max_length=20)
     messages_per_second: float = Field(default=40, gt=0, le=1000)
+    # approved templates, by notice kind, that carry a notice (its text as the one body
+    # parameter) when the 24-hour window has closed; a kind without one is held instead
+    notice_templates: dict[str, str] = Field(default_factory=dict)
+    # the template language code approved by Meta for each language of the bot
+    notice_template_languages: dict[str, str] = Field(
+        default_factory=lambda: {"id": "id", "en": "en"}
+    )
+
+    @field_validator("notice_templates")
+    @classmethod
+    def _notice_kinds(cls, templates: dict[str, str]) -> dict[str, str]:
+        unknown = set(templates) - set(NOTICE_KINDS)
+        if unknown:
+            raise ValueError(f"unknown notice kind {sorted(unknown)}; allowed: {NOTICE_KINDS}")
+        return templates
 
 
 class OfficersConfig(_Section):
@@ -168,6 +185,29 @@ class FloodConfig(_Section):
     per_address_per_minute: int = Field(default=120, ge=1, le=600_000)
 
 
+class NoticesConfig(_Section):
+    """Messages the bot sends unasked (reminders, warnings, job alerts, officers' alerts):
+    the quiet hours, in Asia/Jakarta time, during which they wait (from == until: none)."""
+
+    quiet_from: time = time(21, 0)
+    quiet_until: time = time(6, 0)
+
+    @field_validator("quiet_from", "quiet_until", mode="before")
+    @classmethod
+    def _clock_text(cls, value: object) -> object:
+        if isinstance(value, int):  # YAML reads an unquoted 21:00 as a number (1260)
+            raise ValueError('write the time in quotes, e.g. "21:00"')
+        return value
+
+
+class PlannerConfig(_Section):
+    """Registered plans to work abroad: when a step left open gets its one reminder, and how
+    long after the planned departure the registration is anonymised."""
+
+    reminder_days: int = Field(default=14, ge=1, le=365)
+    retention_days_after_departure: int = Field(default=180, ge=0, le=3650)
+
+
 class LoggingConfig(_Section):
     """Log verbosity. Message bodies are never logged at INFO."""
 
@@ -188,6 +228,8 @@ class Config(_Section):
     reports: ReportsConfig = Field(default_factory=ReportsConfig)
     questions: QuestionsConfig = Field(default_factory=QuestionsConfig)
     flood: FloodConfig = Field(default_factory=FloodConfig)
+    notices: NoticesConfig = Field(default_factory=NoticesConfig)
+    planner: PlannerConfig = Field(default_factory=PlannerConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
 
 

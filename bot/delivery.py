@@ -9,6 +9,9 @@ is a pipeline: up to `concurrency` messages are in flight, and more are fetched
 when half of them are done, so a rate-limited platform is never left idle while
 the worker waits for the slowest send of a round.
 
+A notice (a message sent unasked: see `bot.notices`) due in quiet hours waits until
+they end, set aside from its user's replies, which go on.
+
 Delivery is at least once: a crash in the instant between the platform's
 answer and the commit of "sent" sends that one message again after restart.
 """
@@ -24,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from bot.messages import Reply
+from bot.notices import QuietHours
 from bot.records import OutboxItem, StoreError
 
 log = logging.getLogger(__name__)
@@ -44,6 +48,8 @@ class OutboxQueue(Protocol):
     async def outbox_retry(self, item_id: int, when: datetime, error: str) -> None: ...
 
     async def outbox_dead(self, item_id: int, error: str) -> None: ...
+
+    async def outbox_quiet(self, channel: str, until: datetime) -> None: ...
 
 
 class RetryLater(Exception):
@@ -72,6 +78,7 @@ class OutboxWorker:
         base_delay: float = 1.0,
         max_delay: float = 600.0,
         idle_poll: float = 5.0,
+        quiet_hours: QuietHours | None = None,
     ) -> None:
         self.store = store
         self.channel = channel
@@ -82,6 +89,7 @@ class OutboxWorker:
         self.base_delay = base_delay
         self.max_delay = max_delay
         self.idle_poll = idle_poll
+        self.quiet_hours = quiet_hours  # when notices (not replies) wait
         self._task: asyncio.Task[None] | None = None
         self._sending: dict[int, asyncio.Task[None]] = {}  # outbox id -> its delivery
         self._more = False  # the last fetch was cut at the free slots: more may be due
@@ -155,6 +163,11 @@ class OutboxWorker:
             await asyncio.wait_for(self.wakeup.wait(), timeout=delay)
 
     async def _deliver(self, item: OutboxItem) -> None:
+        if "notice" in item.body and self.quiet_hours:
+            until = self.quiet_hours.until(datetime.now(UTC))
+            if until:  # it and every other notice wait; replies go on
+                await self.store.outbox_quiet(self.channel, until)
+                return
         try:
             await self.send(item.user, Reply.from_dict(item.body))
         except Undeliverable as error:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.messages import Reply
+from bot.notices import Notice
 from bot.records import Envelope
 
 REPORT_NUMBER = "\ue000report-number\ue000"
@@ -112,6 +113,87 @@ class ClearPrompt:
     chat_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class SendNotices:
+    """Queue messages the bot sends without being asked (see `bot.notices`): a user who said
+    "berhenti / stop" gets none, and a notice whose key this user was sent already is
+    skipped; the delivery policy (quiet hours, WhatsApp's window) applies when each goes
+    out."""
+
+    notices: tuple[Notice, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Subscribe:
+    """Subscribe a user to notices on `topic` ("country", "sector" or "kecamatan") about
+    `value`; a user who had said "berhenti / stop" receives notices again."""
+
+    channel: str
+    user: str
+    lang: str
+    topic: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class StopNotices:
+    """The user said "berhenti / stop": every subscription ends, notices waiting for them
+    are dropped, and no notice reaches them until they subscribe again."""
+
+    channel: str
+    user: str
+
+
+@dataclass(frozen=True, slots=True)
+class SaveRegistration:
+    """Register, or change, the plan of the person this account speaks for (one per
+    account); the steps they ticked are kept. `fields` are the registration's columns."""
+
+    channel: str
+    user: str
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class SaveSteps:
+    """The steps of the registered plan ticked so far, and the first one still open (it
+    is open since now when it changed)."""
+
+    channel: str
+    user: str
+    done: dict[str, str]  # step id -> date ticked
+    current_step: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteRegistration:
+    """The person deleted their registration (the account's other data stays)."""
+
+    channel: str
+    user: str
+
+
+@dataclass(frozen=True, slots=True)
+class FollowedUp:
+    """The follow-up pass reminded this registration of its open step, or warned it about
+    its recruiter's licence status: remembered so that it is not repeated ("" unchanged)."""
+
+    registration_id: int
+    reminded_step: str = ""
+    warned_status: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AlertDraft:
+    """An officer's alert waiting for their confirmation (`bot.officers.alerts`), under
+    `key`; an empty `text` forgets it (it was sent)."""
+
+    key: str
+    officer_id: int
+    target: str  # a kecamatan, or "" for every subscriber
+    text: str
+
+
 Effect = (
     FileReport
     | QueueMessages
@@ -121,6 +203,14 @@ Effect = (
     | AuditLine
     | SetPrompt
     | ClearPrompt
+    | SendNotices
+    | Subscribe
+    | StopNotices
+    | AlertDraft
+    | SaveRegistration
+    | SaveSteps
+    | DeleteRegistration
+    | FollowedUp
 )
 
 

@@ -4,7 +4,8 @@ Every row is checked with the same rules `check-content` uses. If any row is
 rejected, the report lists each one as `file:line: reason` and nothing is
 written. Otherwise the file is rewritten in one atomic step (a reader sees the
 old list or the new one, never half of it); a running bot picks it up on its
-next content reload (SIGHUP).
+next content reload (SIGHUP). New open listings are announced to their subscribers
+(`bot.job_alerts`).
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from bot.data.agencies import COLUMNS as AGENCY_COLUMNS
 from bot.data.agencies import AgencyRegistry, load_agencies, parse_agencies
 from bot.data.csvfile import CsvError, Table, read_table, render_table, write_atomically
 from bot.data.jobs import COLUMNS as JOB_COLUMNS
-from bot.data.jobs import load_jobs, parse_jobs
+from bot.data.jobs import Job, load_jobs, parse_jobs
 from bot.data.loading import AGENCIES, JOBS, VOCABULARY
-from bot.data.vocabulary import load_vocabulary
+from bot.data.vocabulary import Vocabulary, load_vocabulary
 from bot.yamlsource import Problem
 
 Print = Callable[[str], None]
+Announce = Callable[[list[Job], Vocabulary, bool], int]
+"""Tells subscribers of new listings (listings, vocabulary, sample?); returns alerts queued."""
 RELOAD_HINT = (
     "The running bot picks it up on its next content reload: kill -HUP <pid> "
     "(check first with: python -m bot check-content)."
@@ -69,8 +72,12 @@ def import_agencies(
     return 0
 
 
-def import_jobs(file: Path, content_dir: Path, today: date, out: Print) -> int:
-    """Replace the verified listings with `file`; every P3MI must be active in the registry."""
+def import_jobs(
+    file: Path, content_dir: Path, today: date, out: Print, announce: Announce | None = None
+) -> int:
+    """Replace the verified listings with `file`; every P3MI must be active in the registry.
+    With `announce`, the open listings that were not in the old file are handed to it (the
+    subscribers' job alerts)."""
     table = _read(file, out)
     if table is None:
         return 1
@@ -86,6 +93,7 @@ def import_jobs(file: Path, content_dir: Path, today: date, out: Print) -> int:
     if board is None:
         return _rejected(problems, out)
     target = data / JOBS
+    known = _listed_refs(target, vocabulary, registry, today)
     comments = _comments("import-jobs", file, today, board.sample)
     rows = [job.row() for job in board.jobs]
     write_atomically(target, render_table(comments, board.meta(), list(JOB_COLUMNS), rows))
@@ -94,8 +102,22 @@ def import_jobs(file: Path, content_dir: Path, today: date, out: Print) -> int:
         f"imported {len(rows)} listings into {target}; {still_open} open today, "
         f"{len(rows) - still_open} already closed (not shown)."
     )
+    if announce:
+        fresh = [job for job in board.open(today, registry) if job.ref not in known]
+        queued = announce(fresh, vocabulary, board.sample)
+        out(f"{len(fresh)} new open listing(s): {queued} job alert(s) queued for subscribers.")
     out(RELOAD_HINT)
     return 0
+
+
+def _listed_refs(
+    target: Path, vocabulary: Vocabulary, registry: AgencyRegistry, today: date
+) -> set[str]:
+    """The listing numbers of the current file (none if there is none yet)."""
+    if not target.exists():
+        return set()
+    board, _ = load_jobs(target, str(target), vocabulary, registry, today)
+    return {job.ref for job in board.jobs} if board else set()
 
 
 def _read(file: Path, out: Print) -> Table | None:

@@ -12,6 +12,7 @@ import asyncio
 from datetime import datetime
 
 from bot.delivery import OutboxWorker, Send
+from bot.notices import QuietHours
 from bot.records import InboxItem, WhatsAppContact
 from bot.store import Store
 
@@ -19,8 +20,9 @@ from bot.store import Store
 class Mailroom:
     """Events in and messages out, for every channel."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, quiet_hours: QuietHours | None = None) -> None:
         self._store = store
+        self._quiet_hours = quiet_hours  # when notices wait (see `bot.notices`)
         self._wakeups: dict[str, asyncio.Event] = {}
 
     # ----- the inbox: events stored before they are acknowledged -------------------------
@@ -55,6 +57,7 @@ class Mailroom:
             self.wakeup(channel),
             base_delay=base_delay,
             idle_poll=idle_poll,
+            quiet_hours=self._quiet_hours,
         )
 
     def wakeup(self, channel: str) -> asyncio.Event:

@@ -87,6 +87,15 @@ class Option:
 
 
 @dataclass(frozen=True, slots=True)
+class NoticeTag:
+    """Marks a message the bot sends without being asked (see `bot.notices`): its kind and
+    language, for the platform's rules on such messages (WhatsApp's templates)."""
+
+    kind: str
+    lang: str
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """One message to the user: text, optional choices, optional media reference."""
 
@@ -94,24 +103,30 @@ class Reply:
     options: tuple[Option, ...] = ()
     media: str = ""
     expects: str = ""  # input the bot waits for ("photo", "location", ...): a rendering hint
+    notice: NoticeTag | None = None  # sent unasked (a reminder, an alert): not a reply
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form, for the outbox."""
-        return {
+        data: dict[str, Any] = {
             "text": self.text,
             "options": [[o.id, o.label] for o in self.options],
             "media": self.media,
             "expects": self.expects,
         }
+        if self.notice:
+            data["notice"] = [self.notice.kind, self.notice.lang]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Reply:
         """The inverse of `to_dict`."""
+        notice = data.get("notice")
         return cls(
             data["text"],
             tuple(Option(i, label) for i, label in data.get("options", [])),
             data.get("media", ""),
             data.get("expects", ""),
+            NoticeTag(notice[0], notice[1]) if notice else None,
         )
 
     def numbered_text(self) -> str:

@@ -7,7 +7,7 @@ desk and the channels use them without importing the store itself.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 OUTBOX_URGENT = -1  # officers' messages about urgent reports: before everything else
@@ -141,4 +141,59 @@ class OfficerPrompt:
 
     action: str  # "ask" or "note"
     ref: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """One user's subscription to notices on a topic ("country", "sector", "kecamatan")
+    about one value (kept in lower case), in the language they chose it in."""
+
+    channel: str
+    user: str
+    lang: str
+    topic: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """A person who plans to work abroad, as registered (by themselves or, with their
+    consent, by a relative), and how far along the official route they are. `user` is ""
+    once the registration is anonymised (its retention ended)."""
+
+    id: int
+    channel: str
+    user: str
+    for_whom: str  # "self" or "family"
+    name: str
+    kecamatan: str
+    desa: str
+    country: str  # a vocabulary code, or "other"
+    sector: str  # a vocabulary code, or "other"
+    recruiter: str
+    recruiter_licence: str
+    recruiter_status: str  # active, suspended, revoked, not_found, individual, none
+    departure: date
+    lang: str
+    show_name: bool  # officers may see the name
+    contact: bool  # officers may write to the person through the bot
+    done: dict[str, str]  # step id -> the date it was ticked
+    current_step: str  # the first step not done ("" when all are)
+    current_since: datetime
+    reminded_step: str = ""
+    reminded_at: datetime | None = None
+    warned_status: str = ""
+    created_at: datetime | None = None
+    desa_code: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AlertDraftRecord:
+    """An officer's alert between its preview and their confirmation."""
+
+    key: str
+    officer_id: int
+    target: str  # a kecamatan, or "" for every subscriber
+    text: str
     created_at: datetime

@@ -20,7 +20,7 @@ from bot.actions import ActionSpec
 from bot.channels.media import remove_unattached
 from bot.content import Content, load_content
 from bot.dialog import run_turn
-from bot.effects import Effect, FileReport, QueueMessages, name_report
+from bot.effects import Effect, FileReport, QueueMessages, SendNotices, name_report
 from bot.engine.routing import PHOTO_REF
 from bot.engine.session import Session, Turn
 from bot.engine.spec import AskNode
@@ -30,6 +30,7 @@ from bot.messages import Inbound, Media, Reply
 from bot.officers.desk import DeskAnswer, Officer, OfficerDesk
 from bot.officers.views import EXPORTS
 from bot.ordering import KeyedLocks
+from bot.planner.followup import follow_up
 from bot.records import Conflict, Envelope, StoreError
 from bot.services import Services
 from bot.store import Store
@@ -92,7 +93,7 @@ class Runtime:
         self.timeout = timeout
         self.services = services or Services(store=store)
         self.throttle = throttle  # per-user flood limit: the server has one, the console none
-        self.mailroom = Mailroom(store)
+        self.mailroom = Mailroom(store, self.services.quiet_hours)
         self.desk = OfficerDesk(self.services, lambda: self.content)
         self._locks = KeyedLocks()
         # at most one failure notice per user per FAILURE_NOTICE_SECONDS
@@ -268,6 +269,21 @@ class Runtime:
                 session.answers[key] = [*earlier, media.ref]
             await self.store.commit_turn(channel, user, session, "", [], datetime.now(UTC))
 
+    async def follow_up_plans(self, now: datetime) -> int:
+        """Send the reminders and warnings about registered plans that are due now
+        (`bot.planner.followup`), with what they remember, in one transaction; returns how
+        many notices were handed to the store."""
+        content, services = self.content, self.services
+        remind_after = timedelta(days=services.planner_reminder_days)
+        registrations = await self.store.registrations_to_follow(now - remind_after)
+        notices, remembered = follow_up(registrations, content.data, now, remind_after)
+        if not remembered:
+            return 0
+        effects: list[Effect] = [SendNotices(tuple(notices)), *remembered]
+        await self.store.commit_effects("planner", "", now, effects)
+        self.mailroom.wake_all()
+        return len(notices)
+
     async def remind_officers(self, now: datetime) -> None:
         """Announce again the urgent reports nobody claimed in time."""
         if await self.desk.remind_unclaimed_urgent(now):
@@ -292,6 +308,8 @@ class Runtime:
         for path in await self.store.erase_report_personal_data(report_cutoff):
             Path(path).unlink(missing_ok=True)
         await self.store.prune_questions(now - timedelta(days=services.question_retention_days))
+        departed = now.date() - timedelta(days=services.planner_retention_days)
+        await self.store.anonymise_registrations(departed, now)
         in_use = await self.store.media_in_use()
         cutoff = now - timedelta(hours=UNATTACHED_MEDIA_HOURS)
         removed = remove_unattached(services.media_dir, in_use, cutoff)

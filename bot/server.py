@@ -215,7 +215,10 @@ async def serve(config: Config) -> None:
                 "reports are stored but NO officer is notified: set TELEGRAM_BOT_TOKEN, "
                 "OFFICER_CHAT_ID and OFFICER_TELEGRAM_IDS"
             )
-        chores = [asyncio.create_task(_prune_forever(runtime, config.session.retention_days))]
+        chores = [
+            asyncio.create_task(_prune_forever(runtime, config.session.retention_days)),
+            asyncio.create_task(_follow_up_forever(runtime)),
+        ]
         officers_on = any(channel.name == config.officers.channel for channel in started)
         if officers_on and config.officers.chat_id is not None:
             chores.append(asyncio.create_task(_remind_forever(runtime)))
@@ -279,4 +282,14 @@ async def _remind_forever(runtime: Runtime) -> None:
             await runtime.remind_officers(datetime.now(UTC))
         except StoreError as error:
             log.error("urgent reminders: database error: %s", error)
+        await asyncio.sleep(REMIND_EVERY_SECONDS)
+
+
+async def _follow_up_forever(runtime: Runtime) -> None:
+    """Once a minute: the reminders and warnings due about registered plans."""
+    while True:
+        try:
+            await runtime.follow_up_plans(datetime.now(UTC))
+        except StoreError as error:
+            log.error("plan follow-up: database error: %s", error)
         await asyncio.sleep(REMIND_EVERY_SECONDS)

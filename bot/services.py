@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.config import Config
 from bot.limits import Throttle
+from bot.notices import QuietHours
 from bot.store import Store
 
 REPORTS_PER_HOUR = 5  # per user, and (x4) per client address: beyond it nothing is filed
@@ -29,6 +30,9 @@ class Services:
     # in memory too: "hapus data" empties the reports' user column, not this count
     reports_by_user: Throttle = field(default_factory=lambda: hourly(REPORTS_PER_HOUR))
     media_dir: Path = Path("data/media")
+    quiet_hours: QuietHours | None = None  # when notices wait (see `bot.notices`)
+    planner_reminder_days: int = 14  # a step open this long gets one reminder
+    planner_retention_days: int = 180  # a plan is anonymised this long after its departure
 
     @classmethod
     def from_config(cls, store: Store, config: Config) -> Services:
@@ -46,6 +50,9 @@ class Services:
             reports_by_address=hourly(config.reports.per_address_per_hour),
             reports_by_user=hourly(config.reports.per_user_per_hour),
             media_dir=Path(config.media.dir),
+            quiet_hours=QuietHours(config.notices.quiet_from, config.notices.quiet_until),
+            planner_reminder_days=config.planner.reminder_days,
+            planner_retention_days=config.planner.retention_days_after_departure,
         )
 
 

@@ -119,9 +119,12 @@ def load_actions() -> dict[str, ActionSpec]:
     """Import every action module so that its actions are registered; return the registry."""
     from bot.actions import (  # noqa: F401  (registers on import)
         adverts,
+        alerts,
         contacts,
         jobs,
         offer,
+        planner,
+        planner_steps,
         recruiters,
         reports,
     )

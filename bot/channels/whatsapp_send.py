@@ -5,6 +5,8 @@ become the outbox's `RetryLater` or `Undeliverable`, and after a retryable failu
 attempt resumes at the message that failed. More than 24 hours after the user's last message
 WhatsApp accepts only templates: the user's messages are then held (outbox status 'held')
 until they write again, after inviting them back once with the configured template, if any.
+A notice (a message sent unasked: see `bot.notices`) goes out then as the approved template
+configured for its kind, carrying its text, when there is one; otherwise it is held too.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import json
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.channels.graph_api import GraphClient, GraphError
 from bot.channels.whatsapp_render import render
@@ -27,6 +30,13 @@ log = logging.getLogger("bot.channels.whatsapp")  # one logger for the whole cha
 WINDOW = timedelta(hours=24)
 WINDOW_MARGIN = timedelta(minutes=5)  # clocks differ; do not send in the window's last minutes
 Clock = Callable[[], datetime]
+TEMPLATE_PARAMETER_MAX = 900  # of the template body's 1024: the template's own words
+
+
+def template_text(text: str) -> str:
+    """A notice's text as a template parameter: WhatsApp refuses new lines, tabs and more
+    than four spaces in a row there, and a template body over 1024 characters."""
+    return " ".join(text.split())[:TEMPLATE_PARAMETER_MAX]
 
 
 def recipient(wa_id: str, bsuid: str) -> dict[str, str]:
@@ -51,11 +61,40 @@ class WhatsAppDelivery:
         contact = await self.mailroom.whatsapp_contact(user)
         if contact is None or not (contact.wa_id or contact.bsuid):
             raise Undeliverable("no WhatsApp id is known for this user")
-        if self.clock() - contact.last_inbound_at >= WINDOW - WINDOW_MARGIN and await self._hold(
-            contact
-        ):
-            raise RetryLater("held until the user writes again: 24-hour window closed")
-        await self.deliver(recipient(contact.wa_id, contact.bsuid), user, reply)
+        to = recipient(contact.wa_id, contact.bsuid)
+        if self.clock() - contact.last_inbound_at >= WINDOW - WINDOW_MARGIN:
+            template = self._notice_template(reply)
+            if template:
+                await self._send_template(to, template)
+                return
+            if await self._hold(contact):
+                raise RetryLater("held until the user writes again: 24-hour window closed")
+        await self.deliver(to, user, reply)
+
+    def _notice_template(self, reply: Reply) -> dict[str, Any] | None:
+        """The approved template that carries this notice outside the window (its text as
+        the one body parameter), or None: not a notice, or no template for its kind."""
+        notice = reply.notice
+        if not notice or not (name := self.config.notice_templates.get(notice.kind)):
+            return None
+        language = self.config.notice_template_languages.get(notice.lang, notice.lang)
+        parameter = {"type": "text", "text": template_text(reply.text)}
+        return {
+            "type": "template",
+            "template": {
+                "name": name,
+                "language": {"code": language},
+                "components": [{"type": "body", "parameters": [parameter]}],
+            },
+        }
+
+    async def _send_template(self, to: dict[str, str], template: dict[str, Any]) -> None:
+        try:
+            await self.graph.send(to, template)
+        except GraphError as error:
+            if not error.retryable:
+                raise Undeliverable(f"template: {error}") from error
+            raise RetryLater(f"template: {error}", error.retry_after) from error
 
     async def _hold(self, contact: WhatsAppContact) -> bool:
         """Hold the user's messages, inviting them back with the template once; False if

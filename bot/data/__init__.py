@@ -1,4 +1,5 @@
-"""Registries under `content/data/` that actions read: contacts, agencies, jobs, offer rules."""
+"""Registries under `content/data/` that actions read: contacts, agencies, jobs, offer rules,
+the kecamatan and desa of the kabupaten, the checklist of the official route."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from dataclasses import dataclass, field
 
 from bot.data.advert_rules import AdvertRules
 from bot.data.agencies import AgencyRegistry
+from bot.data.checklist import Checklist
 from bot.data.contacts import ContactBook
 from bot.data.jobs import JobBoard
 from bot.data.offer_rules import OfferRules
 from bot.data.vocabulary import Vocabulary
+from bot.data.wilayah import Wilayah
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,3 +29,5 @@ class ContentData:
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
     offer_rules: OfferRules | None = None
     advert_rules: AdvertRules | None = None
+    wilayah: Wilayah | None = None
+    checklist: Checklist | None = None

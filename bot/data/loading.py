@@ -1,8 +1,9 @@
 """Loading the tool registries of `content/data/` in dependency order, with every problem.
 
-The vocabulary comes first (jobs and rules use its codes), then the agencies
-(jobs name a P3MI), then jobs and the offer-check rules. A file that is absent
-leaves its registry empty; the actions that need it make `check-content` say so.
+The vocabulary comes first (jobs, rules and the checklist use its codes), then the
+agencies (jobs name a P3MI), then jobs, the offer-check rules, the kecamatan and desa, and
+the checklist of the official route. A file that is absent leaves its registry empty; the
+actions that need it make `check-content` say so.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from typing import Any
 
 from bot.data.advert_rules import load_advert_rules
 from bot.data.agencies import AgencyRegistry, load_agencies
+from bot.data.checklist import load_checklist
 from bot.data.jobs import load_jobs
 from bot.data.offer_rules import load_offer_rules
 from bot.data.vocabulary import Vocabulary, load_vocabulary
+from bot.data.wilayah import load_wilayah
 from bot.yamlsource import Problem
 
 AGENCIES = "agencies.csv"
@@ -25,6 +28,8 @@ JOBS = "jobs.csv"
 VOCABULARY = "vocabulary.yaml"
 OFFER_RULES = "offer_rules.yaml"
 ADVERT_RULES = "advert_rules.yaml"
+WILAYAH = "wilayah.yaml"
+CHECKLIST = "checklist.yaml"
 
 
 @dataclass
@@ -71,4 +76,12 @@ def load_tool_data(
             adverts, problems = load_advert_rules(path, display(path), rules, languages)
             out.problems += problems
             out.fields["advert_rules"] = adverts
+    if path := present(WILAYAH):
+        wilayah, problems = load_wilayah(path, display(path))
+        out.problems += problems
+        out.fields["wilayah"] = wilayah
+    if path := present(CHECKLIST):
+        checklist, problems = load_checklist(path, display(path), vocabulary, languages)
+        out.problems += problems
+        out.fields["checklist"] = checklist
     return out

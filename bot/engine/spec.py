@@ -26,6 +26,7 @@ MessageName = Literal[
     "stale",
     "unsupported",
     "stopped",
+    "notices_stopped",
     "delete_confirm",
     "deleted",
     "delete_cancelled",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.effects import StopNotices
 from bot.engine import drafts
 from bot.engine.answering import Answering
 from bot.engine.choices import state_key
@@ -31,7 +32,7 @@ from bot.messages import Inbound, InboundKind, Reply
 __all__ = ["DEFAULT_TIMEOUT", "MAX_STACK", "resume", "state_key", "step"]
 
 DEFAULT_TIMEOUT = timedelta(minutes=30)
-RESTART_KEYWORDS = ("emergency", "help", "language", "delete")  # obeyed even on a restart
+RESTART_KEYWORDS = ("emergency", "help", "language", "delete", "stop")  # even on a restart
 
 
 def step(
@@ -73,6 +74,9 @@ class _Walker(Answering):
             drafts.waiting(session, self.flows.system.forms, now)  # forget an expired draft
         text = inbound.text if inbound.kind == InboundKind.TEXT else ""
         keyword = self.flows.keywords.get(normalize(text)) if text else None
+        if keyword == "stop":  # ends every alert and reminder at once, whatever else it does
+            self.turn.effects.append(StopNotices(inbound.channel, inbound.user))
+            self.say("notices_stopped")
         restart: MessageName | None = None  # why the dialog starts again at the main menu
         if is_new:
             restart = "welcome"

@@ -31,14 +31,14 @@ from bot.engine.spec import MessageName
 from bot.engine.text import normalize
 from bot.limits import Throttle
 from bot.messages import Inbound, InboundKind, Option, Reply
-from bot.officers import views
+from bot.officers import alerts, candidates, views
 from bot.officers.cards import OUTCOMES, PREFIX, STATUS, card, outcome_choices
 from bot.records import DIGEST_AFTER, OUTBOX_URGENT, Envelope, ReportMessage, ReportRecord
 from bot.services import Services
 
 log = logging.getLogger(__name__)
 PUSH_CHANNELS = frozenset({"telegram", "whatsapp"})  # channels that can receive a relayed question
-COMMANDS = ("/queue", "/report", "/export", "/stats", "/batal")
+COMMANDS = ("/queue", "/report", "/export", "/stats", "/batal", "/alert", "/calon")
 REFUSED = "Maaf, ini hanya untuk petugas yang terdaftar."
 REFUSALS_PER_MINUTE = 3  # answers (and audit lines) for a non-officer trying officer input
 PROMPT_MINUTES = 15  # "reply with your question": an officer's prompt expires after this
@@ -209,6 +209,11 @@ class OfficerDesk:
         if len(parts) < 3 or not parts[2]:
             return DeskAnswer(replies=[Reply(UNKNOWN_BUTTON)])
         _, action, ref, *extra = parts
+        if action in ("alert", "alertno"):  # send or cancel an alert previewed by /alert
+            sent = await alerts.confirm_alert(
+                self.store, officer.id, ref, action == "alert", datetime.now(UTC)
+            )
+            return DeskAnswer(sent.replies, sent.effects)
         report = await self.store.report(ref)
         if report is None:
             return DeskAnswer(replies=[Reply(f"Laporan {ref} tidak ditemukan.")])
@@ -309,6 +314,21 @@ class OfficerDesk:
             if prompt is None:
                 return DeskAnswer(replies=[Reply("Tidak ada yang perlu dibatalkan.")])
             return DeskAnswer([Reply("Dibatalkan.")], [ClearPrompt(officer.id, officer.chat_id)])
+        if command == "/alert":
+            flows = self.content().flows
+            draft = await alerts.preview_alert(
+                store, flows, officer.id, argument, datetime.now(UTC)
+            )
+            return DeskAnswer(draft.replies, draft.effects)
+        if command == "/calon":  # the people of an area who registered a plan
+            replies, audit = candidates.calon(
+                officer.id,
+                argument,
+                await store.registrations(),
+                self.content().data,
+                self.services,
+            )
+            return DeskAnswer(replies, [audit])
         if command == "/queue":
             replies, audit = views.queue_view(officer.id, await store.open_reports())
             return DeskAnswer(replies, [audit])

@@ -17,6 +17,8 @@ each in its own module over the shared writer thread of `database.py`:
 | `casework`    | the desk's reads (`officer_prompt`, backlog), urgent reminders           |
 | `contacts`    | WhatsApp contacts: ids, the 24-hour window, held messages, statuses      |
 | `questions`   | the log of questions the bot could not answer                            |
+| `subscriptions` | subscriptions to alerts, the stop word, notices queued (`send_notices`)|
+| `registrations` | plans of people who will work abroad, their steps, their follow-up   |
 | `retention`   | `prune`, `erase_report_personal_data`, `media_in_use`                    |
 
 **The interface a second backend implements** (PostgreSQL, for many workers behind a load
@@ -48,8 +50,10 @@ from bot.store.casework import CaseworkStore
 from bot.store.contacts import ContactStore
 from bot.store.questions import QuestionStore
 from bot.store.queues import QueueStore
+from bot.store.registrations import RegistrationStore
 from bot.store.reports import ReportStore
 from bot.store.retention import RetentionStore
+from bot.store.subscriptions import SubscriptionStore
 from bot.store.turns import TurnStore
 
 __all__ = ["Store", "StoreError"]
@@ -62,6 +66,8 @@ class Store(
     CaseworkStore,
     ContactStore,
     QuestionStore,
+    RegistrationStore,
     RetentionStore,
+    SubscriptionStore,
 ):
     """Sessions, queues, reports, contacts and logs in one SQLite file."""

@@ -10,6 +10,7 @@ import sqlite_utils
 
 from bot.effects import (
     REPORT_NUMBER,
+    AlertDraft,
     AuditLine,
     ChangeReport,
     ClearPrompt,
@@ -18,10 +19,20 @@ from bot.effects import (
     FileReport,
     QueueMessages,
     RelayToOfficers,
+    SendNotices,
     SetPrompt,
+    StopNotices,
+    Subscribe,
 )
 from bot.records import DIGEST_AFTER, OUTBOX_REPLY, OUTBOX_URGENT, Conflict, Envelope
+from bot.store.registrations import RegistrationEffect, apply_registration
 from bot.store.rows import queue_envelopes, to_json
+from bot.store.subscriptions import (
+    queue_notices,
+    save_alert_draft,
+    stop_notices,
+    subscribe,
+)
 
 OFFICER_COLUMNS = frozenset(
     {"status", "outcome", "claimed_by", "claimed_by_name", "claimed_at", "closed_at"}
@@ -63,6 +74,16 @@ def apply_effects(db: sqlite_utils.Database, effects: list[Effect], now: datetim
                 "DELETE FROM officer_prompts WHERE officer_id = ? AND chat_id = ?",
                 [effect.officer_id, effect.chat_id],
             )
+        elif isinstance(effect, Subscribe):
+            subscribe(db, effect, now)
+        elif isinstance(effect, StopNotices):
+            stop_notices(db, effect, now)
+        elif isinstance(effect, AlertDraft):
+            save_alert_draft(db, effect, now)
+        elif isinstance(effect, SendNotices):  # in the turn's order: a stop before it holds
+            queue_notices(db, list(effect.notices), now)
+        elif isinstance(effect, RegistrationEffect):
+            apply_registration(db, effect, now)
     return Filed(report, new)
 
 

@@ -221,6 +221,85 @@ def _migration_12(db: sqlite_utils.Database) -> None:
     db.table("reports").create_index(["kecamatan", "desa"])
 
 
+def _migration_15(db: sqlite_utils.Database) -> None:
+    # people who plan to work abroad (pendataan calon pekerja migran): what the registration
+    # asked and nothing more (no NIK); one per account; erased by "hapus data", anonymised
+    # after the planned departure plus `planner.retention_days_after_departure`
+    db.table("registrations").create(
+        {
+            "id": int,
+            "channel": str,
+            "user_ref": str,
+            "for_whom": str,  # "self", or "family": registered by a relative, with consent
+            "name": str,
+            "kecamatan": str,
+            "desa": str,
+            "desa_code": str,
+            "country": str,  # a vocabulary code, or "other"
+            "sector": str,
+            "recruiter": str,  # the name found in the P3MI registry, or as typed
+            "recruiter_licence": str,
+            "recruiter_status": str,  # active, suspended, revoked, not_found, individual, none
+            "departure": str,  # the planned month, as a date
+            "lang": str,
+            "show_name": int,  # officers may see the name
+            "contact": int,  # officers may write through the bot's relay
+            "steps_done": str,  # JSON: step id -> date ticked
+            "current_step": str,  # the first step not done...
+            "current_since": str,  # ...open since then (reminders)
+            "reminded_step": str,
+            "reminded_at": str,
+            "warned_status": str,  # the recruiter status the person was last warned about
+            "created_at": str,
+            "updated_at": str,
+            "anonymised_at": str,
+        },
+        pk="id",
+        not_null={"created_at", "updated_at"},
+    )
+    db.execute(
+        "CREATE UNIQUE INDEX registrations_account ON registrations (channel, user_ref) "
+        "WHERE user_ref IS NOT NULL"
+    )
+    db.table("registrations").create_index(["kecamatan", "desa"])
+    db.table("registrations").create_index(["departure"])
+
+
+def _migration_16(db: sqlite_utils.Database) -> None:
+    # subscriptions to job listings (by country or sector) and to warnings (by kecamatan):
+    # a channel id and the choices, nothing else; erased by "hapus data"
+    db.table("subscriptions").create(
+        {
+            "channel": str,
+            "user_ref": str,
+            "topic": str,
+            "value": str,
+            "lang": str,
+            "created_at": str,
+        },
+        pk=("channel", "user_ref", "topic", "value"),
+        not_null={"lang", "created_at"},
+    )
+    db.table("subscriptions").create_index(["topic", "value"])
+    # users who said "berhenti / stop": no notice reaches them until they subscribe again
+    db.table("notice_stops").create(
+        {"channel": str, "user_ref": str, "stopped_at": str}, pk=("channel", "user_ref")
+    )
+    # the notices each user was sent, by key: the same one is never sent twice
+    db.table("notice_keys").create(
+        {"channel": str, "user_ref": str, "key": str, "queued_at": str},
+        pk=("channel", "user_ref", "key"),
+    )
+    db.table("notice_keys").create_index(["queued_at"])
+    # the kind of a queued notice (NULL: a reply): quiet hours and "stop" apply to these
+    db.table("outbox").add_column("notice", str)
+    # an officer's alert between its preview and their confirmation
+    db.table("alert_drafts").create(
+        {"key": str, "officer_id": int, "target": str, "text": str, "created_at": str},
+        pk="key",
+    )
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migration_1,
     2: _migration_2,
@@ -234,6 +313,8 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     10: _migration_10,
     11: _migration_11,
     12: _migration_12,
+    15: _migration_15,
+    16: _migration_16,
 }
 """Each migration by its version number; a version once released never changes."""
 

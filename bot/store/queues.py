@@ -38,6 +38,7 @@ class QueueStore(Database):
 
     async def due_outbox(self, channel: str, now: datetime, limit: int) -> list[OutboxItem]:
         """The first pending message of each user whose time has come; replies first.
+        Notices deferred for quiet hours (status 'quiet') become pending once they end.
 
         A user's later messages wait behind their oldest one, so each user gets their
         messages in order (only an urgent card for the officers jumps ahead), while one
@@ -45,6 +46,11 @@ class QueueStore(Database):
         """
 
         def read(db: sqlite_utils.Database) -> list[OutboxItem]:
+            db.execute(  # notices whose quiet hours are over wait no more
+                "UPDATE outbox SET status = 'pending', next_attempt_at = NULL WHERE "
+                "channel = ? AND status = 'quiet' AND next_attempt_at <= ?",
+                [channel, now.isoformat()],
+            )
             rows = db.execute(
                 "SELECT o.id, o.user_ref, o.body, o.attempts FROM outbox o WHERE o.channel = ? "
                 "AND o.status = 'pending' AND (o.next_attempt_at IS NULL OR "
@@ -58,12 +64,12 @@ class QueueStore(Database):
         return await self._call(read)
 
     async def next_outbox_time(self, channel: str) -> datetime | None:
-        """When the earliest pending message becomes due (None: nothing pending)."""
+        """When the earliest pending (or quiet) message becomes due (None: nothing waits)."""
 
         def read(db: sqlite_utils.Database) -> datetime | None:
             row = db.execute(
                 "SELECT MIN(COALESCE(next_attempt_at, created_at)) FROM outbox "
-                "WHERE channel = ? AND status = 'pending'",
+                "WHERE channel = ? AND status IN ('pending', 'quiet')",
                 [channel],
             ).fetchone()
             return datetime.fromisoformat(row[0]) if row and row[0] else None
@@ -87,6 +93,17 @@ class QueueStore(Database):
 
         if await self._call(write):
             await self._call(lambda db: None, checkpoint=True)  # and out of the WAL too
+
+    async def outbox_quiet(self, channel: str, until: datetime) -> None:
+        """Quiet hours began: every pending notice of the channel waits until `until`, aside
+        from the users' replies (status 'quiet'), without counting an attempt."""
+        await self._call(
+            lambda db: db.execute(
+                "UPDATE outbox SET status = 'quiet', next_attempt_at = ? WHERE channel = ? "
+                "AND status = 'pending' AND notice IS NOT NULL",
+                [until.isoformat(), channel],
+            )
+        )
 
     async def outbox_retry(self, item_id: int, when: datetime, error: str) -> None:
         """Try a message again at `when`."""

@@ -16,6 +16,7 @@ from bot.store.contacts import WHATSAPP
 from bot.store.database import Database
 from bot.store.effects import apply_effects, with_report_number
 from bot.store.questions import log_questions
+from bot.store.registrations import erase_registration
 from bot.store.retention import erase_reports
 from bot.store.rows import (
     finish_update,
@@ -23,6 +24,7 @@ from bot.store.rows import (
     queue_envelopes,
     to_json,
 )
+from bot.store.subscriptions import erase_subscriptions
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +103,7 @@ class TurnStore(Database):
                     "DELETE FROM outbox WHERE channel = ? AND user_ref = ?",  # the "deleted"
                     [channel, user],  # reply of this turn, queued below, goes out
                 )
+                erase_subscriptions(db, channel, user)
                 if channel == WHATSAPP:  # forgotten once the "deleted" reply is sent
                     db.execute("UPDATE whatsapp_users SET erased = 1 WHERE user_ref = ?", [user])
                 ids = [
@@ -110,6 +113,7 @@ class TurnStore(Database):
                     )
                 ]
                 erased = erase_reports(db, ids, now)
+                erase_registration(db, channel, user)
             else:
                 db.execute(
                     "INSERT INTO sessions (channel, user_ref, lang, node, screen, stack, answers, "

@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -207,6 +208,21 @@ def _error(code: int, message: str) -> dict[str, Any]:
     }
 
 
+def _invalid_template(template: dict[str, Any]) -> str | None:
+    """What Meta refuses in a template send: no name or language; a text parameter with a new
+    line, a tab or more than four spaces in a row (error 132018)."""
+    if not template.get("name"):
+        return "template.name"
+    if not template.get("language", {}).get("code"):
+        return "template.language.code"
+    for component in template.get("components", []):
+        for parameter in component.get("parameters", []):
+            value = parameter.get("text", "")
+            if parameter.get("type") != "text" or re.search(r"[\n\t]| {5}", value) or not value:
+                return "template.components.parameters"
+    return None
+
+
 def _invalid(body: dict[str, Any]) -> str | None:
     """What Meta would refuse in a send, or None."""
     if not body.get("to") and not body.get("recipient"):
@@ -216,7 +232,7 @@ def _invalid(body: dict[str, Any]) -> str | None:
         text = body["text"]["body"]
         return None if 0 < len(text) <= 4096 else "text.body length"
     if kind == "template":
-        return None if body["template"].get("name") else "template.name"
+        return _invalid_template(body["template"])
     if kind != "interactive":
         return f"type {kind}"
     interactive = body["interactive"]

@@ -1,0 +1,138 @@
+"""Officers' alerts: a warning (a new scam pattern, a fake company) to every subscriber or
+to the subscribers of one kecamatan, after a preview and the officer's confirmation.
+
+Channel-neutral: Telegram's `/alert <kecamatan|semua> <text>` and its confirm button call
+`preview_alert` and `confirm_alert`; the web console can call the same two. The preview
+says how many people will receive it; the draft waits in the store under a key, and the
+confirmation queues one notice per subscriber (keyed by the draft, so pressing twice sends
+nothing twice), with an audit line. Quiet hours and WhatsApp's window apply on delivery.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.actions.wording import pick
+from bot.effects import AlertDraft, AuditLine, Effect, SendNotices
+from bot.engine.flows import Flows
+from bot.engine.spec import AskNode
+from bot.messages import Option, Reply
+from bot.notices import Notice
+from bot.officers.cards import PREFIX
+from bot.records import Subscription
+from bot.store import Store
+
+EVERYONE = "semua"
+KECAMATAN_NODE = (
+    "report_kecamatan"  # the kecamatan of Kabupaten Serang, as the report form has them
+)
+MAX_TEXT = 500  # characters of an officer's alert
+CONFIRM_MINUTES = 30  # a preview not confirmed by then must be made again
+USAGE = (
+    "Pakai: /alert <kecamatan|semua> <teks peringatan>\n"
+    "Contoh: /alert Cikande Hati-hati: PT Contoh Jaya tidak berizin, jangan bayar apa pun."
+)
+HEADER = {
+    "id": "⚠️ *Peringatan dari petugas Migran Aman*",
+    "en": "⚠️ *Warning from Migran Aman officers* (in Indonesian)",
+}
+FOOTER = {
+    "id": "Ketik *berhenti* untuk berhenti menerima info.",
+    "en": "Type *stop* to stop these alerts.",
+}
+
+
+@dataclass(slots=True)
+class AlertAnswer:
+    """What the officer sees, and the effects to commit with their command."""
+
+    replies: list[Reply]
+    effects: list[Effect] = field(default_factory=list)
+
+
+def kecamatan_names(flows: Flows) -> list[str]:
+    """The kecamatan one can send an alert to (the report form's list)."""
+    node = flows.nodes.get(KECAMATAN_NODE)
+    return [choice.value for choice in node.input.choices] if isinstance(node, AskNode) else []
+
+
+async def preview_alert(
+    store: Store, flows: Flows, officer_id: int, argument: str, now: datetime
+) -> AlertAnswer:
+    """`<kecamatan|semua> <text>`: a preview with the number of recipients, and the
+    buttons to send or cancel."""
+    words = argument.split(maxsplit=1)
+    if len(words) < 2:
+        return AlertAnswer([Reply(USAGE)])
+    found = _target(argument, kecamatan_names(flows))
+    if found is None:
+        return AlertAnswer([Reply(f"Kecamatan '{words[0]}' tidak dikenal.\n{USAGE}")])
+    target, text = found
+    if not text:
+        return AlertAnswer([Reply(USAGE)])
+    if len(text) > MAX_TEXT:
+        return AlertAnswer([Reply(f"Teks terlalu panjang ({len(text)}/{MAX_TEXT} karakter).")])
+    count = len(await _recipients(store, target))
+    where = f"Kecamatan {target}" if target else "semua pelanggan"
+    key = hashlib.blake2b(f"{officer_id}\n{target}\n{text}\n{now}".encode(), digest_size=8)
+    draft = key.hexdigest()
+    preview = Reply(
+        f"Pratinjau peringatan untuk {where}: {count} orang akan menerimanya.\n\n"
+        f"{_body(text, 'id')}",
+        (
+            Option(f"{PREFIX}:alert:{draft}", f"Kirim ke {count} orang"),
+            Option(f"{PREFIX}:alertno:{draft}", "Batal"),
+        ),
+    )
+    return AlertAnswer([preview], [AlertDraft(draft, officer_id, target, text)])
+
+
+async def confirm_alert(
+    store: Store, officer_id: int, key: str, send: bool, now: datetime
+) -> AlertAnswer:
+    """The officer pressed send (`send`) or cancel on their preview `key`."""
+    draft = await store.alert_draft(key)
+    if draft is None or draft.officer_id != officer_id:
+        return AlertAnswer(
+            [Reply("Pratinjau ini sudah terkirim, dibatalkan, atau bukan milik Anda.")]
+        )
+    forget = AlertDraft(key, officer_id, draft.target, "")
+    if not send:
+        return AlertAnswer([Reply("Peringatan dibatalkan; tidak ada yang dikirim.")], [forget])
+    if now - draft.created_at > timedelta(minutes=CONFIRM_MINUTES):
+        return AlertAnswer(
+            [Reply(f"Pratinjau lebih dari {CONFIRM_MINUTES} menit; kirim /alert lagi.")], [forget]
+        )
+    recipients = await _recipients(store, draft.target)
+    notices = tuple(
+        Notice(r.channel, r.user, r.lang, "alert", _body(draft.text, r.lang), f"alert:{key}")
+        for r in recipients
+    )
+    where = draft.target or EVERYONE
+    audit = AuditLine(officer_id, "alert", "", f"{where}: {len(notices)} recipients")
+    done = Reply(f"📣 Peringatan diantrekan untuk {len(notices)} orang ({where}).")
+    return AlertAnswer([done], [SendNotices(notices), forget, audit])
+
+
+def _target(argument: str, kecamatan: list[str]) -> tuple[str, str] | None:
+    """(target, text): the target "" for everyone, else the kecamatan's name as listed (a
+    name may have two words); None if the argument names no kecamatan."""
+    first, _, rest = argument.partition(" ")
+    if first.casefold() in (EVERYONE, "all"):
+        return "", rest.strip()
+    folded = argument.casefold() + " "
+    for name in sorted(kecamatan, key=len, reverse=True):
+        if folded.startswith(name.casefold() + " "):
+            return name, argument[len(name) :].strip()
+    return None
+
+
+async def _recipients(store: Store, target: str) -> list[Subscription]:
+    """Who receives an alert: every subscriber, or those of the kecamatan."""
+    return await store.subscribers("kecamatan" if target else "", [target] if target else [])
+
+
+def _body(text: str, lang: str) -> str:
+    return f"{pick(HEADER, lang)}\n{text}\n\n{pick(FOOTER, lang)}"

@@ -1,0 +1,204 @@
+"""The officers' list of people who registered a plan to work abroad (`/calon` on Telegram;
+the web console shows the same view): who has a licensed recruiter, who registered with an
+unlicensed one, who is stuck at which step, and the counts by desa.
+
+Channel-neutral: `candidate_view` builds the view from the registrations and the content;
+`as_messages` writes it as plain-text messages within a channel's size limit. A name is
+shown only when the person allowed officers to see it; an account or phone number never is.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from bot.data import ContentData
+from bot.effects import AuditLine
+from bot.messages import Reply
+from bot.planner.progress import first_open, recruiter_status, route
+from bot.records import Area, Registration
+from bot.services import Services
+
+TELEGRAM_TEXT = 4096
+HIDDEN_NAME = "(nama tidak ditampilkan)"
+RECRUITER_WORDS = {
+    "active": "✅ P3MI aktif",
+    "suspended": "⚠️ izin dibekukan",
+    "revoked": "⛔ izin dicabut",
+    "not_found": "⚠️ tidak ada di daftar P3MI",
+    "individual": "⚠️ sponsor/calo",
+    "none": "belum ada perekrut",
+}
+UNLICENSED = frozenset({"suspended", "revoked", "not_found", "individual"})
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One registered person as officers see them."""
+
+    registration_id: int
+    name: str  # HIDDEN_NAME unless the person allowed it
+    kecamatan: str
+    desa: str
+    country: str
+    recruiter: str  # its status in words, with the name when there is one
+    recruiter_status: str
+    done: int
+    total: int
+    next_step: str  # "" when every step is ticked
+    open_days: int  # since the next step became the next one
+    stuck: bool  # the next step has been open longer than the reminder time
+    contact: bool  # officers may write through the bot
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateView:
+    """The list of an area, and its counts."""
+
+    area: Area
+    candidates: list[Candidate]
+    licensed: int
+    unlicensed: int
+    no_recruiter: int
+    stuck_at: Counter[str] = field(default_factory=Counter)  # step title -> people stuck there
+    by_desa: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+
+def candidate_view(
+    registrations: list[Registration],
+    data: ContentData,
+    area: Area,
+    now: datetime,
+    stuck_after: timedelta,
+) -> CandidateView:
+    """The registrations of `area`, as officers see them, with the counts."""
+    candidates = [
+        _candidate(registration, data, now, stuck_after)
+        for registration in registrations
+        if area.covers(registration.kecamatan, registration.desa)
+    ]
+    statuses = Counter(candidate.recruiter_status for candidate in candidates)
+    return CandidateView(
+        area=area,
+        candidates=candidates,
+        licensed=statuses["active"],
+        unlicensed=sum(statuses[status] for status in UNLICENSED),
+        no_recruiter=statuses["none"],
+        stuck_at=Counter(c.next_step for c in candidates if c.stuck and c.next_step),
+        by_desa=Counter((c.kecamatan, c.desa) for c in candidates),
+    )
+
+
+def _candidate(
+    registration: Registration, data: ContentData, now: datetime, stuck_after: timedelta
+) -> Candidate:
+    steps = (
+        route(data.checklist, registration.country, registration.sector) if data.checklist else []
+    )
+    current = first_open(steps, registration.done)
+    kind = {"none": "none", "individual": "individual"}.get(
+        registration.recruiter_status, "company"
+    )
+    status = recruiter_status(data.agencies, registration.recruiter_licence, kind)
+    words = RECRUITER_WORDS.get(status, status)
+    if registration.recruiter and status not in ("none", "individual"):
+        words = f"{registration.recruiter} ({words})"
+    open_for = now - registration.current_since
+    return Candidate(
+        registration_id=registration.id,
+        name=registration.name if registration.show_name else HIDDEN_NAME,
+        kecamatan=registration.kecamatan,
+        desa=registration.desa,
+        country=data.vocabulary.country(registration.country, "id"),
+        recruiter=words,
+        recruiter_status=status,
+        done=sum(step.id in registration.done for step in steps),
+        total=len(steps),
+        next_step=current.title.get("id", "") if current else "",
+        open_days=max(open_for.days, 0),
+        stuck=current is not None and open_for > stuck_after,
+        contact=registration.contact,
+    )
+
+
+def as_messages(view: CandidateView, limit: int = TELEGRAM_TEXT) -> list[str]:
+    """The view as plain-text messages of at most `limit` characters: the counts first,
+    then one line per person, unlicensed recruiters and stuck people first."""
+    area = view.area
+    where = (
+        f"Desa {area.desa}, Kec. {area.kecamatan}"
+        if area.desa
+        else f"Kec. {area.kecamatan}"
+        if area.kecamatan
+        else "Kabupaten Serang"
+    )
+    head = [
+        f"👥 Calon pekerja migran terdaftar — {where}: {len(view.candidates)} orang",
+        f"✅ perekrut P3MI aktif: {view.licensed}",
+        f"⚠️ perekrut tidak berizin / calo: {view.unlicensed}",
+        f"belum ada perekrut: {view.no_recruiter}",
+    ]
+    if view.stuck_at:
+        head.append("Tertahan lama di langkah:")
+        head += [f"  · {step}: {count}" for step, count in view.stuck_at.most_common()]
+    if view.by_desa and not area.desa:
+        head.append("Per desa:")
+        head += [f"  · {desa} ({kec}): {n}" for (kec, desa), n in sorted(view.by_desa.items())]
+    order = sorted(
+        view.candidates,
+        key=lambda c: (c.recruiter_status not in UNLICENSED, not c.stuck, c.kecamatan, c.desa),
+    )
+    lines = [_line(candidate) for candidate in order]
+    messages: list[str] = []
+    current = ""
+    for line in ["\n".join(head)[: limit - 1], *lines]:
+        candidate = f"{current}\n\n{line}" if current else line
+        if len(candidate) > limit:
+            messages.append(current)
+            current = line[:limit]
+        else:
+            current = candidate
+    if current:
+        messages.append(current)
+    return messages
+
+
+def _line(candidate: Candidate) -> str:
+    step = (
+        f"berikutnya: {candidate.next_step} ({candidate.open_days} hari)"
+        if candidate.next_step
+        else "semua langkah selesai"
+    )
+    flag = "⏰ " if candidate.stuck else ""
+    contact = " · 💬 boleh dihubungi" if candidate.contact else ""
+    return (
+        f"{flag}{candidate.name} · Ds. {candidate.desa}, Kec. {candidate.kecamatan} · "
+        f"{candidate.country}\n  langkah {candidate.done}/{candidate.total}, {step}\n"
+        f"  perekrut: {candidate.recruiter}{contact}"
+    )
+
+
+def calon(
+    officer_id: int,
+    argument: str,
+    registrations: list[Registration],
+    data: ContentData,
+    services: Services,
+) -> tuple[list[Reply], AuditLine]:
+    """`/calon [kecamatan]`: the list of the whole kabupaten, or of the kecamatan named
+    (typed as people type it); the view leaves an audit line. The officers on Telegram work
+    for the whole kabupaten today (config `officers`)."""
+    area = Area()
+    if argument.strip():
+        kecamatan = data.wilayah.find(argument) if data.wilayah else None
+        if kecamatan is None:
+            usage = "Pakai: /calon (seluruh kabupaten) atau /calon KECAMATAN, misal /calon Cikande"
+            return [Reply(usage)], AuditLine(officer_id, "candidates", "", "unknown area")
+        area = Area(kecamatan.name)
+    stuck_after = timedelta(days=services.planner_reminder_days)
+    view = candidate_view(registrations, data, area, datetime.now(UTC), stuck_after)
+    audit = AuditLine(
+        officer_id, "candidates", "", f"{area.kecamatan or 'kabupaten'}: {len(view.candidates)}"
+    )
+    return [Reply(text) for text in as_messages(view)], audit

@@ -1,0 +1,100 @@
+"""Which reminders and warnings about registered plans are due now.
+
+- A step left open for `remind_after` gets one gentle reminder (once per step: the next
+  step gets its own when it has waited as long).
+- A recruiter whose licence became suspended or revoked (or that left the P3MI registry)
+  since the person was last told gets a warning at once; a licence that is active again
+  is remembered quietly, so that a later suspension is told again.
+
+The decisions are notices (`bot.notices.Notice`, sent under the delivery policy) and
+`FollowedUp` effects that remember them; keys make a repeated pass harmless.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.actions.wording import fill
+from bot.data import ContentData
+from bot.effects import FollowedUp
+from bot.notices import REACHABLE_CHANNELS, Notice
+from bot.planner.progress import WARNED_STATUSES, first_open, recruiter_status, recruiter_warning
+from bot.planner.progress import route as planned_route
+from bot.records import Registration
+
+
+def follow_up(
+    registrations: list[Registration], data: ContentData, now: datetime, remind_after: timedelta
+) -> tuple[list[Notice], list[FollowedUp]]:
+    """The notices due now for these registrations, and what to remember of them."""
+    notices: list[Notice] = []
+    remembered: list[FollowedUp] = []
+    if data.checklist is None:
+        return notices, remembered
+    for registration in registrations:
+        if not registration.user or registration.channel not in REACHABLE_CHANNELS:
+            continue
+        warning = _recruiter_change(registration, data)
+        if warning is not None:
+            status, text = warning
+            if text:
+                key = f"plan:{registration.id}:recruiter:{status}"
+                notices.append(_notice(registration, "warning", text, key))
+            remembered.append(FollowedUp(registration.id, warned_status=status))
+        reminder = _reminder(registration, data, now, remind_after)
+        if reminder:
+            step_id, text = reminder
+            key = f"plan:{registration.id}:step:{step_id}"
+            notices.append(_notice(registration, "reminder", text, key))
+            remembered.append(FollowedUp(registration.id, reminded_step=step_id))
+    return notices, remembered
+
+
+def _notice(registration: Registration, kind: str, text: str, key: str) -> Notice:
+    return Notice(registration.channel, registration.user, registration.lang, kind, text, key)
+
+
+def _recruiter_change(registration: Registration, data: ContentData) -> tuple[str, str] | None:
+    """(the recruiter's status now, the warning to send or "") when it changed since the
+    person was last told; None when nothing changed."""
+    if not registration.recruiter_licence:
+        return None
+    status = recruiter_status(data.agencies, registration.recruiter_licence, "company")
+    if status == registration.warned_status:
+        return None
+    assert data.checklist is not None
+    text = ""
+    if status in WARNED_STATUSES:
+        text = recruiter_warning(
+            data.checklist,
+            data.agencies,
+            status,
+            registration.recruiter,
+            registration.recruiter_licence,
+            registration.lang,
+        )
+    return status, text
+
+
+def _reminder(
+    registration: Registration, data: ContentData, now: datetime, remind_after: timedelta
+) -> tuple[str, str] | None:
+    """(the open step, the reminder) when the first open step has waited `remind_after`
+    and was not reminded of yet."""
+    checklist = data.checklist
+    assert checklist is not None
+    steps = planned_route(checklist, registration.country, registration.sector)
+    current = first_open(steps, registration.done)
+    if current is None or registration.reminded_step == current.id:
+        return None
+    if now - registration.current_since < remind_after:  # no progress for that long
+        return None
+    lang = registration.lang
+    text = fill(
+        checklist.notice("reminder", lang),
+        name=registration.name or "-",
+        number=steps.index(current) + 1,
+        total=len(steps),
+        step=current.title.get(lang) or current.title.get("id", ""),
+    )
+    return current.id, text

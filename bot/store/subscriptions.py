@@ -1,0 +1,171 @@
+"""Subscriptions and notices: who wants which alerts, who said stop, what was sent.
+
+A notice (`bot.notices.Notice`) is queued in the outbox like any message, marked with its
+kind in the outbox's `notice` column, unless its user said "berhenti / stop" or was sent a
+notice with the same key before. Many notices (an alert to 10,000 subscribers) are
+written with one statement each for the outbox and the keys, in one transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlite_utils
+
+from bot.effects import AlertDraft, StopNotices, Subscribe
+from bot.notices import REACHABLE_CHANNELS, Notice
+from bot.records import OUTBOX_BULK, AlertDraftRecord, Subscription
+from bot.store.database import Database
+from bot.store.rows import to_json
+
+NOT_STOPPED = "NOT EXISTS (SELECT 1 FROM notice_stops s WHERE s.channel = ? AND s.user_ref = ?)"
+DRAFT_KEPT = timedelta(days=1)  # an alert not confirmed by then is forgotten
+WAITING = "status IN ('pending', 'held', 'quiet')"
+"""Outbox statuses of a message not sent yet (held: WhatsApp's window; quiet: quiet hours)."""
+
+
+class SubscriptionStore(Database):
+    """Subscriptions, the stop word, and notices queued without a dialog turn."""
+
+    async def send_notices(self, notices: list[Notice], now: datetime) -> int:
+        """Queue notices outside a turn (after an import); returns how many were queued."""
+        return await self._call(lambda db: queue_notices(db, notices, now))
+
+    async def subscriptions_of(self, channel: str, user: str) -> list[Subscription]:
+        """A user's subscriptions, by topic and value."""
+
+        def read(db: sqlite_utils.Database) -> list[Subscription]:
+            rows = db.execute(
+                "SELECT lang, topic, value FROM subscriptions WHERE channel = ? AND "
+                "user_ref = ? ORDER BY topic, value",
+                [channel, user],
+            ).fetchall()
+            return [Subscription(channel, user, *row) for row in rows]
+
+        return await self._call(read)
+
+    async def subscribers(self, topic: str, values: list[str]) -> list[Subscription]:
+        """The subscriptions on `topic` to any of `values` (compared in lower case); with
+        topic "" every subscriber, once each (an alert to everyone)."""
+
+        def read(db: sqlite_utils.Database) -> list[Subscription]:
+            if not topic:
+                rows = db.execute(
+                    "SELECT channel, user_ref, MIN(lang), '', '' FROM subscriptions "
+                    "GROUP BY channel, user_ref ORDER BY channel, user_ref"
+                ).fetchall()
+            else:
+                keys = sorted({value.casefold() for value in values})
+                marks = ", ".join("?" * len(keys))
+                rows = db.execute(
+                    "SELECT channel, user_ref, lang, topic, value FROM subscriptions "
+                    f"WHERE topic = ? AND value IN ({marks}) ORDER BY channel, user_ref, value",
+                    [topic, *keys],
+                ).fetchall()
+            return [Subscription(*row) for row in rows]
+
+        return await self._call(read)
+
+    async def alert_draft(self, key: str) -> AlertDraftRecord | None:
+        """An officer's alert waiting for confirmation (None: unknown, or sent)."""
+
+        def read(db: sqlite_utils.Database) -> AlertDraftRecord | None:
+            row = db.execute(
+                "SELECT officer_id, target, text, created_at FROM alert_drafts WHERE key = ?",
+                [key],
+            ).fetchone()
+            if row is None:
+                return None
+            return AlertDraftRecord(key, row[0], row[1], row[2], datetime.fromisoformat(row[3]))
+
+        return await self._call(read)
+
+
+def save_alert_draft(db: sqlite_utils.Database, effect: AlertDraft, now: datetime) -> None:
+    """Keep an alert until its officer confirms it; an empty text forgets it. Drafts older
+    than a day go at the same time."""
+    db.execute(
+        "DELETE FROM alert_drafts WHERE key = ? OR created_at < ?",
+        [effect.key, (now - DRAFT_KEPT).isoformat()],
+    )
+    if effect.text:
+        db.execute(
+            "INSERT INTO alert_drafts VALUES (?, ?, ?, ?, ?)",
+            [effect.key, effect.officer_id, effect.target, effect.text, now.isoformat()],
+        )
+
+
+def queue_notices(db: sqlite_utils.Database, notices: list[Notice], now: datetime) -> int:
+    """Queue notices in the caller's transaction, except to users who said stop and keys
+    sent to that user already (also within `notices`); returns how many were queued."""
+    seen: set[tuple[str, str, str]] = set()
+    fresh: list[Notice] = []
+    for notice in notices:
+        identity = (notice.channel, notice.user_ref, notice.key)
+        if notice.channel in REACHABLE_CHANNELS and identity not in seen:
+            seen.add(identity)
+            fresh.append(notice)
+    created = now.isoformat()
+    queued = db.conn.executemany(
+        "INSERT INTO outbox (channel, user_ref, body, priority, created_at, notice) "
+        "SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM notice_keys k WHERE "
+        f"k.channel = ? AND k.user_ref = ? AND k.key = ?) AND {NOT_STOPPED}",
+        [
+            (n.channel, n.user_ref, to_json(n.body()), OUTBOX_BULK, created, n.kind, *key_of(n))
+            for n in fresh
+        ],
+    ).rowcount
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO notice_keys (channel, user_ref, key, queued_at) "
+        f"SELECT ?, ?, ?, ? WHERE {NOT_STOPPED}",
+        [(n.channel, n.user_ref, n.key, created, n.channel, n.user_ref) for n in fresh],
+    )
+    return max(queued, 0)
+
+
+def key_of(notice: Notice) -> tuple[str, ...]:
+    """The parameters of the "not sent before, not stopped" condition for `notice`."""
+    return (notice.channel, notice.user_ref, notice.key, notice.channel, notice.user_ref)
+
+
+def subscribe(db: sqlite_utils.Database, effect: Subscribe, now: datetime) -> None:
+    """Add a subscription (once); a user who had said stop receives notices again."""
+    db.execute(
+        "INSERT OR IGNORE INTO subscriptions (channel, user_ref, topic, value, lang, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            effect.channel,
+            effect.user,
+            effect.topic,
+            effect.value.casefold(),
+            effect.lang,
+            now.isoformat(),
+        ],
+    )
+    db.execute(
+        "UPDATE subscriptions SET lang = ? WHERE channel = ? AND user_ref = ?",
+        [effect.lang, effect.channel, effect.user],
+    )
+    db.execute(
+        "DELETE FROM notice_stops WHERE channel = ? AND user_ref = ?",
+        [effect.channel, effect.user],
+    )
+
+
+def stop_notices(db: sqlite_utils.Database, effect: StopNotices, now: datetime) -> None:
+    """End every subscription of the user, drop their waiting notices, remember the stop."""
+    who = [effect.channel, effect.user]
+    db.execute("DELETE FROM subscriptions WHERE channel = ? AND user_ref = ?", who)
+    db.execute(
+        "DELETE FROM outbox WHERE channel = ? AND user_ref = ? AND notice IS NOT NULL "
+        f"AND {WAITING}",
+        who,
+    )
+    db.execute("INSERT OR REPLACE INTO notice_stops VALUES (?, ?, ?)", [*who, now.isoformat()])
+
+
+def erase_subscriptions(db: sqlite_utils.Database, channel: str, user: str) -> None:
+    """ "hapus data": the user's subscriptions, stop and sent keys go (their waiting
+    messages go with the rest of their outbox)."""
+    for table in ("subscriptions", "notice_stops", "notice_keys"):
+        db.execute(f"DELETE FROM {table} WHERE channel = ? AND user_ref = ?", [channel, user])

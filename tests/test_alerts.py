@@ -1,0 +1,222 @@
+"""Alerts end to end, through the real protocols: people subscribe on Telegram (the real
+python-telegram-bot client against the fake Bot API) and WhatsApp (signed webhooks, the
+fake Graph API); an officer sends a warning with /alert from the officers' Telegram group;
+`import-jobs` announces new listings to their subscribers."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sqlite3
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.channels.telegram import TelegramChannel
+from bot.channels.whatsapp import WhatsAppChannel
+from bot.config import TelegramConfig, WhatsAppConfig
+from bot.importer import import_jobs
+from bot.job_alerts import announce_jobs
+from bot.server import build_app
+from tests.conftest import ROOT
+from tests.fakes.bot_api import FakeBotApi, callback_update, message_update, text_update
+from tests.fakes.graph_api import (
+    PHONE_NUMBER_ID,
+    FakeGraphApi,
+    encode,
+    messages_body,
+    sent_text,
+    sign,
+    text,
+)
+from tests.waiting import settled
+
+WA = "6285733334444"
+SECRET = "alerts-secret"
+GROUP = {"id": -100, "type": "supergroup", "title": "Petugas"}
+OFFICER = 42
+CIKANDE, ANYAR = 501, 502  # Telegram subscribers of two kecamatan
+JOB_HEADER = (
+    "ref,country,sector,position,employer,p3mi_licence,salary,worker_pays,quota,closes,"
+    "verified_by,verified_on\n"
+)
+
+
+class World:
+    """Subscribers on Telegram and WhatsApp, officers on Telegram, one bot in between."""
+
+    def __init__(self, runtime, telegram: FakeBotApi, channel, graph, whatsapp, client):
+        self.runtime = runtime
+        self.telegram = telegram
+        self.channel = channel
+        self.graph = graph
+        self.whatsapp = whatsapp
+        self.client = client
+
+    async def tg_says(self, user: int, words: str) -> str:
+        count = len(self.telegram.sent(user))
+        self.telegram.push(text_update(user, words))
+        await self.telegram.wait_for(lambda: len(self.telegram.sent(user)) > count)
+        await self.settle()
+        return self.telegram.sent(user)[-1]["text"]
+
+    async def wa_says(self, words: str) -> str:
+        count = len(self.graph.sent(WA))
+        raw = encode(messages_body(WA, text(WA, words)))
+        headers = {"Content-Type": "application/json", "X-Hub-Signature-256": sign(raw, SECRET)}
+        response = await self.client.post("/webhook/whatsapp", data=raw, headers=headers)
+        assert response.status == 200
+        await self.graph.wait_for(lambda: len(self.graph.sent(WA)) > count)
+        await self.settle()
+        return sent_text(self.graph.sent(WA)[-1])
+
+    async def officer(self, update: dict) -> dict:
+        count = len(self.telegram.sent(-100))
+        self.telegram.push(update)
+        await self.telegram.wait_for(lambda: len(self.telegram.sent(-100)) > count)
+        return self.telegram.sent(-100)[-1]
+
+    async def settle(self) -> None:
+        """Until every update is answered and every due message is sent."""
+        queue = self.channel.application.update_queue
+        await settled(
+            lambda: queue.qsize() == 0, self.channel.outbox.idle, self.whatsapp.worker.idle
+        )
+
+
+@pytest.fixture
+async def world(tmp_path: Path, bot_api, officer_runtime):
+    runtime = officer_runtime
+    graph = FakeGraphApi("wa-token")
+    await graph.start()
+    whatsapp = WhatsAppChannel(
+        runtime,
+        WhatsAppConfig(
+            token="wa-token",
+            app_secret=SECRET,
+            verify_token="v",
+            phone_number_id=PHONE_NUMBER_ID,
+            api_url=graph.api_url,
+            messages_per_second=1000,
+        ),
+        tmp_path / "media",
+        100_000,
+        retry_delay=0.01,
+        idle_poll=0.05,
+    )
+    telegram = TelegramChannel(
+        runtime,
+        TelegramConfig(token=bot_api.token, api_url=bot_api.url),
+        tmp_path / "media",
+        100_000,
+        retry_base_delay=0.05,
+    )
+    telegram.outbox.idle_poll = 0.05
+    client = TestClient(TestServer(build_app(runtime, [whatsapp, telegram], 100_000)))
+    await client.start_server()
+    await whatsapp.start()
+    await telegram.start()
+    yield World(runtime, bot_api, telegram, graph, whatsapp, client)
+    await telegram.stop()
+    await whatsapp.stop()
+    await client.close()
+    await graph.close()
+
+
+async def subscribe_tg(world: World, user: int, *choices: str) -> str:
+    await world.tg_says(user, "halo")
+    await world.tg_says(user, "Info langganan")
+    for choice in choices[:-1]:
+        await world.tg_says(user, choice)
+    return await world.tg_says(user, choices[-1])
+
+
+async def test_an_officer_warning_reaches_only_its_kecamatan_and_not_who_said_stop(world):
+    assert "Berlangganan: Cikande" in await subscribe_tg(
+        world, CIKANDE, "Peringatan kecamatan", "Cikande"
+    )
+    assert "Berlangganan: Anyar" in await subscribe_tg(
+        world, ANYAR, "Peringatan kecamatan", "Anyar"
+    )
+    for words in ("halo", "Info langganan", "Peringatan kecamatan"):
+        await world.wa_says(words)
+    assert "Berlangganan: Cikande" in await world.wa_says("Cikande")
+    stopped = await world.wa_says("berhenti")
+    assert "Semua info langganan dan pengingat dihentikan" in stopped
+    assert "percakapan dihentikan" in stopped, "stop still ends the conversation"
+    before = {user: len(world.telegram.sent(user)) for user in (CIKANDE, ANYAR)}
+    before_wa = len(world.graph.sent(WA))
+
+    warning = "Hati-hati: PT Contoh Palsu minta uang pendaftaran lewat WhatsApp."
+    stranger = await world.officer(message_update(999, chat=GROUP, text=f"/alert semua {warning}"))
+    assert "hanya untuk petugas" in stranger["text"]
+    preview = await world.officer(
+        message_update(OFFICER, chat=GROUP, text=f"/alert cikande {warning}")
+    )
+    assert "Kecamatan Cikande: 1 orang" in preview["text"] and warning in preview["text"]
+    buttons = [b for row in preview["reply_markup"]["inline_keyboard"] for b in row]
+    assert [b["text"] for b in buttons] == ["Kirim ke 1 orang", "Batal"]
+    assert len(world.telegram.sent(CIKANDE)) == before[CIKANDE], "nothing sent before confirming"
+
+    done = await world.officer(callback_update(OFFICER, buttons[0]["callback_data"], chat=GROUP))
+    assert "diantrekan untuk 1 orang (Cikande)" in done["text"]
+    await world.telegram.wait_for(lambda: len(world.telegram.sent(CIKANDE)) > before[CIKANDE])
+    assert warning in world.telegram.sent(CIKANDE)[-1]["text"]
+    again = await world.officer(callback_update(OFFICER, buttons[0]["callback_data"], chat=GROUP))
+    assert "sudah terkirim" in again["text"]
+    await world.settle()
+    assert len(world.telegram.sent(CIKANDE)) == before[CIKANDE] + 1, "sent once"
+    assert len(world.telegram.sent(ANYAR)) == before[ANYAR], "another kecamatan: nothing"
+    assert len(world.graph.sent(WA)) == before_wa, "said berhenti: nothing"
+    with sqlite3.connect(world.runtime.store.path) as connection:
+        audit = connection.execute("SELECT officer_id, action, detail FROM audit_log").fetchall()
+    assert (OFFICER, "alert", "Cikande: 1 recipients") in audit
+
+
+async def test_import_jobs_tells_the_subscribers_of_a_new_listing(world, tmp_path):
+    assert "Berlangganan: Jepang" in await subscribe_tg(
+        world, CIKANDE, "Lowongan per negara", "Jepang"
+    )
+    for words in ("halo", "Info langganan", "Lowongan per bidang"):
+        await world.wa_says(words)
+    assert "Berlangganan: Pabrik" in await world.wa_says("Pabrik")
+    before_tg, before_wa = len(world.telegram.sent(ANYAR)), len(world.graph.sent(WA))
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    upload = tmp_path / "jobs.csv"
+    upload.write_text(
+        "# sample: true\n"
+        + JOB_HEADER
+        + "JO-77,Jepang,Pabrik,Operator pabrik (SAMPEL),Contoh KK (SAMPEL),SAMPEL-001,"
+        "JPY 180000,0,5,2099-12-31,Disnaker Kab. Serang,2026-11-20\n"
+    )
+    database = Path(world.runtime.store.path)
+    lines: list[str] = []
+
+    def announce(jobs, vocabulary, sample) -> int:  # what `python -m bot import-jobs` does
+        now = datetime.now(UTC)
+        return asyncio.run(announce_jobs(database, jobs, vocabulary, sample, now))
+
+    code = await asyncio.to_thread(
+        import_jobs, upload, content, date(2026, 11, 28), lines.append, announce
+    )
+    assert code == 0, lines
+    assert "1 new open listing(s): 2 job alert(s) queued" in "\n".join(lines)
+    world.runtime.mailroom.wake_all()
+    await world.telegram.wait_for(
+        lambda: "Operator pabrik" in world.telegram.sent(CIKANDE)[-1]["text"]
+    )
+    await world.graph.wait_for(lambda: "Operator pabrik" in sent_text(world.graph.sent(WA)[-1]))
+    alert = world.telegram.sent(CIKANDE)[-1]["text"]
+    assert "Lowongan terverifikasi baru" in alert and "SAMPEL" in alert
+    await world.settle()
+    assert len(world.telegram.sent(ANYAR)) == before_tg
+    assert len(world.graph.sent(WA)) == before_wa + 1
+
+    lines.clear()  # the same file again: nobody is told twice
+    await asyncio.to_thread(
+        import_jobs, upload, content, date(2026, 11, 28), lines.append, announce
+    )
+    assert "0 new open listing(s)" in "\n".join(lines)
