@@ -112,6 +112,18 @@ class ClearPrompt:
     chat_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class CountCheck:
+    """An offer or advert check concluded: counted by day, destination country (a code, ""
+    when unknown), verdict and each red flag, for the officers' statistics. Anonymous: no
+    user, no text."""
+
+    tool: str  # "offer" or "advert"
+    country: str
+    verdict: str  # "ok", "caution" or "danger"
+    flags: tuple[str, ...] = ()
+
+
 Effect = (
     FileReport
     | QueueMessages
@@ -121,6 +133,7 @@ Effect = (
     | AuditLine
     | SetPrompt
     | ClearPrompt
+    | CountCheck
 )
 
 

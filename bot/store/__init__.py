@@ -18,6 +18,7 @@ each in its own module over the shared writer thread of `database.py`:
 | `contacts`    | WhatsApp contacts: ids, the 24-hour window, held messages, statuses      |
 | `questions`   | the log of questions the bot could not answer                            |
 | `retention`   | `prune`, `erase_report_personal_data`, `media_in_use`                    |
+| `statistics`  | `tally`: the counts behind the officers' charts (`bot.figures`)          |
 
 **The interface a second backend implements** (PostgreSQL, for many workers behind a load
 balancer) is the public async methods of `Store`, with the records of `bot.records` in and
@@ -50,6 +51,7 @@ from bot.store.questions import QuestionStore
 from bot.store.queues import QueueStore
 from bot.store.reports import ReportStore
 from bot.store.retention import RetentionStore
+from bot.store.statistics import StatisticsStore
 from bot.store.turns import TurnStore
 
 __all__ = ["Store", "StoreError"]
@@ -63,5 +65,6 @@ class Store(
     ContactStore,
     QuestionStore,
     RetentionStore,
+    StatisticsStore,
 ):
     """Sessions, queues, reports, contacts and logs in one SQLite file."""

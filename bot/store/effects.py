@@ -14,6 +14,7 @@ from bot.effects import (
     ChangeReport,
     ClearPrompt,
     CloseRelay,
+    CountCheck,
     Effect,
     FileReport,
     QueueMessages,
@@ -63,6 +64,8 @@ def apply_effects(db: sqlite_utils.Database, effects: list[Effect], now: datetim
                 "DELETE FROM officer_prompts WHERE officer_id = ? AND chat_id = ?",
                 [effect.officer_id, effect.chat_id],
             )
+        elif isinstance(effect, CountCheck):
+            _count_check(db, effect, now)
     return Filed(report, new)
 
 
@@ -188,6 +191,17 @@ def _notify_officers(
         db.execute("UPDATE outbox SET body = ? WHERE id = ?", [to_json(body), digest[0]])
     else:
         queue_envelopes(db, [Envelope(chat.channel, chat.user, body, priority=priority)], now)
+
+
+def _count_check(db: sqlite_utils.Database, effect: CountCheck, now: datetime) -> None:
+    """One more check of this day, country and verdict, and one more of each of its flags."""
+    day = now.date().isoformat()
+    for flag in ("", *dict.fromkeys(effect.flags)):
+        db.execute(
+            "INSERT INTO check_counts VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (day, tool, "
+            "country, verdict, flag) DO UPDATE SET count = count + 1",
+            [day, effect.tool, effect.country, effect.verdict, flag],
+        )
 
 
 def _change_report(db: sqlite_utils.Database, effect: ChangeReport, now: datetime) -> None:

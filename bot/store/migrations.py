@@ -221,6 +221,15 @@ def _migration_12(db: sqlite_utils.Database) -> None:
     db.table("reports").create_index(["kecamatan", "desa"])
 
 
+def _migration_14(db: sqlite_utils.Database) -> None:
+    # what the offer and advert checks concluded, counted per day: no user, no text. A row
+    # with flag "" counts checks (by country and verdict); one per red flag counts that flag
+    db.table("check_counts").create(
+        {"day": str, "tool": str, "country": str, "verdict": str, "flag": str, "count": int},
+        pk=("day", "tool", "country", "verdict", "flag"),
+    )
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migration_1,
     2: _migration_2,
@@ -234,6 +243,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     10: _migration_10,
     11: _migration_11,
     12: _migration_12,
+    14: _migration_14,
 }
 """Each migration by its version number; a version once released never changes."""
 
