@@ -16,6 +16,7 @@ from bot.actions.wording import check_args, day, fill, pick, sample_note
 from bot.data import ContentData
 from bot.data.agencies import Agency, AgencyRegistry
 from bot.data.offer_rules import OTHER_COUNTRY, RANK, UNKNOWN_COUNTRY, Finding
+from bot.effects import CountCheck
 
 LABELS = {
     "id": {"found": "Yang perlu Anda perhatikan:", "sources": "Sumber", "reviewed": "Diperiksa"},
@@ -110,7 +111,13 @@ async def offer_verdict(context: ActionContext) -> ActionResult:
         "offer_recruiter_licence": agency.licence if agency and finding != "similar" else None,
         "offer_details": "\n\n".join([*details, footer]),  # behind "Rincian & sumber"
     }
-    return ActionResult(texts=texts, answers=found)
+    counted = CountCheck(
+        tool="offer",
+        country="" if country in (OTHER_COUNTRY, UNKNOWN_COUNTRY) else country,
+        verdict=verdict.level,
+        flags=tuple(rule.id for rule in verdict.hits if rule.level != "info"),
+    )
+    return ActionResult(texts=texts, answers=found, effects=(counted,))
 
 
 @action("saved_text", required=("text_from",), check_args=check_args(answers=("text_from",)))
