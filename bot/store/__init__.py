@@ -19,6 +19,8 @@ each in its own module over the shared writer thread of `database.py`:
 | `questions`   | the log of questions the bot could not answer                            |
 | `retention`   | `prune`, `erase_report_personal_data`, `media_in_use`                    |
 | `statistics`  | `tally`: the counts behind the officers' charts (`bot.figures`)          |
+| `accounts`    | the web console's accounts, sign-in failures, sessions, page-view audit  |
+| `search`      | the web console's queue: filtered, area-limited pages with counts        |
 
 **The interface a second backend implements** (PostgreSQL, for many workers behind a load
 balancer) is the public async methods of `Store`, with the records of `bot.records` in and
@@ -45,12 +47,14 @@ callbacks.
 from __future__ import annotations
 
 from bot.records import StoreError
+from bot.store.accounts import AccountStore
 from bot.store.casework import CaseworkStore
 from bot.store.contacts import ContactStore
 from bot.store.questions import QuestionStore
 from bot.store.queues import QueueStore
 from bot.store.reports import ReportStore
 from bot.store.retention import RetentionStore
+from bot.store.search import SearchStore
 from bot.store.statistics import StatisticsStore
 from bot.store.turns import TurnStore
 
@@ -65,6 +69,8 @@ class Store(
     ContactStore,
     QuestionStore,
     RetentionStore,
+    AccountStore,
+    SearchStore,
     StatisticsStore,
 ):
     """Sessions, queues, reports, contacts and logs in one SQLite file."""
