@@ -51,12 +51,15 @@ def kecamatan_names(content: Content) -> tuple[str, ...]:
 
 
 def page_titles(content: Content, lang: str) -> dict[str, str]:
-    """Each page's title: the first line of its text in `lang`, without markup."""
+    """Each factual page's title: the first line of its text in `lang`, without markup
+    (pages that only say what the bot does, "about" or "help", are no topic)."""
     flows = content.flows
     return {
         node_id: title
         for node_id, node in flows.nodes.items()
-        if isinstance(node, PageNode) and (title := _first_line(flows.text(node.text, lang)))
+        if isinstance(node, PageNode)
+        and node.factual
+        and (title := _first_line(flows.text(node.text, lang)))
     }
 
 
