@@ -1,19 +1,18 @@
-"""Drawing bar charts as inline SVG, by hand: horizontal bars (one per label, stacked when
-there are several series) and columns (one per week, stacked).
+"""Drawing a `Plot` as inline SVG, by hand: horizontal bars (one per label, stacked or
+grouped when there are several series) and columns (one per week, stacked).
 
 The picture is text that a page embeds as it is: `viewBox` and `width="100%"` make it fit a
 phone or a wide screen; no script, no style sheet, no font or image from elsewhere; every
-label escaped. Colours are the Okabe-Ito palette (told apart with colour blindness), and
-every bar carries its number as text, so nothing is said by colour alone. A hidden count
-("< 5") is drawn as a dashed box as long as 5 would be, never as its size.
+label escaped. A hidden count ("< 5") is drawn as a dashed box as long as 5 would be, never
+as its size.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from html import escape
 
 from bot.figures import SMALL, SMALL_TEXT
+from bot.officers.plots import Bar, Plot, Segment
 
 WIDTH = 400
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
@@ -22,30 +21,17 @@ SMALL_SIZE = 11
 CHAR_WIDTH = 7.2  # a character's width at TEXT_SIZE (wide side of average), to fit labels
 INK = "#222222"
 GRID = "#bbbbbb"
-BLUE, VERMILLION, ORANGE, GREEN, SKY = "#0072B2", "#D55E00", "#E69F00", "#009E73", "#56B4E9"
 TITLE_LINE = 18
 LEGEND_HEIGHT = 20
 BAR = 14  # a bar's thickness (a grouped bar's: GROUPED_BAR)
 GROUPED_BAR = 10
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
-    """A part of a bar: one series' count (None: hidden, drawn as "< 5"), and the count as
-    text when the part is a bar of its own (grouped)."""
-
-    value: int | None
-    colour: str
-    shown: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Bar:
-    """One bar: its label, its parts and the number printed beside it."""
-
-    label: str
-    segments: tuple[Segment, ...]
-    shown: str
+def draw_svg(plot: Plot) -> str:
+    """The plot as a complete inline <svg> element."""
+    if plot.shape == "columns":
+        return column_chart(plot.title, plot.bars, plot.legend, plot.empty)
+    return bar_chart(plot.title, plot.bars, plot.legend, plot.empty, plot.shape == "grouped")
 
 
 def bar_chart(
