@@ -6,7 +6,8 @@ claim and to close, the pages read, the offer and advert checks' verdicts and re
 knows no content, so `build_figures` adds what the content knows (the 29 kecamatan of the
 report form, page titles, country names) and hides small numbers: a count of cases in an
 area (a kecamatan, a country) under `SMALL` is shown as "< 5", zero included, so that one
-small area cannot be told from the others or worked out from a total. When the figures are
+small area cannot be told from the others or worked out from a total (for the same reason
+no total of the checks is given beside their counts by country). When the figures are
 for part of the kabupaten (an officer's kecamatan or desa), every count of its reports is an
 area count and is hidden the same way. No record here holds a name, a phone number or a
 report number.
@@ -105,7 +106,6 @@ class Figures:
     topics: tuple[Count, ...]  # page titles, most read first
     unanswered: tuple[Count, ...]  # questions the bot could not answer, most asked first
     verdicts_by_country: tuple[CountryVerdicts, ...]  # most checks first
-    checks: int  # offer and advert checks done in the period (kabupaten-wide, anonymous)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +191,6 @@ def build_figures(tally: Tally, names: Names, top: int = 10) -> Figures:
                 verdicts.items(), key=lambda item: (item[0] == UNKNOWN, -item[1].total(), item[0])
             )
         ),
-        checks=sum(tally.verdicts.values()),
     )
 
 

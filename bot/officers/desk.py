@@ -328,8 +328,9 @@ class OfficerDesk:
                 officer.id, reports, *period, self.services.media_dir
             )
             return DeskAnswer(replies, [audit])
-        normaliser = self.content().flows.understanding.normaliser
-        return DeskAnswer(replies=await views.stats_view(store, normaliser))
+        now = datetime.now(UTC)
+        media_dir = self.services.media_dir
+        return DeskAnswer(replies=await views.stats_view(store, self.content(), media_dir, now))
 
     async def _answer_prompt(
         self, officer: Officer, action: str, ref: str, text: str, now: datetime
