@@ -159,7 +159,7 @@ class AccountStore(Database):
             if row is None:
                 return None
             account = _account(row[:8])
-            expired = row[10] < started_before.isoformat() or row[11] < idle_before.isoformat()
+            expired = row[9] < started_before.isoformat() or row[10] < idle_before.isoformat()
             if expired or account.disabled:
                 db.execute("DELETE FROM officer_sessions WHERE token_hash = ?", [token_hash])
                 return None
@@ -167,7 +167,7 @@ class AccountStore(Database):
                 "UPDATE officer_sessions SET seen_at = ? WHERE token_hash = ?",
                 [now.isoformat(), token_hash],
             )
-            return account, str(row[9])
+            return account, str(row[8])
 
         return await self._call(write)
 

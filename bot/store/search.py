@@ -7,6 +7,7 @@ the place and the country), never at a reporter's name or phone.
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 import sqlite_utils
@@ -100,9 +101,9 @@ def _conditions(query: ReportQuery, with_status: bool) -> tuple[str, list[Any]]:
     if query.country:
         add("country = ? COLLATE NOCASE", query.country)
     if query.since:
-        add("created_at >= ?", query.since.isoformat())
+        add("created_at >= ?", query.since.astimezone(UTC).isoformat())
     if query.until:
-        add("created_at < ?", query.until.isoformat())
+        add("created_at < ?", query.until.astimezone(UTC).isoformat())
     if query.text.strip():
         pattern = "%" + _escape_like(query.text.strip()) + "%"
         matches = " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for column in SEARCHED)
