@@ -104,7 +104,7 @@ async def seed(runtime: Runtime, count: int, now: datetime, photos: tuple[str, .
     names = kecamatan_names(runtime.content)
     store = runtime.store
     for index in range(count):
-        filed = now - timedelta(hours=(index * 2017) % (84 * 24), minutes=index % 60)
+        filed = now - timedelta(hours=(index * 37) % (84 * 24), minutes=index % 60)
         kecamatan = names[(index * index + 3 * index) % len(names)] if index % 6 else ""
         fields = {
             "channel": "telegram" if index % 3 else "whatsapp",

@@ -238,7 +238,12 @@ def _row(view: View, report: ReportRecord) -> Html:
     ]
     urgent = report.urgent and report.status != "closed"
     return el(
-        "tr", [el("td", value, data_label=label) for label, value in cells], class_=urgent and "hot"
+        "tr",
+        [
+            el("td", value, data_label=label, class_="when" if index == 1 else None)
+            for index, (label, value) in enumerate(cells)
+        ],
+        class_=urgent and "hot",
     )
 
 

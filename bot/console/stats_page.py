@@ -52,9 +52,9 @@ def _chart(view: View, chart: Chart) -> Html:
     table = el("details", el("summary", view.t("figures")), el("table", el("tbody", rows)))
     return el(
         "figure",
-        el("figcaption", chart.title),
-        Html(chart.svg),  # drawn by bot.officers.charts, every text in it escaped there
+        Html(chart.svg),  # drawn by bot.officers.charts (its title inside), text escaped there
         table,
         class_="chart",
         id=f"chart-{chart.key}",
+        aria_label=chart.title,
     )
