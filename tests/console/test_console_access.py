@@ -134,3 +134,39 @@ async def test_a_disabled_account_is_signed_out_and_cannot_sign_in(desk, client)
     assert status == 303
     _, page, _ = await browser.sign_in("siti")
     assert "salah" in page and "ma_session" not in browser.cookies
+
+
+async def test_a_session_ends_when_idle_too_long_or_open_too_long(desk, client):
+    from datetime import UTC, datetime, timedelta
+
+    from bot.console.signin import token_hash
+
+    await desk.add_account("siti", "kabupaten")
+    browser = client()
+    await browser.sign_in("siti")
+    hashed = token_hash(browser.cookies["ma_session"])
+    other = client()
+    await other.sign_in("siti")
+    idle_hash = token_hash(other.cookies["ma_session"])
+    store, now = desk.runtime.store, datetime.now(UTC)
+    idle, longest = timedelta(minutes=30), timedelta(hours=12)
+    assert await store.console_session(hashed, now, now - idle, now - longest) is not None
+    too_old = now + longest + timedelta(minutes=1)  # used all along, but open 12 hours
+    assert await store.console_session(hashed, too_old, now, too_old - longest) is None
+    later = datetime.now(UTC) + timedelta(minutes=31)  # unused for more than 30 minutes
+    assert await store.console_session(idle_hash, later, later - idle, now - longest) is None
+    status, _, _ = await browser.get("/officer")  # the ended session is gone for good
+    assert status == 303 and "ma_session" not in browser.cookies
+
+
+async def test_a_form_from_another_site_is_refused(desk, client):
+    (ref,) = await desk.seed()
+    await desk.add_account("siti", "kabupaten")
+    browser = client()
+    await browser.sign_in("siti")
+    _, page, _ = await browser.get(f"/officer/case/{ref}")
+    form = {"csrf": hidden(page, "csrf"), "form_id": "f", "action": "claim"}
+    status, _, _ = await browser.request(
+        "POST", f"/officer/case/{ref}", data=form, headers={"Origin": "https://evil.example"}
+    )
+    assert status == 403 and (await desk.runtime.store.report(ref)).status == "received"
