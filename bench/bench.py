@@ -1,6 +1,6 @@
 """`make bench`: the benchmark table, every figure measured in this one run on this machine.
 
-Sections (all by default, or `--only engine,understanding,webhook,broadcast`):
+Sections (all by default, or `--only engine,understanding,webhook,broadcast,console`):
 
 - engine: `engine.step` calls per second on one core, median and p99 of one step;
 - understanding: the question set's top-1 / top-3 / "did you mean" rates per part, and the
@@ -10,7 +10,9 @@ Sections (all by default, or `--only engine,understanding,webhook,broadcast`):
   a bare python-telegram-bot echo bot and a bare aiohttp echo as the floors;
 - broadcast: one bulk message to 10,000 users through the Telegram adapter's outbox
   against a fake Bot API that enforces Telegram's flood limits, at the real limits (the
-  target) and scaled 10x (a stress run).
+  target) and scaled 10x (a stress run);
+- console: the officers' web console's statistics page, queue and case page on a database
+  of 500 reports (median and slowest of 20 loads; target: statistics under a second).
 
 The server under test runs in its own process pinned to core 0; this process (load
 generator and fake APIs) is pinned to core 1. `BENCH_PROFILE=DIR` records every server
@@ -30,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import broadcast, engine, understanding, webhook  # noqa: E402
+from bench import broadcast, console, engine, understanding, webhook  # noqa: E402
 from bench.harness import (  # noqa: E402
     LOAD_CPU,
     SERVER_CPU,
@@ -48,6 +50,7 @@ P99_TARGET_MS = 25.0
 BARE_RATIO_TARGET = 0.6
 BROADCAST_TARGET = 0.95
 IDLE_BYTES_TARGET = 2048
+STATS_PAGE_TARGET_MS = 1000.0
 
 
 def machine() -> str:
@@ -333,9 +336,35 @@ inside any 1-s window.""",
     )
 
 
+async def console_section(content: Path, verdicts: list[list[str]]) -> None:
+    os.sched_setaffinity(0, {SERVER_CPU})  # server and client share this process: one core
+    try:
+        times = await console.run(content)
+    finally:
+        os.sched_setaffinity(0, {LOAD_CPU})
+    print("\n### Officers' web console, 500 reports (one core)\n")
+    rows = [[time.page, f"{time.median_ms:.0f}", f"{time.slowest_ms:.0f}"] for time in times]
+    print(table(["page", "median ms", f"slowest of {console.ROUNDS} ms"], rows))
+    print(
+        "\nMethod: bench/console.py files 500 reports through the store's effect path over the"
+        " last 12 weeks (29 kecamatan, 7 countries, claims, questions and closes as the desk"
+        " writes them), serves the console in this process and loads each page 20 times"
+        " with a signed-in session (aiohttp client): the whole request, SQL, charts and HTML.",
+        flush=True,
+    )
+    stats = times[0]
+    verdicts.append(
+        [
+            f"statistics page, 500 reports < {STATS_PAGE_TARGET_MS:.0f} ms",
+            f"{stats.median_ms:.0f} ms median, {stats.slowest_ms:.0f} ms slowest",
+            "yes" if stats.slowest_ms < STATS_PAGE_TARGET_MS else "no",
+        ]
+    )
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", default="engine,understanding,webhook,broadcast")
+    parser.add_argument("--only", default="engine,understanding,webhook,broadcast,console")
     parser.add_argument("--seconds", type=float, default=8.0, help="length of each load phase")
     options = parser.parse_args()
     sections = set(options.only.split(","))
@@ -358,6 +387,9 @@ async def main() -> None:
         probes.append(speed_probe())
     if "broadcast" in sections:
         await broadcast_section(content, verdicts)
+        probes.append(speed_probe())
+    if "console" in sections:
+        await console_section(content, verdicts)
         probes.append(speed_probe())
     print("\n### Targets\n")
     print(table(["target", "result", "met"], verdicts))

@@ -1,6 +1,6 @@
 """The command line: run the server, chat in the terminal, check content, replay transcripts,
 import the official P3MI list and verified job listings, measure and review the understanding
-of typed questions."""
+of typed questions, manage the officers' web console accounts (`officer`)."""
 
 from __future__ import annotations
 
@@ -83,6 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     unanswered.add_argument("--days", type=int, default=30, help="asked in the last N days")
     unanswered.add_argument("--top", type=int, default=50, help="show at most N groups")
+    from bot.console.accounts import add_parser as add_officer_parser
+
+    add_officer_parser(commands)
     arguments = parser.parse_args(argv)
     try:
         config = load_config()
@@ -106,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
         return eval_adverts(arguments.set, arguments.content or Path(config.content.dir))
     if command == "unanswered":
         return run_event_loop(list_unanswered(config, arguments.days, arguments.top))
+    if command == "officer":
+        from bot.console.accounts import run as run_officer
+
+        return run_event_loop(run_officer(arguments, config))
     if command == "test-transcripts":
         return run_event_loop(
             test_transcripts(arguments.dir, arguments.content or Path(config.content.dir))

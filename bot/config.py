@@ -208,6 +208,21 @@ class PlannerConfig(_Section):
     retention_days_after_departure: int = Field(default=180, ge=0, le=3650)
 
 
+class ConsoleConfig(_Section):
+    """The officers' web console at /officer: sessions, sign-in limits, self-refresh."""
+
+    enabled: bool = True
+    idle_minutes: int = Field(default=30, ge=1, le=24 * 60)  # a session unused this long ends
+    session_hours: int = Field(default=12, ge=1, le=24 * 7)  # ... and any session after this
+    # the session cookie is sent over HTTPS only; turn off only for http on a test machine
+    secure_cookie: bool = True
+    lock_after: int = Field(default=5, ge=1, le=100)  # wrong passwords in a row lock an account
+    lock_minutes: int = Field(default=15, ge=1, le=24 * 60)  # ... for this long
+    sign_ins_per_address: int = Field(default=20, ge=1, le=10_000)  # attempts, then 429
+    sign_ins_per_address_minutes: int = Field(default=15, ge=1, le=24 * 60)  # ... per this time
+    refresh_seconds: float = Field(default=10, ge=0.2, le=600)  # the queue checks for news
+
+
 class LoggingConfig(_Section):
     """Log verbosity. Message bodies are never logged at INFO."""
 
@@ -230,6 +245,7 @@ class Config(_Section):
     flood: FloodConfig = Field(default_factory=FloodConfig)
     notices: NoticesConfig = Field(default_factory=NoticesConfig)
     planner: PlannerConfig = Field(default_factory=PlannerConfig)
+    console: ConsoleConfig = Field(default_factory=ConsoleConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
 
 

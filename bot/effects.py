@@ -194,6 +194,18 @@ class AlertDraft:
     text: str
 
 
+@dataclass(frozen=True, slots=True)
+class CountCheck:
+    """An offer or advert check concluded: counted by day, destination country (a code, ""
+    when unknown), verdict and each red flag, for the officers' statistics. Anonymous: no
+    user, no text."""
+
+    tool: str  # "offer" or "advert"
+    country: str
+    verdict: str  # "ok", "caution" or "danger"
+    flags: tuple[str, ...] = ()
+
+
 Effect = (
     FileReport
     | QueueMessages
@@ -211,6 +223,7 @@ Effect = (
     | SaveSteps
     | DeleteRegistration
     | FollowedUp
+    | CountCheck
 )
 
 

@@ -197,3 +197,61 @@ class AlertDraftRecord:
     target: str  # a kecamatan, or "" for every subscriber
     text: str
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OfficerAccount:
+    """An officer's account on the web console. `role` is as written on the command line
+    ("kabupaten", "kecamatan:<name>", "desa:<kecamatan>/<desa>", "admin"); the password hash
+    and the TOTP secret never leave the store except for a sign-in (`SignInSecrets`)."""
+
+    id: int
+    username: str
+    role: str
+    telegram_id: int | None
+    disabled: bool
+    totp_required: bool
+    failed_sign_ins: int
+    locked_until: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SignInSecrets:
+    """What a sign-in checks: the account, its argon2 hash and its TOTP secret ("": none)."""
+
+    account: OfficerAccount
+    password_hash: str
+    totp_secret: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportQuery:
+    """A filtered page of the officers' queue. `area` limits it to what the officer may
+    see; questions (which have no place) only come with `questions`. `status` is one of
+    "open", "received", "claimed", "closed" or "" (all); dates are UTC, `until` exclusive."""
+
+    area: Area = Area()
+    questions: bool = False
+    status: str = ""
+    urgent: bool | None = None
+    kind: str = ""  # "report", "question" or "" (both)
+    kecamatan: str = ""
+    country: str = ""
+    since: datetime | None = None
+    until: datetime | None = None
+    text: str = ""
+    offset: int = 0
+    limit: int = 50
+
+
+@dataclass(frozen=True, slots=True)
+class ReportPage:
+    """One page of a `ReportQuery`: the reports, how many match in all, the counts by
+    status (of the filters other than status), the countries named in the area (for the
+    filter) and a stamp that changes when a report in the area arrives or changes."""
+
+    reports: list[ReportRecord]
+    total: int
+    by_status: dict[str, int]
+    countries: list[str]
+    stamp: str

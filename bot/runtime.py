@@ -227,8 +227,24 @@ class Runtime:
             officer, update_id, lambda: self.desk.read_message(officer, text, replying_to)
         )
 
+    async def officer_on_web(
+        self, officer: Officer, action: str, ref: str, argument: str, form_id: str
+    ) -> DeskAnswer:
+        """An action on the web console (see `OfficerDesk.act_on_web`); the replies are the
+        page's to show, not queued. `form_id` is the form's one-time id: sent twice, once."""
+        return await self._officer_turn(
+            officer,
+            form_id,
+            lambda: self.desk.act_on_web(officer, action, ref, argument),
+            queue_replies=False,
+        )
+
     async def _officer_turn(
-        self, officer: Officer, update_id: str, act: Callable[[], Awaitable[DeskAnswer]]
+        self,
+        officer: Officer,
+        update_id: str,
+        act: Callable[[], Awaitable[DeskAnswer]],
+        queue_replies: bool = True,
     ) -> DeskAnswer:
         """Run the desk and commit its effects, its replies (queued for the officer's chat)
         and the answered update in one transaction. When another officer changed the report
@@ -237,20 +253,22 @@ class Runtime:
         if not answer.handled:
             return answer
         try:
-            await self._commit_desk(officer, update_id, answer)
+            await self._commit_desk(officer, update_id, answer, queue_replies)
         except Conflict as conflict:
             answer = await self.desk.changed_meanwhile(conflict.ref)
-            await self._commit_desk(officer, update_id, answer)
+            await self._commit_desk(officer, update_id, answer, queue_replies)
         except StoreError:
             _discard_exports(answer.replies)  # not sent: names and numbers must not stay
             raise
         self.mailroom.wake_all()  # an officer's action may queue messages to reporters
         return answer
 
-    async def _commit_desk(self, officer: Officer, update_id: str, answer: DeskAnswer) -> None:
+    async def _commit_desk(
+        self, officer: Officer, update_id: str, answer: DeskAnswer, queue_replies: bool
+    ) -> None:
         chat = str(officer.chat_id)
         replies = tuple(Envelope(officer.channel, chat, r.to_dict()) for r in answer.replies)
-        effects = [*answer.effects, QueueMessages(replies)]
+        effects = [*answer.effects, QueueMessages(replies if queue_replies else ())]
         await self.store.commit_effects(officer.channel, update_id, datetime.now(UTC), effects)
 
     async def attach_photo(self, channel: str, user: str, media: Media | None) -> None:

@@ -2,8 +2,9 @@
 
 Routes are a public contract: `/` (web chat, with its `/static/webchat.js` and
 `/static/webchat.css`), `/api/chat`, `GET /healthz`, `/webhook/telegram`,
-`/webhook/whatsapp`. Every response carries the security headers of
-`SECURITY_HEADERS`; connections are capped and closed when idle (see `serve`).
+`/webhook/whatsapp`, and the officers' web console under `/officer` (see
+`bot.console.web`). Every response carries the security headers of `SECURITY_HEADERS`;
+connections are capped and closed when idle (see `serve`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from bot.channels.webchat import WebChatChannel
 from bot.channels.whatsapp import ROUTE as WHATSAPP_ROUTE
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.config import Config
+from bot.console.web import OfficerConsole
 from bot.records import StoreError
 from bot.runtime import Runtime
 
@@ -238,9 +240,12 @@ async def serve(config: Config) -> None:
 
 
 def make_channels(runtime: Runtime, config: Config) -> list[Channel]:
-    """The channels this configuration turns on; the web chat is always on."""
+    """The channels this configuration turns on; the web chat is always on, the officers'
+    web console unless `console.enabled` is false."""
     media_dir = Path(config.media.dir)
     channels: list[Channel] = [WebChatChannel.from_config(runtime, config)]
+    if config.console.enabled:
+        channels.append(OfficerConsole.from_config(runtime, config))
     if config.telegram.token:
         from bot.channels.telegram import TelegramChannel
 

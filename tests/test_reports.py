@@ -211,8 +211,9 @@ async def test_officer_commands_queue_report_stats_export(env):
     assert REF in queue["text"] and f"o:claim:{REF}" in buttons(queue)
     detail = await officer_types(fake, f"/report {REF}")
     assert "Tawaran: Kerja pabrik di Malaysia" in detail["text"]
-    stats = await officer_types(fake, "/stats")
-    assert "Pontang: 1" in stats["text"] and "received: 1" in stats["text"]
+    fake.push(message_update(OFFICER, chat=GROUP, text="/stats"))  # a picture: test_stats_photo
+    await fake.wait_for(lambda: fake.called("sendPhoto"))
+    assert "Laporan: 1" in fake.called("sendPhoto")[0]["caption"]
     fake.push(message_update(OFFICER, chat=GROUP, text="/export"))
     await fake.wait_for(lambda: fake.called("sendDocument"))
     (document,) = fake.called("sendDocument")
@@ -380,11 +381,12 @@ async def test_a_question_the_bot_cannot_answer_reaches_an_officer_and_the_answe
     answer = fake.sent(501)[-1]["text"]
     assert "Jawaban petugas untuk pertanyaan Anda" in answer and "Satpas" in answer
 
-    stats = await officer_types(fake, "/stats")
-    assert "belum terjawab" in stats["text"] and "1× cara bikin sim motor" in stats["text"]
-    reports, questions = stats["text"].split("Pertanyaan ke petugas")
-    assert "received" not in reports, "a question is not counted as a report"
-    assert "received: 1" in questions
+    fake.push(message_update(OFFICER, chat=GROUP, text="/stats"))
+    await fake.wait_for(lambda: fake.called("sendPhoto"))
+    caption = fake.called("sendPhoto")[0]["caption"]
+    assert "belum terjawab" in caption and "1× cara bikin sim motor" in caption
+    assert "Laporan: 0" in caption, "a question is not counted as a report"
+    assert "Pertanyaan ke petugas: 1" in caption
     connection = sqlite3.connect(tmp_path / "bot.db")
     try:
         rows = connection.execute("SELECT * FROM unanswered_questions").fetchall()

@@ -20,6 +20,7 @@ from bot.actions.wording import check_args, day, fill, pick
 from bot.data import ContentData
 from bot.data.advert_rules import AdvertRules
 from bot.data.offer_rules import RANK, UNKNOWN_COUNTRY, Finding, Level, VerdictLevel
+from bot.effects import CountCheck
 from bot.engine.navigation import CARRIED
 from bot.understanding.adverts import AdvertReader, AdvertReading
 
@@ -128,7 +129,8 @@ async def advert_verdict(context: ActionContext) -> ActionResult:
     if reading.company:
         answers["recruiter_query"] = reading.company
     answers[CARRIED] = [*reading.answers, *(["recruiter_query"] if reading.company else [])]
-    return ActionResult(texts=["\n\n".join(texts)], answers=answers)
+    counted = CountCheck("advert", reading.country or "", found.level, tuple(found.red_flags))
+    return ActionResult(texts=["\n\n".join(texts)], answers=answers, effects=(counted,))
 
 
 @action(

@@ -17,6 +17,7 @@ from bot.actions.wording import check_args, day, fill, pick, sample_note
 from bot.data import ContentData
 from bot.data.agencies import Agency, AgencyRegistry
 from bot.data.offer_rules import OTHER_COUNTRY, RANK, UNKNOWN_COUNTRY, Finding
+from bot.effects import CountCheck
 from bot.engine.text import SCREEN_CHARS, split_screens
 
 LABELS = {
@@ -112,7 +113,13 @@ async def offer_verdict(context: ActionContext) -> ActionResult:
         "offer_recruiter_licence": agency.licence if agency and finding != "similar" else None,
         "offer_details": "\n\n".join([*details, footer]),  # behind "Rincian & sumber"
     }
-    return ActionResult(texts=texts, answers=found)
+    counted = CountCheck(
+        tool="offer",
+        country="" if country in (OTHER_COUNTRY, UNKNOWN_COUNTRY) else country,
+        verdict=verdict.level,
+        flags=tuple(rule.id for rule in verdict.hits if rule.level != "info"),
+    )
+    return ActionResult(texts=texts, answers=found, effects=(counted,))
 
 
 @action(

@@ -1,12 +1,12 @@
 """The officers' desk: buttons on report cards, queue commands, and relays to reporters.
 
 Channel-neutral: a channel translates its updates into an `Officer` (who, in which chat)
-and a call of `press_button` or `read_message`; the desk reads what it needs and returns a
-`DeskAnswer`: replies for the officer's chat and the effects of the action (changes with
-their audit line, prompts, messages to reporters), which the runtime commits in one
-transaction with the answered update. Officer buttons and commands from anyone but a
-registered officer, in the officers' chat or their own private chat, are refused, and the
-refusal is audited too.
+and a call of `press_button` or `read_message` (the web console: `act_on_web`); the desk
+reads what it needs and returns a `DeskAnswer`: replies for the officer's chat and the
+effects of the action (changes with their audit line, prompts, messages to reporters),
+which the runtime commits in one transaction with the answered update. Officer buttons
+and commands from anyone but a registered officer, in the officers' chat or their own
+private chat, are refused, and the refusal is audited too.
 """
 
 from __future__ import annotations
@@ -137,12 +137,11 @@ class OfficerDesk:
         self, inbound: Inbound, content: Content, ref: str
     ) -> ReporterAnswer:
         """While an officer talks with this reporter about report `ref`, their messages go
-        to the officer. A menu keyword ends the conversation and hands the message back to
-        the dialog."""
+        to the officer (kept in the report's thread, and sent to the officers' chat if there
+        is one). A menu keyword ends the conversation and hands the message back to the
+        dialog."""
         if inbound.kind != InboundKind.TEXT or not inbound.text.strip():
             return ReporterAnswer(None)
-        if self.services.officer_chat_id is None:  # nobody to relay to: the dialog answers
-            return ReporterAnswer(None, [CloseRelay(inbound.channel, inbound.user)])
         if content.flows.keywords.get(normalize(inbound.text)) in ENDING_KEYWORDS:
             return ReporterAnswer(None, [CloseRelay(inbound.channel, inbound.user)])
         text = inbound.text.strip()
@@ -161,6 +160,26 @@ class OfficerDesk:
         lang = report.lang if report else content.flows.default_language
         relay = RelayToOfficers(ref, text, tuple(envelopes))
         return ReporterAnswer([Reply(content.flows.message("relay_sent", lang))], [relay])
+
+    async def act_on_web(
+        self, officer: Officer, action: str, ref: str, argument: str
+    ) -> DeskAnswer:
+        """An action of a signed-in officer on the web console, who may see report `ref`
+        (the console checked both): "claim", "ask" (`argument`: the question for the
+        reporter), "note" (the note) or "close" (the outcome), by the buttons' rules."""
+        report = await self.store.report(ref)
+        if report is None:
+            return DeskAnswer(replies=[Reply(f"Laporan {ref} tidak ditemukan.")])
+        now = datetime.now(UTC)
+        if action == "claim":
+            return self._claim(officer, report, now)
+        if action == "close" and argument in OUTCOMES:
+            return self._close(officer, report, argument, now)
+        if action == "ask" and report.status == "closed":
+            return DeskAnswer(replies=[Reply(f"{ref} sudah ditutup.")])
+        if action in ("ask", "note") and argument.strip():
+            return await self._answer_prompt(officer, action, ref, argument.strip(), now)
+        return DeskAnswer(replies=[Reply(UNKNOWN_BUTTON)])
 
     async def changed_meanwhile(self, ref: str) -> DeskAnswer:
         """The answer to an action on a report another officer changed in the same moment:
@@ -348,8 +367,9 @@ class OfficerDesk:
                 officer.id, reports, *period, self.services.media_dir
             )
             return DeskAnswer(replies, [audit])
-        normaliser = self.content().flows.understanding.normaliser
-        return DeskAnswer(replies=await views.stats_view(store, normaliser))
+        now = datetime.now(UTC)
+        media_dir = self.services.media_dir
+        return DeskAnswer(replies=await views.stats_view(store, self.content(), media_dir, now))
 
     async def _answer_prompt(
         self, officer: Officer, action: str, ref: str, text: str, now: datetime

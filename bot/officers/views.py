@@ -1,54 +1,30 @@
 """What officers read at the desk: the open queue, a report's thread, the CSV export and
-the statistics. Each view returns its replies and the audit line it leaves."""
+the statistics (a picture of the charts). Each view returns its replies and the audit line
+it leaves; a file a reply sends (export, picture) is 0600 and deleted once sent."""
 
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 import os
 import secrets
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.content import Content
 from bot.effects import AuditLine
+from bot.figures import Figures
 from bot.messages import Option, Reply
 from bot.officers.cards import PREFIX, STATUS, place
-from bot.records import ReportRecord
+from bot.officers.chart_png import png_chart
+from bot.officers.exports import export_csv
+from bot.officers.statistics import officer_figures
+from bot.records import Area, ReportRecord
 from bot.store import Store
-from bot.understanding import Normaliser
-from bot.understanding.unanswered import group_questions, top_lines
 
-UNANSWERED_DAYS = 30  # /stats lists the top questions the bot could not answer in this time
-UNANSWERED_READ = 2_000  # the most recent ones, so /stats stays quick however many there are
+STATS_WEEKS = 8  # /stats: the figures of the last weeks
 EXPORTS = "exports"  # under the media folder; a file is deleted once it has been sent
-FORMULA_STARTS = frozenset("=+-@\t\r")
-EXPORT_COLUMNS = (
-    "ref",
-    "kind",
-    "created_at",
-    "status",
-    "outcome",
-    "urgent",
-    "anonymous",
-    "place",
-    "kecamatan",
-    "country",
-    "offer",
-    "recruiter",
-    "name",
-    "phone",
-    "channel",
-    "claimed_by_name",
-)
-
-
-def safe_cell(value: object) -> object:
-    """A CSV cell a spreadsheet will not run: text starting with = + - @, a tab or a carriage
-    return (a formula, "=HYPERLINK(...)") gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
-        return "'" + value
-    return value
+CAPTION_CHARS = 1000  # under Telegram's 1,024 characters of a photo's caption
+TOP = 3  # of the kecamatan, questions and repeated contacts in the /stats caption
 
 
 def queue_view(officer_id: int, reports: list[ReportRecord]) -> tuple[list[Reply], AuditLine]:
@@ -108,38 +84,8 @@ def write_export(
 ) -> tuple[list[Reply], AuditLine]:
     """The reports as a CSV file (0600, deleted once sent), personal data only of reporters
     who gave it."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
-    for report in reports:
-        personal = not report.anonymous  # personal data only for non-anonymous reports
-        writer.writerow(
-            safe_cell(cell)
-            for cell in [
-                report.ref,
-                report.kind,
-                report.created_at.isoformat(),
-                report.status,
-                report.outcome,
-                int(report.urgent),
-                int(report.anonymous),
-                report.place,
-                report.kecamatan,
-                report.country,
-                report.offer,
-                report.recruiter,
-                report.name if personal else "",
-                report.phone if personal else "",
-                report.channel if personal else "",
-                report.claimed_by_name,
-            ]
-        )
-    folder = media_dir / EXPORTS
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = folder / f"laporan-{start:%Y%m%d}-{end:%Y%m%d}-{secrets.token_hex(4)}.csv"
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as file:  # names and numbers: 0600
-        file.write(buffer.getvalue())
+    data = export_csv(reports, personal=True)  # the desk's officers see reporters who agreed
+    path = private_file(media_dir, f"laporan-{start:%Y%m%d}-{end:%Y%m%d}", ".csv", data)
     audit = AuditLine(
         officer_id, "export", "", f"{start:%Y-%m-%d}..{end:%Y-%m-%d} {len(reports)} rows"
     )
@@ -147,24 +93,67 @@ def write_export(
     return [Reply(f"Ekspor {len(reports)} laporan ({period}).", media=str(path))], audit
 
 
-async def stats_view(store: Store, normaliser: Normaliser) -> list[Reply]:
-    """Counts of reports (no personal data) and the top unanswered questions."""
-    stats = await store.report_stats()
-    sections = [
-        ("Status", "status"),
-        ("Tempat", "kecamatan"),
-        ("Per minggu", "week"),
-        ("Pertanyaan ke petugas", "questions"),
-        ("Muncul di beberapa iklan yang dilaporkan", "repeated"),
+async def stats_view(store: Store, content: Content, media_dir: Path, now: datetime) -> list[Reply]:
+    """The statistics of the last STATS_WEEKS weeks as one picture (the charts of the web
+    console; no personal data, small areas "< 5"), with a short summary as its caption."""
+    figures = await officer_figures(
+        store, content, Area(), now - timedelta(weeks=STATS_WEEKS), now, "id"
+    )
+    picture = await asyncio.to_thread(png_chart, figures, "id")
+    path = private_file(media_dir, f"statistik-{now:%Y%m%d}", ".png", picture)
+    counts = await store.report_stats()
+    caption = stats_caption(figures, sum(n for _, n in counts["questions"]), counts["repeated"])
+    return [Reply(caption, media=str(path))]
+
+
+def stats_caption(figures: Figures, questions: int, repeated: list[tuple[str, int]]) -> str:
+    """A few lines that fit a photo's caption: totals, where most reports come from, the
+    medians, the checks, the questions to officers (ever), the top unanswered questions,
+    what several reported adverts share."""
+    urgent = [week.urgent.value for week in figures.weekly]
+    named = sorted(
+        (c for c in figures.kecamatan if c.value is not None),
+        key=lambda count: -(count.value or 0),
+    )
+    dangers = sorted(
+        (v for v in figures.verdicts_by_country if v.danger.value and v.country),
+        key=lambda found: -(found.danger.value or 0),
+    )
+    lines = [
+        f"*Statistik {STATS_WEEKS} minggu* ({figures.since:%d-%m-%Y} s.d. "
+        f"{figures.until:%d-%m-%Y})",
+        f"Laporan: {figures.reports.shown} (mendesak: {sum(v or 0 for v in urgent)})",
+        "Kecamatan terbanyak: "
+        + (", ".join(f"{c.label} {c.shown}" for c in named[:TOP]) or "semua < 5"),
+        f"Median diambil: {_hours(figures.time_to_claim.median_hours)}; "
+        f"ditutup: {_hours(figures.time_to_close.median_hours)}",
+        'Cek tawaran & iklan "bahaya" per negara: '
+        + (", ".join(f"{v.country} {v.danger.shown}" for v in dangers[:TOP]) or "semua < 5"),
+        f"Pertanyaan ke petugas: {questions}",
     ]
-    lines = []
-    for title, key in sections:
-        rows = stats[key]
-        lines.append(f"*{title}*")
-        lines += [f"  {label or '-'}: {count}" for label, count in rows] or ["  (kosong)"]
-    since = datetime.now(UTC) - timedelta(days=UNANSWERED_DAYS)
-    asked = await store.unanswered(since, limit=UNANSWERED_READ)
-    groups = await asyncio.to_thread(group_questions, asked, normaliser)
-    lines.append(f"*Pertanyaan yang belum terjawab bot ({UNANSWERED_DAYS} hari)*")
-    lines += [f"  {line}" for line in top_lines(groups, 10)] or ["  (kosong)"]
-    return [Reply("Statistik laporan\n" + "\n".join(lines))]
+    if figures.unanswered:
+        lines.append("*Pertanyaan belum terjawab*")
+        lines += [f"  {q.shown}× {q.label}" for q in figures.unanswered[:TOP]]
+    if repeated:
+        lines.append("*Muncul di beberapa iklan yang dilaporkan*")
+        lines += [f"  {label}: {count}" for label, count in repeated[:TOP]]
+    caption = "\n".join(lines)
+    return caption if len(caption) <= CAPTION_CHARS else caption[: CAPTION_CHARS - 1] + "…"
+
+
+def private_file(media_dir: Path, name: str, suffix: str, data: bytes) -> Path:
+    """`data` in a new file under the exports folder, readable by this user only (0600), for
+    a reply that deletes it once sent."""
+    folder = media_dir / EXPORTS
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = folder / f"{name}-{secrets.token_hex(4)}{suffix}"
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(data)
+    return path
+
+
+def _hours(hours: float | None) -> str:
+    if hours is None:
+        return "< 5 laporan"
+    return f"{hours:.1f} jam" if hours < 48 else f"{hours / 24:.1f} hari"

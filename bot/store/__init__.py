@@ -20,6 +20,9 @@ each in its own module over the shared writer thread of `database.py`:
 | `subscriptions` | subscriptions to alerts, the stop word, notices queued (`send_notices`)|
 | `registrations` | plans of people who will work abroad, their steps, their follow-up   |
 | `retention`   | `prune`, `erase_report_personal_data`, `media_in_use`                    |
+| `statistics`  | `tally`: the counts behind the officers' charts (`bot.figures`)          |
+| `accounts`    | the web console's accounts, sign-in failures, sessions, page-view audit  |
+| `search`      | the web console's queue: filtered, area-limited pages with counts        |
 
 **The interface a second backend implements** (PostgreSQL, for many workers behind a load
 balancer) is the public async methods of `Store`, with the records of `bot.records` in and
@@ -46,6 +49,7 @@ callbacks.
 from __future__ import annotations
 
 from bot.records import StoreError
+from bot.store.accounts import AccountStore
 from bot.store.casework import CaseworkStore
 from bot.store.contacts import ContactStore
 from bot.store.questions import QuestionStore
@@ -53,6 +57,8 @@ from bot.store.queues import QueueStore
 from bot.store.registrations import RegistrationStore
 from bot.store.reports import ReportStore
 from bot.store.retention import RetentionStore
+from bot.store.search import SearchStore
+from bot.store.statistics import StatisticsStore
 from bot.store.subscriptions import SubscriptionStore
 from bot.store.turns import TurnStore
 
@@ -69,5 +75,8 @@ class Store(
     RegistrationStore,
     RetentionStore,
     SubscriptionStore,
+    AccountStore,
+    SearchStore,
+    StatisticsStore,
 ):
     """Sessions, queues, reports, contacts and logs in one SQLite file."""

@@ -15,6 +15,7 @@ from bot.effects import (
     ChangeReport,
     ClearPrompt,
     CloseRelay,
+    CountCheck,
     Effect,
     FileReport,
     QueueMessages,
@@ -84,6 +85,8 @@ def apply_effects(db: sqlite_utils.Database, effects: list[Effect], now: datetim
             queue_notices(db, list(effect.notices), now)
         elif isinstance(effect, RegistrationEffect):
             apply_registration(db, effect, now)
+        elif isinstance(effect, CountCheck):
+            _count_check(db, effect, now)
     return Filed(report, new)
 
 
@@ -209,6 +212,17 @@ def _notify_officers(
         db.execute("UPDATE outbox SET body = ? WHERE id = ?", [to_json(body), digest[0]])
     else:
         queue_envelopes(db, [Envelope(chat.channel, chat.user, body, priority=priority)], now)
+
+
+def _count_check(db: sqlite_utils.Database, effect: CountCheck, now: datetime) -> None:
+    """One more check of this day, country and verdict, and one more of each of its flags."""
+    day = now.date().isoformat()
+    for flag in ("", *dict.fromkeys(effect.flags)):
+        db.execute(
+            "INSERT INTO check_counts VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (day, tool, "
+            "country, verdict, flag) DO UPDATE SET count = count + 1",
+            [day, effect.tool, effect.country, effect.verdict, flag],
+        )
 
 
 def _change_report(db: sqlite_utils.Database, effect: ChangeReport, now: datetime) -> None:

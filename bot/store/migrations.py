@@ -221,6 +221,46 @@ def _migration_12(db: sqlite_utils.Database) -> None:
     db.table("reports").create_index(["kecamatan", "desa"])
 
 
+def _migration_13(db: sqlite_utils.Database) -> None:
+    # the officers' web console: accounts (argon2 hashes, never passwords) and sign-in
+    # sessions (their tokens kept hashed: a copy of the database signs nobody in)
+    db.table("officer_accounts").create(
+        {
+            "id": int,
+            "username": str,
+            "password_hash": str,
+            "role": str,
+            "telegram_id": int,
+            "totp_secret": str,
+            "totp_required": int,
+            "disabled": int,
+            "failed_sign_ins": int,
+            "locked_until": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"username", "password_hash", "role"},
+        defaults={"totp_secret": "", "totp_required": 0, "disabled": 0, "failed_sign_ins": 0},
+    )
+    db.table("officer_accounts").create_index(["username"], unique=True)
+    db.table("officer_accounts").create_index(["telegram_id"], unique=True)
+    db.table("officer_sessions").create(
+        {"token_hash": str, "account_id": int, "csrf": str, "created_at": str, "seen_at": str},
+        pk="token_hash",
+        foreign_keys=[("account_id", "officer_accounts", "id")],
+    )
+    db.table("officer_sessions").create_index(["account_id"])
+
+
+def _migration_14(db: sqlite_utils.Database) -> None:
+    # what the offer and advert checks concluded, counted per day: no user, no text. A row
+    # with flag "" counts checks (by country and verdict); one per red flag counts that flag
+    db.table("check_counts").create(
+        {"day": str, "tool": str, "country": str, "verdict": str, "flag": str, "count": int},
+        pk=("day", "tool", "country", "verdict", "flag"),
+    )
+
+
 def _migration_15(db: sqlite_utils.Database) -> None:
     # people who plan to work abroad (pendataan calon pekerja migran): what the registration
     # asked and nothing more (no NIK); one per account; erased by "hapus data", anonymised
@@ -313,6 +353,8 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     10: _migration_10,
     11: _migration_11,
     12: _migration_12,
+    13: _migration_13,
+    14: _migration_14,
     15: _migration_15,
     16: _migration_16,
 }

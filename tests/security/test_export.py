@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 from bot.officers.desk import Officer
-from bot.officers.views import safe_cell
+from bot.officers.exports import safe_cell
 from tests.fakes.bot_api import message_update
 from tests.test_reports import GROUP, OFFICER, env, say  # noqa: F401 (fixture)
 

@@ -1,0 +1,56 @@
+"""Password hashes (argon2id, argon2-cffi's default parameters) and the TOTP second factor
+(RFC 6238, 30-second steps, one step of clock drift allowed either way)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pyotp
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1024  # longer ones are refused before hashing (hashing is deliberately slow)
+ISSUER = "Migran Aman"
+_hasher = PasswordHasher()
+_DUMMY = _hasher.hash("a password nobody has")  # checked for unknown users: the same time
+
+
+def hash_password(password: str) -> str:
+    """The argon2id hash of a new password. Raises ValueError when it is too short or long."""
+    if len(password) < MIN_PASSWORD:
+        raise ValueError(f"a password needs at least {MIN_PASSWORD} characters")
+    if len(password) > MAX_PASSWORD:
+        raise ValueError(f"a password has at most {MAX_PASSWORD} characters")
+    return _hasher.hash(password)
+
+
+async def password_matches(password_hash: str | None, password: str) -> bool:
+    """Whether `password` matches the hash; with no hash (no such account) a dummy is
+    checked, so the answer takes as long either way. Runs off the event loop."""
+    if not password or len(password) > MAX_PASSWORD:
+        return False
+    return await asyncio.to_thread(_verify, password_hash or _DUMMY, password, password_hash)
+
+
+def _verify(stored: str, password: str, real: str | None) -> bool:
+    try:
+        return _hasher.verify(stored, password) and real is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def new_totp_secret() -> str:
+    """A random base32 secret for an authenticator app."""
+    return pyotp.random_base32()
+
+
+def totp_uri(secret: str, username: str) -> str:
+    """The otpauth:// address an authenticator app reads (as text or a QR code)."""
+    return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=ISSUER)
+
+
+def totp_matches(secret: str, code: str) -> bool:
+    """Whether `code` is the current (or the neighbouring) code of `secret`."""
+    code = code.strip().replace(" ", "")
+    return bool(secret) and code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)

@@ -1,0 +1,145 @@
+"""Signing officers in and knowing them again: passwords, lock-outs, limits, sessions, CSRF.
+
+A sign-in is refused alike, in words and in time, whether the username is unknown, the
+password wrong or the account disabled. Wrong attempts in a row (`lock_after`) lock the
+account for `lock_minutes`; an unknown username is "locked" the same way in memory, so the
+lock-out message does not tell which usernames exist. Each client address has a budget of
+attempts, whatever the usernames. A session is a random token in an HttpOnly, SameSite=Strict
+cookie, kept in the database only as its SHA-256; it ends after `idle_minutes` unused or
+`session_hours` in all, at sign-out, and at "sign out everywhere".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from bot.config import ConsoleConfig
+from bot.console.passwords import password_matches, totp_matches
+from bot.console.roles import Role, stored_role
+from bot.limits import Throttle
+from bot.officers.desk import Officer
+from bot.records import OfficerAccount
+from bot.runtime import Runtime
+
+COOKIE = "ma_session"
+LOGIN_COOKIE = "ma_login"  # the sign-in form's CSRF token, before there is a session
+CHANNEL = "officer-web"  # the channel name of web officers in desk calls and update ids
+UNKNOWN_KEPT = 10_000  # unknown usernames whose failures are counted in memory
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """A live session: the account, its role, its CSRF token and its session token hash."""
+
+    account: OfficerAccount
+    role: Role
+    csrf: str
+    token_hash: str
+
+    @property
+    def officer(self) -> Officer:
+        """The officer as the desk knows them: under their Telegram id when it is linked
+        (one person, one identity in the audit log), else the negative account id."""
+        officer_id = self.account.telegram_id or -self.account.id
+        return Officer(CHANNEL, officer_id, self.account.username, officer_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """How a sign-in went: "ok" (with `token` for the cookie and the account), "wrong",
+    "locked" or "busy" (too many attempts from this address)."""
+
+    outcome: str
+    token: str = ""
+    account: OfficerAccount | None = None
+
+
+def token_hash(token: str) -> str:
+    """What the database keeps of a session token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def same_token(given: str, expected: str) -> bool:
+    """A constant-time comparison of CSRF tokens; an empty one never matches."""
+    return bool(given) and bool(expected) and hmac.compare_digest(given, expected)
+
+
+class Gate:
+    """Sign-ins, sign-outs and the session of a request."""
+
+    def __init__(self, runtime: Runtime, config: ConsoleConfig) -> None:
+        self.store = runtime.store
+        self.config = config
+        self.idle = timedelta(minutes=config.idle_minutes)
+        self.longest = timedelta(hours=config.session_hours)
+        attempts = config.sign_ins_per_address
+        self.by_address = Throttle(attempts, attempts / config.sign_ins_per_address_minutes)
+        self._unknown: dict[str, tuple[int, datetime | None]] = {}
+
+    async def sign_in(self, username: str, password: str, code: str, address: str) -> Attempt:
+        """Check a sign-in; on success a session is opened and its token returned."""
+        if not self.by_address.allows(address or "-"):
+            return Attempt("busy")
+        username = username.strip().lower()[:100]
+        now = datetime.now(UTC)
+        found = await self.store.sign_in_secrets(username) if username else None
+        if found is None:
+            await password_matches(None, password)
+            return self._unknown_failure(username, now)
+        account = found.account
+        if account.locked_until and account.locked_until > now:
+            await password_matches(None, password)  # as long as any other answer
+            return Attempt("locked", account=account)
+        matches = await password_matches(found.password_hash, password)
+        if matches and account.totp_required:
+            matches = totp_matches(found.totp_secret, code)
+        if not matches or account.disabled:
+            lock_until = now + timedelta(minutes=self.config.lock_minutes)
+            account = await self.store.failed_sign_in(
+                account.id, now, self.config.lock_after, lock_until
+            )
+            locked = account.locked_until is not None and account.locked_until > now
+            return Attempt("locked" if locked else "wrong", account=account)
+        token = secrets.token_urlsafe(32)
+        await self.store.open_console_session(
+            account.id, token_hash(token), secrets.token_urlsafe(32), now, now - self.idle
+        )
+        return Attempt("ok", token, account)
+
+    def _unknown_failure(self, username: str, now: datetime) -> Attempt:
+        """Count a failure for a username that has no account, as if it had one."""
+        if len(self._unknown) >= UNKNOWN_KEPT:
+            self._unknown.clear()
+        failures, locked_until = self._unknown.get(username, (0, None))
+        if locked_until and locked_until > now:
+            return Attempt("locked")
+        failures += 1
+        if failures >= self.config.lock_after:
+            locked = now + timedelta(minutes=self.config.lock_minutes)
+            self._unknown[username] = (0, locked)
+            return Attempt("locked")
+        self._unknown[username] = (failures, None)
+        return Attempt("wrong")
+
+    async def session(self, token: str) -> SignedIn | None:
+        """The live session of a cookie's token, if any."""
+        if not token or len(token) > 100:
+            return None
+        hashed = token_hash(token)
+        now = datetime.now(UTC)
+        found = await self.store.console_session(hashed, now, now - self.idle, now - self.longest)
+        if found is None:
+            return None
+        account, csrf = found
+        return SignedIn(account, stored_role(account.role), csrf, hashed)
+
+    async def sign_out(self, signed: SignedIn, everywhere: bool) -> None:
+        """End this session, or every session of the account."""
+        if everywhere:
+            await self.store.close_console_sessions(signed.account.id)
+        else:
+            await self.store.close_console_session(signed.token_hash)

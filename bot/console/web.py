@@ -1,0 +1,361 @@
+"""The console's routes: sign-in and sign-out, the queue, a case and its photos, the
+statistics, the exports, and the console's own style and script.
+
+Routes (a public contract): `GET|POST /officer/login` (fields `username`, `password`,
+`code`), `POST /officer/logout`, `POST /officer/logout-all`, `GET /officer`,
+`GET /officer/queue/stamp`, `GET|POST /officer/case/{ref}`,
+`GET /officer/case/{ref}/photo/{index}`, `GET /officer/stats`, `GET /officer/export.csv`,
+`GET /officer/export.xlsx`, `GET /officer/static/{console.css,console.js}`.
+
+Every page but the sign-in needs a live session; every POST needs the form's CSRF token
+(and, when the browser names an origin, this site's). A case, its photos and its actions
+answer 404 alike for a report that does not exist and one outside the officer's area. Page
+views, refusals and actions go to the audit log; nothing of a page is cached.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import secrets
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import parse_qs
+
+from aiohttp import hdrs, web
+
+from bot.channels.base import Channel, read_capped
+from bot.channels.media import sniff_image
+from bot.channels.webchat_session import ClientAddress, limit_key, same_origin
+from bot.config import Config, ConsoleConfig
+from bot.console.case_page import MAX_TEXT, case_page
+from bot.console.markup import Html, el
+from bot.console.pages import View, frame, queue_page, sign_in_page
+from bot.console.queries import read_filters, report_query
+from bot.console.signin import COOKIE, LOGIN_COOKIE, Gate, SignedIn, same_token
+from bot.console.stats_page import period_days, stats_page
+from bot.console.texts import LANGUAGES
+from bot.effects import ChangeReport
+from bot.officers.charts import svg_charts
+from bot.officers.desk import PUSH_CHANNELS
+from bot.officers.exports import EXPORT_TYPES, export_csv, export_xlsx
+from bot.officers.statistics import kecamatan_names, officer_figures
+from bot.records import ReportRecord
+from bot.runtime import Runtime
+
+REFERENCE = re.compile(r"^[A-Z]{2,6}-\d{4}-\d{5,}$")
+FORM_BYTES = 16_384
+ACTIONS = ("claim", "ask", "note", "close")
+LANG_COOKIE = "ma_lang"
+STATIC = Path(__file__).parent
+ASSETS = {"console.css": "text/css", "console.js": "application/javascript"}
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+class OfficerConsole(Channel):
+    """The officers' web console on the server's aiohttp application."""
+
+    name = "officer-web"
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        config: ConsoleConfig,
+        media_dir: Path,
+        trusted_proxies: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(runtime)
+        self.config = config
+        self.store = runtime.store
+        self.gate = Gate(runtime, config)
+        self.media_dir = media_dir.resolve()
+        self.client_address = ClientAddress(trusted_proxies)
+        self.assets = {name: (STATIC / name).read_bytes() for name in ASSETS}
+
+    @classmethod
+    def from_config(cls, runtime: Runtime, config: Config) -> OfficerConsole:
+        """The console as `config` says."""
+        return cls(
+            runtime, config.console, Path(config.media.dir), tuple(config.server.trusted_proxies)
+        )
+
+    def setup(self, app: web.Application) -> None:
+        """Add the console's routes."""
+        route = app.router
+        route.add_get("/officer/login", self.sign_in_form)
+        route.add_post("/officer/login", self.sign_in)
+        route.add_post("/officer/logout", self.sign_out)
+        route.add_post("/officer/logout-all", self.sign_out_everywhere)
+        route.add_get("/officer", self.queue)
+        route.add_get("/officer/queue/stamp", self.stamp)
+        route.add_get("/officer/case/{ref}", self.case)
+        route.add_post("/officer/case/{ref}", self.act)
+        route.add_get("/officer/case/{ref}/photo/{index:[0-9]{1,3}}", self.photo)
+        route.add_get("/officer/stats", self.stats)
+        route.add_get("/officer/export.{kind:csv|xlsx}", self.export)
+        route.add_get("/officer/static/{name}", self.asset)
+
+    # ----- signing in and out ---------------------------------------------------------------
+
+    async def sign_in_form(self, request: web.Request) -> web.StreamResponse:
+        """The sign-in page (or the queue, for a browser already signed in)."""
+        if await self._session(request):
+            raise web.HTTPSeeOther("/officer")
+        return self._sign_in_page(request, "")
+
+    def _sign_in_page(self, request: web.Request, message: str, status: int = 200) -> web.Response:
+        token = secrets.token_urlsafe(24)
+        response = self._page(request, sign_in_page(self._view(request), token, message), status)
+        self._cookie(response, LOGIN_COOKIE, token, max_age=3600)
+        return response
+
+    async def sign_in(self, request: web.Request) -> web.StreamResponse:
+        """Check the sign-in form; on success the session cookie, and on to the queue."""
+        form = await self._form(request)
+        view = self._view(request)
+        if not same_token(form.get("csrf", ""), request.cookies.get(LOGIN_COOKIE, "")):
+            return self._sign_in_page(request, view.t("expired_form"), 403)
+        address, _ = self.client_address.of(request)
+        attempt = await self.gate.sign_in(
+            form.get("username", ""),
+            form.get("password", ""),
+            form.get("code", ""),
+            limit_key(address),
+        )
+        account = attempt.account
+        officer_id = (account.telegram_id or -account.id) if account else 0
+        now = datetime.now(UTC)
+        if attempt.outcome != "ok":
+            await self.store.audit(officer_id, f"web_sign_in_{attempt.outcome}", "", "", now)
+            minutes = self.config.lock_minutes
+            message = view.t(attempt.outcome, minutes=minutes)
+            return self._sign_in_page(request, message, 429 if attempt.outcome == "busy" else 200)
+        await self.store.audit(officer_id, "web_sign_in", "", "", now)
+        response = web.HTTPSeeOther("/officer")
+        self._cookie(response, COOKIE, attempt.token)
+        response.del_cookie(LOGIN_COOKIE, path="/officer")
+        raise response
+
+    async def sign_out(self, request: web.Request) -> web.StreamResponse:
+        """End this browser's session."""
+        return await self._end(request, everywhere=False)
+
+    async def sign_out_everywhere(self, request: web.Request) -> web.StreamResponse:
+        """End every session of the account, on every device."""
+        return await self._end(request, everywhere=True)
+
+    async def _end(self, request: web.Request, everywhere: bool) -> web.StreamResponse:
+        signed = await self._signed(request)
+        await self._checked_form(request, signed)
+        await self.gate.sign_out(signed, everywhere)
+        action = "web_sign_out_everywhere" if everywhere else "web_sign_out"
+        await self._audit(signed, action)
+        response = web.HTTPSeeOther("/officer/login")
+        response.del_cookie(COOKIE, path="/officer")
+        raise response
+
+    # ----- the queue ------------------------------------------------------------------------
+
+    async def queue(self, request: web.Request) -> web.StreamResponse:
+        """The queue with the filters of the address."""
+        signed = await self._signed(request)
+        names = kecamatan_names(self.runtime.content)
+        filters = read_filters(request.query, names)
+        page = await self.store.search_reports(report_query(filters, signed.role))
+        await self._audit(signed, "web_view_queue", detail=filters.link()[:200])
+        view = self._view(request, signed)
+        html = queue_page(view, filters, page, names, self.config.refresh_seconds)
+        return self._page(request, html)
+
+    async def stamp(self, request: web.Request) -> web.StreamResponse:
+        """What the queue page polls: a stamp that changes when its area's reports do."""
+        signed = await self._session(request)
+        if signed is None:
+            return web.json_response({"signed_in": False}, status=401, headers=NO_STORE)
+        stamp = await self.store.queue_stamp(signed.role.area, signed.role.whole)
+        return web.json_response({"stamp": stamp}, headers=NO_STORE)
+
+    async def export(self, request: web.Request) -> web.StreamResponse:
+        """The filtered queue as a CSV or XLSX download, built in memory."""
+        signed = await self._signed(request)
+        kind = request.match_info["kind"]
+        filters = read_filters(request.query, kecamatan_names(self.runtime.content))
+        page = await self.store.search_reports(report_query(filters, signed.role, export=True))
+        personal = signed.role.personal
+        build = export_csv if kind == "csv" else export_xlsx
+        body = await asyncio.to_thread(build, page.reports, personal)
+        detail = (
+            f"{kind}: {len(page.reports)} reports, personal fields {'yes' if personal else 'no'}"
+        )
+        await self._audit(signed, "web_export", detail=detail)
+        name = f"migran-aman-{datetime.now(UTC):%Y%m%d-%H%M}.{kind}"
+        headers = {**NO_STORE, "Content-Disposition": f'attachment; filename="{name}"'}
+        return web.Response(
+            body=body,
+            content_type=EXPORT_TYPES[kind].split(";")[0],
+            charset="utf-8" if kind == "csv" else None,
+            headers=headers,
+        )
+
+    # ----- a case -----------------------------------------------------------------------
+
+    async def case(self, request: web.Request) -> web.StreamResponse:
+        """A case, if the officer may see it."""
+        signed = await self._signed(request)
+        report = await self._visible(request, signed)
+        await self._audit(signed, "view", report.ref, "web")
+        done = request.query.get("done", "")
+        return self._page(request, case_page(self._view(request, signed), report, done))
+
+    async def act(self, request: web.Request) -> web.StreamResponse:
+        """Claim, ask, note or close, through the runtime as the Telegram buttons do."""
+        signed = await self._signed(request)
+        form = await self._checked_form(request, signed)
+        report = await self._visible(request, signed)
+        action = form.get("action", "")
+        argument = form.get("outcome", "") if action == "close" else form.get("text", "")
+        if action not in ACTIONS or len(argument) > MAX_TEXT:
+            raise web.HTTPBadRequest(text="unknown action or text too long")
+        form_id = f"{signed.account.id}:{form.get('form_id', '')[:40]}"
+        answer = await self.runtime.officer_on_web(
+            signed.officer, action, report.ref, argument, form_id
+        )
+        changed = any(isinstance(effect, ChangeReport) for effect in answer.effects)
+        done = _done(action, report) if changed else "not"
+        raise web.HTTPSeeOther(f"/officer/case/{report.ref}?done={done}")
+
+    async def photo(self, request: web.Request) -> web.StreamResponse:
+        """A case's photo by its place in the report, never by its file's name."""
+        signed = await self._signed(request)
+        report = await self._visible(request, signed)
+        index = int(request.match_info["index"])
+        if index >= len(report.photos):
+            raise web.HTTPNotFound(headers=NO_STORE)
+        path = Path(report.photos[index]).resolve()
+        if not path.is_relative_to(self.media_dir) or not path.is_file():
+            raise web.HTTPNotFound(headers=NO_STORE)
+        data = await asyncio.to_thread(path.read_bytes)
+        kind = sniff_image(data[:16])
+        if kind is None:
+            raise web.HTTPNotFound(headers=NO_STORE)
+        await self._audit(signed, "web_view_photo", report.ref, str(index))
+        return web.Response(body=data, content_type=kind[0], headers=NO_STORE)
+
+    # ----- statistics ---------------------------------------------------------------------
+
+    async def stats(self, request: web.Request) -> web.StreamResponse:
+        """The charts of the officer's area over the chosen period."""
+        signed = await self._signed(request)
+        view = self._view(request, signed)
+        days = period_days(request.query.get("days", ""))
+        now = datetime.now(UTC)
+        figures = await officer_figures(
+            self.store,
+            self.runtime.content,
+            signed.role.area,
+            now - timedelta(days=days),
+            now,
+            view.lang,
+        )
+        await self._audit(signed, "web_view_stats", detail=f"{days} days")
+        return self._page(request, stats_page(view, svg_charts(figures, view.lang), days))
+
+    async def asset(self, request: web.Request) -> web.StreamResponse:
+        """The console's style sheet and script."""
+        name = request.match_info["name"]
+        if name not in self.assets:
+            raise web.HTTPNotFound()
+        return web.Response(
+            body=self.assets[name],
+            content_type=ASSETS[name],
+            headers={"Cache-Control": "no-cache"},
+        )
+
+    # ----- helpers ------------------------------------------------------------------------
+
+    async def _session(self, request: web.Request) -> SignedIn | None:
+        return await self.gate.session(request.cookies.get(COOKIE, ""))
+
+    async def _signed(self, request: web.Request) -> SignedIn:
+        """The request's session; without one, to the sign-in page."""
+        signed = await self._session(request)
+        if signed is None:
+            redirect = web.HTTPSeeOther("/officer/login", headers=NO_STORE)
+            if COOKIE in request.cookies:  # ended or expired: the browser forgets it
+                redirect.del_cookie(COOKIE, path="/officer")
+            raise redirect
+        return signed
+
+    async def _visible(self, request: web.Request, signed: SignedIn) -> ReportRecord:
+        """The report of the address, if this officer may see it; else 404 (the same for a
+        report that does not exist, so numbers outside the area cannot be probed)."""
+        ref = request.match_info["ref"].upper()
+        report = await self.store.report(ref) if REFERENCE.match(ref) else None
+        if report is not None and signed.role.sees(report):
+            return report
+        if report is not None:
+            await self._audit(signed, "refused", ref, "web: outside the officer's area")
+        view = self._view(request, signed)
+        page = frame(view, view.t("not_found"), el("h1", view.t("not_found")))
+        raise web.HTTPNotFound(text=page, content_type="text/html", headers=NO_STORE)
+
+    async def _form(self, request: web.Request) -> dict[str, str]:
+        """A small urlencoded form from this site: its first value of each field."""
+        # "null": what Chromium sends under `Referrer-Policy: no-referrer`; the CSRF token
+        # and the SameSite=Strict cookie guard such a form
+        origin = request.headers.get(hdrs.ORIGIN, "null")
+        if origin != "null" and not same_origin(origin, request.host):
+            raise web.HTTPForbidden(text="cross-site form refused")
+        if request.content_type != "application/x-www-form-urlencoded":
+            raise web.HTTPUnsupportedMediaType(text="a form is expected")
+        body = await read_capped(request, FORM_BYTES)
+        fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+        return {key: values[0] for key, values in fields.items()}
+
+    async def _checked_form(self, request: web.Request, signed: SignedIn) -> dict[str, str]:
+        """The form, if it carries this session's CSRF token; else 403."""
+        form = await self._form(request)
+        if not same_token(form.get("csrf", ""), signed.csrf):
+            await self._audit(signed, "refused", "", "web: form without a valid CSRF token")
+            view = self._view(request, signed)
+            page = frame(view, view.t("expired_form"), el("h1", view.t("expired_form")))
+            raise web.HTTPForbidden(text=page, content_type="text/html", headers=NO_STORE)
+        return form
+
+    async def _audit(self, signed: SignedIn, action: str, ref: str = "", detail: str = "") -> None:
+        await self.store.audit(signed.officer.id, action, ref, detail, datetime.now(UTC))
+
+    def _view(self, request: web.Request, signed: SignedIn | None = None) -> View:
+        asked = request.query.get("lang", "") or request.cookies.get(LANG_COOKIE, "")
+        return View(asked if asked in LANGUAGES else LANGUAGES[0], signed)
+
+    def _page(self, request: web.Request, html: Html, status: int = 200) -> web.Response:
+        response = web.Response(
+            text=html, status=status, content_type="text/html", headers=NO_STORE
+        )
+        lang = request.query.get("lang", "")
+        if lang in LANGUAGES:
+            self._cookie(response, LANG_COOKIE, lang, max_age=365 * 24 * 3600)
+        return response
+
+    def _cookie(
+        self, response: web.StreamResponse, name: str, value: str, max_age: int | None = None
+    ) -> None:
+        response.set_cookie(
+            name,
+            value,
+            path="/officer",
+            max_age=max_age,
+            secure=self.config.secure_cookie,
+            httponly=True,
+            samesite="Strict",
+        )
+
+
+def _done(action: str, report: ReportRecord) -> str:
+    """What the case page says after a successful action."""
+    if action != "ask":
+        return action
+    if not report.user:
+        return "ask_gone"
+    return "ask" if report.channel in PUSH_CHANNELS else "ask_later"

@@ -1,0 +1,172 @@
+"""Who gets into the console and what they see: sign-in, lock-out, sessions, CSRF, areas,
+photos. Driven over HTTP against the real application (the browser walk is in
+test_console_browser.py)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from tests.console.conftest import PASSWORD, hidden
+
+
+async def test_the_session_cookie_is_secure_httponly_strict_and_kept_hashed(desk, client):
+    await desk.add_account("siti", "kabupaten")
+    browser = client()
+    status, _, headers = await browser.sign_in("Siti")  # usernames are not case-sensitive
+    assert status == 303 and headers["Location"] == "/officer"
+    (line,) = [line for line in browser.set_cookies if line.startswith("ma_session=")]
+    flags = {part.strip().lower() for part in line.split(";")}
+    assert {"httponly", "secure", "samesite=strict", "path=/officer"} <= flags
+    token = browser.cookies["ma_session"]
+    database = sqlite3.connect(desk.runtime.store.path)
+    hashes = [row[0] for row in database.execute("SELECT token_hash FROM officer_sessions")]
+    assert len(hashes) == 1 and token not in hashes[0] and token not in str(hashes)
+    status, _page, headers = await browser.get("/officer")
+    assert status == 200 and headers["Cache-Control"] == "no-store"
+    assert "'unsafe-inline'" not in headers["Content-Security-Policy"]
+
+
+async def test_five_wrong_passwords_lock_the_account_without_telling_who_exists(desk, client):
+    await desk.add_account("siti", "kabupaten")
+    browser = client()
+    for _ in range(4):
+        status, page, _ = await browser.sign_in("siti", "salah-sekali-lagi")
+        assert status == 200 and "salah" in page and "ma_session" not in browser.cookies
+    _, locked, _ = await browser.sign_in("siti", "salah-sekali-lagi")
+    assert "dikunci 15 menit" in locked
+    _, page, _ = await browser.sign_in("siti", PASSWORD)  # the right password, too late
+    assert "dikunci" in page and "ma_session" not in browser.cookies
+    for _ in range(5):  # a username nobody has is answered the same way
+        _, unknown, _ = await browser.sign_in("tidak-ada", "salah-sekali-lagi")
+    assert "dikunci 15 menit" in unknown
+    database = sqlite3.connect(desk.runtime.store.path)
+    actions = [row[0] for row in database.execute("SELECT action FROM audit_log")]
+    assert actions.count("web_sign_in_wrong") == 8 and "web_sign_in_locked" in actions
+
+
+async def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(desk, client):
+    (ref,) = await desk.seed()
+    await desk.add_account("siti", "kabupaten")
+    browser = client()
+    await browser.sign_in("siti")
+    _, page, _ = await browser.get(f"/officer/case/{ref}")
+    form_id = hidden(page, "form_id")
+    status, _, _ = await browser.post(
+        f"/officer/case/{ref}", {"action": "claim", "form_id": form_id}
+    )
+    assert status == 403
+    status, _, _ = await browser.post(
+        f"/officer/case/{ref}", {"action": "claim", "form_id": form_id, "csrf": "forged"}
+    )
+    assert status == 403
+    assert (await desk.runtime.store.report(ref)).status == "received"
+    status, _, _ = await browser.post("/officer/logout-all", {})
+    assert status == 403
+    # a sign-in form without its token is refused too (no login CSRF)
+    status, page, _ = await client().post(
+        "/officer/login", {"username": "siti", "password": PASSWORD}
+    )
+    assert status == 403 and "kedaluwarsa" in page
+
+
+async def test_a_kecamatan_officer_sees_only_their_kecamatan_not_even_by_url(desk, client):
+    (pontang,) = await desk.seed(photos=1)
+    (anyar,) = await desk.seed(kecamatan="Anyar")
+    (question,) = await desk.seed(kind="question", kecamatan="", place="", country="")
+    await desk.add_account("camat", "kecamatan:Anyar")
+    browser = client()
+    await browser.sign_in("camat")
+    _, queue, _ = await browser.get("/officer")
+    assert anyar in queue and pontang not in queue and question not in queue
+    assert "Kecamatan Anyar" in queue
+    for path in (f"/officer/case/{pontang}", f"/officer/case/{pontang}/photo/0"):
+        status, page, _ = await browser.get(path)
+        assert status == 404 and "Ibu Sari" not in page and "Malaysia" not in page
+    _, page, _ = await browser.get(f"/officer/case/{anyar}")
+    csrf = hidden(page, "csrf")
+    status, _, _ = await browser.post(
+        f"/officer/case/{pontang}", {"action": "claim", "form_id": "x", "csrf": csrf}
+    )
+    assert status == 404 and (await desk.runtime.store.report(pontang)).status == "received"
+    # a kecamatan officer does not see the reporter's personal fields either
+    assert "Ibu Sari" not in page and "081234567890" not in page
+    _, export, _ = await browser.get("/officer/export.csv")
+    assert anyar in export and pontang not in export and "081234567890" not in export
+
+
+async def test_photos_only_for_a_signed_in_officer_of_the_area_and_never_cached(desk, client):
+    (ref,) = await desk.seed(photos=2)
+    await desk.add_account("siti", "kabupaten")
+    stranger = client()
+    status, _, headers = await stranger.get(f"/officer/case/{ref}/photo/0")
+    assert status == 303 and headers["Location"] == "/officer/login"
+    browser = client()
+    await browser.sign_in("siti")
+    _, page, _ = await browser.get(f"/officer/case/{ref}")
+    assert f"/officer/case/{ref}/photo/1" in page and str(desk.media) not in page
+    status, _, headers = await browser.get(f"/officer/case/{ref}/photo/1")
+    assert status == 200 and headers["Content-Type"] == "image/png"
+    assert headers["Cache-Control"] == "no-store"
+    status, _, _ = await browser.get(f"/officer/case/{ref}/photo/2")
+    assert status == 404
+
+
+async def test_sign_out_everywhere_ends_the_sessions_on_every_device(desk, client):
+    await desk.add_account("siti", "kabupaten")
+    office, phone = client(), client()
+    await office.sign_in("siti")
+    await phone.sign_in("siti")
+    _, page, _ = await phone.get("/officer")
+    status, _, headers = await phone.post("/officer/logout-all", {"csrf": hidden(page, "csrf")})
+    assert status == 303 and headers["Location"] == "/officer/login"
+    status, _, headers = await office.get("/officer")
+    assert status == 303 and headers["Location"] == "/officer/login"
+    status, _, _ = await office.get("/officer/queue/stamp")
+    assert status == 401
+
+
+async def test_a_disabled_account_is_signed_out_and_cannot_sign_in(desk, client):
+    await desk.add_account("siti", "kabupaten")
+    browser = client()
+    await browser.sign_in("siti")
+    assert await desk.runtime.store.update_account("siti", disabled=1)
+    status, _, _ = await browser.get("/officer")
+    assert status == 303
+    _, page, _ = await browser.sign_in("siti")
+    assert "salah" in page and "ma_session" not in browser.cookies
+
+
+async def test_a_session_ends_when_idle_too_long_or_open_too_long(desk, client):
+    from datetime import UTC, datetime, timedelta
+
+    from bot.console.signin import token_hash
+
+    await desk.add_account("siti", "kabupaten")
+    browser = client()
+    await browser.sign_in("siti")
+    hashed = token_hash(browser.cookies["ma_session"])
+    other = client()
+    await other.sign_in("siti")
+    idle_hash = token_hash(other.cookies["ma_session"])
+    store, now = desk.runtime.store, datetime.now(UTC)
+    idle, longest = timedelta(minutes=30), timedelta(hours=12)
+    assert await store.console_session(hashed, now, now - idle, now - longest) is not None
+    too_old = now + longest + timedelta(minutes=1)  # used all along, but open 12 hours
+    assert await store.console_session(hashed, too_old, now, too_old - longest) is None
+    later = datetime.now(UTC) + timedelta(minutes=31)  # unused for more than 30 minutes
+    assert await store.console_session(idle_hash, later, later - idle, now - longest) is None
+    status, _, _ = await browser.get("/officer")  # the ended session is gone for good
+    assert status == 303 and "ma_session" not in browser.cookies
+
+
+async def test_a_form_from_another_site_is_refused(desk, client):
+    (ref,) = await desk.seed()
+    await desk.add_account("siti", "kabupaten")
+    browser = client()
+    await browser.sign_in("siti")
+    _, page, _ = await browser.get(f"/officer/case/{ref}")
+    form = {"csrf": hidden(page, "csrf"), "form_id": "f", "action": "claim"}
+    status, _, _ = await browser.request(
+        "POST", f"/officer/case/{ref}", data=form, headers={"Origin": "https://evil.example"}
+    )
+    assert status == 403 and (await desk.runtime.store.report(ref)).status == "received"
