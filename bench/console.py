@@ -26,9 +26,10 @@ from bot.actions import load_actions
 from bot.config import ConsoleConfig
 from bot.console.passwords import hash_password
 from bot.console.web import OfficerConsole
+from bot.content import load_checked_content
 from bot.effects import ChangeReport, Effect, FileReport, RelayToOfficers
 from bot.officers.statistics import kecamatan_names
-from bot.runtime import Runtime, load_checked_content
+from bot.runtime import Runtime
 from bot.server import build_app
 from bot.services import Services
 from bot.store import Store

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from bot.actions import load_actions
 from bot.config import Config
+from bot.content import load_checked_content
 from bot.limits import Throttle
-from bot.runtime import Runtime, load_checked_content
+from bot.runtime import Runtime
 from bot.services import Services
 from bot.store import Store, StoreError
 

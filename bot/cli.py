@@ -15,10 +15,9 @@ from typing import Any, TypeVar
 
 from bot.actions import load_actions
 from bot.config import Config, ConfigError, load_config
-from bot.content import load_content
+from bot.content import ContentLoadError, load_checked_content, load_content
 from bot.data.jobs import Job
 from bot.data.vocabulary import Vocabulary
-from bot.runtime import ContentLoadError, load_checked_content
 from bot.store import Store, StoreError
 from bot.transcripts import content_edges, run_all
 

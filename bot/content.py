@@ -12,6 +12,7 @@ This module parses the files and builds the result; the checks across them are i
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -30,6 +31,8 @@ from bot.engine.spec import Node, SystemSpec
 from bot.understanding import Understanding
 from bot.understanding.loading import load_understanding
 from bot.yamlsource import LineDict, Problem, YamlSourceError, load_yaml
+
+log = logging.getLogger(__name__)
 
 __all__ = ["PHONE_IN_TEXT", "Content", "load_content"]
 
@@ -156,3 +159,23 @@ def _load_flows(
             sources[node_id] = Source(display, document)
             origins[node_id] = (display, line)
     return nodes, sources, origins
+
+
+class ContentLoadError(Exception):
+    """The content has errors; `problems` lists them as file:line messages."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        errors = [problem for problem in problems if problem.severity == "error"]
+        super().__init__("content has errors:\n" + "\n".join(map(str, errors)))
+        self.problems = problems
+
+
+def load_checked_content(content_dir: Path, actions: dict[str, ActionSpec]) -> Content:
+    """Load content or raise ContentLoadError; warnings are logged."""
+    content, problems = load_content(content_dir, actions)
+    for problem in problems:
+        if problem.severity == "warning":
+            log.debug("%s", problem)
+    if content is None:
+        raise ContentLoadError(problems)
+    return content

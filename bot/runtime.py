@@ -41,26 +41,6 @@ FAILURE_NOTICE_SECONDS = 60.0
 UNATTACHED_MEDIA_HOURS = 6  # a photo sent in a report that was never sent goes after this
 
 
-class ContentLoadError(Exception):
-    """The content has errors; `problems` lists them as file:line messages."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        errors = [problem for problem in problems if problem.severity == "error"]
-        super().__init__("content has errors:\n" + "\n".join(map(str, errors)))
-        self.problems = problems
-
-
-def load_checked_content(content_dir: Path, actions: dict[str, ActionSpec]) -> Content:
-    """Load content or raise ContentLoadError; warnings are logged."""
-    content, problems = load_content(content_dir, actions)
-    for problem in problems:
-        if problem.severity == "warning":
-            log.debug("%s", problem)
-    if content is None:
-        raise ContentLoadError(problems)
-    return content
-
-
 @dataclass(frozen=True, slots=True)
 class Answered:
     """A message answered: the replies (for a channel that sends them in its response), or

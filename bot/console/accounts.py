@@ -26,8 +26,8 @@ from bot.actions import load_actions
 from bot.config import Config
 from bot.console.passwords import hash_password, new_totp_secret, totp_uri
 from bot.console.roles import parse_role
+from bot.content import load_checked_content
 from bot.officers.statistics import kecamatan_names
-from bot.runtime import load_checked_content
 from bot.store import Store
 
 PASSWORD_VARIABLE = "OFFICER_PASSWORD"

@@ -31,14 +31,14 @@ from bot.engine.spec import MessageName
 from bot.engine.text import normalize
 from bot.limits import Throttle
 from bot.messages import Inbound, InboundKind, Option, Reply
-from bot.officers import alerts, candidates, views
+from bot.officers import alerts, commands
 from bot.officers.cards import OUTCOMES, PREFIX, STATUS, card, outcome_choices
+from bot.officers.commands import COMMANDS
 from bot.records import DIGEST_AFTER, OUTBOX_URGENT, Envelope, ReportMessage, ReportRecord
 from bot.services import Services
 
 log = logging.getLogger(__name__)
 PUSH_CHANNELS = frozenset({"telegram", "whatsapp"})  # channels that can receive a relayed question
-COMMANDS = ("/queue", "/report", "/export", "/stats", "/batal", "/alert", "/calon")
 REFUSED = "Maaf, ini hanya untuk petugas yang terdaftar."
 REFUSALS_PER_MINUTE = 3  # answers (and audit lines) for a non-officer trying officer input
 PROMPT_MINUTES = 15  # "reply with your question": an officer's prompt expires after this
@@ -327,49 +327,10 @@ class OfficerDesk:
         return answer
 
     async def _command(self, officer: Officer, command: str, argument: str) -> DeskAnswer:
-        store = self.store
-        if command == "/batal":
-            prompt = await store.officer_prompt(officer.id, officer.chat_id)
-            if prompt is None:
-                return DeskAnswer(replies=[Reply("Tidak ada yang perlu dibatalkan.")])
-            return DeskAnswer([Reply("Dibatalkan.")], [ClearPrompt(officer.id, officer.chat_id)])
-        if command == "/alert":
-            flows = self.content().flows
-            draft = await alerts.preview_alert(
-                store, flows, officer.id, argument, datetime.now(UTC)
-            )
-            return DeskAnswer(draft.replies, draft.effects)
-        if command == "/calon":  # the people of an area who registered a plan
-            replies, audit = candidates.calon(
-                officer.id,
-                argument,
-                await store.registrations(),
-                self.content().data,
-                self.services,
-            )
-            return DeskAnswer(replies, [audit])
-        if command == "/queue":
-            replies, audit = views.queue_view(officer.id, await store.open_reports())
-            return DeskAnswer(replies, [audit])
-        if command == "/report":
-            report = await store.report(argument.upper())
-            if report is None:
-                return DeskAnswer(replies=[Reply("Pakai: /report SRG-2026-00042")])
-            replies = [card(report), *views.thread_view(report)]
-            return DeskAnswer(replies, [AuditLine(officer.id, "view", report.ref)])
-        if command == "/export":
-            period = views.export_period(argument, datetime.now(UTC))
-            if period is None:
-                usage = "Pakai: /export 2026-01-01 2026-01-31 (tanpa tanggal: 30 hari terakhir)"
-                return DeskAnswer(replies=[Reply(usage)])
-            reports = await store.export_reports(*period)
-            replies, audit = views.write_export(
-                officer.id, reports, *period, self.services.media_dir
-            )
-            return DeskAnswer(replies, [audit])
-        now = datetime.now(UTC)
-        media_dir = self.services.media_dir
-        return DeskAnswer(replies=await views.stats_view(store, self.content(), media_dir, now))
+        replies, effects = await commands.run(
+            officer.id, officer.chat_id, command, argument, self.content(), self.services
+        )
+        return DeskAnswer(replies, effects)
 
     async def _answer_prompt(
         self, officer: Officer, action: str, ref: str, text: str, now: datetime
