@@ -2,9 +2,11 @@
 
 For every node and language: the longest single message (a page's longest screen, or the
 whole text of a menu, question or action), the average sentence length in words, and the
-acronyms it uses. Plain words are the aim (issue "Plain words"): one message fits a phone
-screen (600 characters), sentences stay short, and each acronym is explained at most once
-per page, the rest in the glossary.
+acronyms it uses, how many of them it spells out in brackets, "PMI (Pekerja Migran
+Indonesia)", and how many legal articles ("Pasal 30") its running text names. Plain words are
+the aim (issue "Plain words"): one message fits a phone screen (600 characters), sentences stay
+short, each acronym is explained at most once per page, the rest in the glossary, and the legal
+articles go in the page's sources, shown at its end.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from bot.engine.spec import PageNode
 from bot.engine.text import split_screens
 
 SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+ARTICLE = re.compile(r"\b(?:Pasal|Articles?)\b")  # a legal article named in the running text
 LONGEST = 15  # messages listed in the report
+MANY_ACRONYMS = 5  # a page using more than this many is counted in the summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +35,8 @@ class PageReading:
     sentences: int
     words_per_sentence: float
     acronyms: tuple[str, ...]
+    spelled_out: int  # acronyms explained in brackets: "PMI (Pekerja Migran Indonesia)"
+    articles: int  # legal articles named in the running text: "Pasal 30", "Article 18"
 
 
 def read_pages(content: Content) -> list[PageReading]:
@@ -56,6 +62,11 @@ def read_pages(content: Content) -> list[PageReading]:
                     len(sentences),
                     words / len(sentences) if sentences else 0.0,
                     acronyms_in(text),
+                    sum(
+                        len(re.findall(rf"\b{re.escape(acronym)}\s*\(", text))
+                        for acronym in acronyms_in(text)
+                    ),
+                    len(ARTICLE.findall(text)),
                 )
             )
     return found
@@ -71,12 +82,25 @@ def report(content: Content) -> str:
         sentences = sum(page.sentences for page in mine)
         words = sum(page.words_per_sentence * page.sentences for page in mine)
         over = [page for page in mine if page.longest_message > budget]
+        longest_one = max(mine, key=lambda page: page.longest_message)
+        crowded = [
+            page
+            for page in mine
+            if page.node != content.flows.system.glossary and len(page.acronyms) > MANY_ACRONYMS
+        ]
         lines += [
             f"## {lang}",
             "",
             f"{len(mine)} nodes with text; {sentences} sentences, "
             f"{words / sentences if sentences else 0:.1f} words per sentence on average; "
             f"{len(over)} with a message over {budget} characters.",
+            "",
+            f"Longest message: {longest_one.longest_message} characters "
+            f"(`{longest_one.node}`). {len(crowded)} nodes use more than {MANY_ACRONYMS} "
+            "acronyms (the glossary aside); "
+            f"{sum(page.spelled_out for page in mine)} acronyms are spelled out in brackets; "
+            f"{sum(page.articles for page in mine)} legal articles (Pasal, Article) are named "
+            "in the running text.",
             "",
             "| node | longest message (characters) | words per sentence | acronyms |",
             "|---|---|---|---|",
