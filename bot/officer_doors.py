@@ -58,6 +58,30 @@ class OfficerDoors:
             queue_replies=False,
         )
 
+    async def officer_alert_on_web(
+        self, officer: Officer, target: str, text: str, form_id: str
+    ) -> DeskAnswer:
+        """An alert drafted on the web console: its preview (`DeskAnswer.alert`), the draft
+        kept. `form_id` is the form's one-time id: sent twice, one draft."""
+        return await self._officer_turn(
+            officer,
+            form_id,
+            lambda: self.desk.alert_on_web(officer, target, text, form_id),
+            queue_replies=False,
+        )
+
+    async def officer_confirm_alert_on_web(
+        self, officer: Officer, key: str, send: bool, form_id: str
+    ) -> DeskAnswer:
+        """The web console's send (`send`) or cancel of the alert previewed under `key`;
+        what is sent is queued in this transaction, once however often confirmed."""
+        return await self._officer_turn(
+            officer,
+            form_id,
+            lambda: self.desk.confirm_alert(officer, key, send),
+            queue_replies=False,
+        )
+
     async def _officer_turn(
         self,
         officer: Officer,
