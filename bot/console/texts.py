@@ -117,6 +117,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Pelapor menerima pertanyaan ini di salurannya sendiri, tanpa nama Anda.",
         "The reporter gets this question on their own channel, without your name.",
     ),
+    "ask_hint_named": (
+        "Pelapor menerima pertanyaan ini di salurannya sendiri, dengan nama Anda ({name}).",
+        "The reporter gets this question on their own channel, with your name ({name}).",
+    ),
     "note_add": ("Simpan catatan", "Save note"),
     "note_hint": ("Hanya dilihat petugas.", "Seen by officers only."),
     "close": ("Tutup dengan hasil", "Close with outcome"),

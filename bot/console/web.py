@@ -196,7 +196,8 @@ class OfficerConsole(PlannerRoutes):
         report = await self._visible(request, signed)
         await self._audit(signed, "view", report.ref, "web")
         done = request.query.get("done", "")
-        return self._page(request, case_page(self._view(request, signed), report, done))
+        named = self.runtime.services.show_officer_name
+        return self._page(request, case_page(self._view(request, signed), report, done, named))
 
     async def act(self, request: web.Request) -> web.StreamResponse:
         """Claim, ask, note or close, through the runtime as the Telegram buttons do."""

@@ -365,7 +365,12 @@ class OfficerDesk:
         if reachable:
             name: MessageName = "relay_answer" if report.kind == "question" else "relay_question"
             flows = self.content().flows
-            body = Reply(flows.message(name, report.lang, ref=ref, text=text))
+            relayed = text
+            if self.services.show_officer_name:  # the office chose to sign relays
+                relayed = flows.message(
+                    "relay_signature", report.lang, text=text, officer=officer.name
+                )
+            body = Reply(flows.message(name, report.lang, ref=ref, text=relayed))
             envelopes = (Envelope(report.channel, report.user, body.to_dict(), relay_ref=ref),)
         change = ChangeReport(ref, officer.id, "to_reporter", note=text, envelopes=envelopes)
         if not report.user:
