@@ -20,6 +20,8 @@ from bot.officers.candidates import ANY_STEP, RECRUITER_GROUPS, Candidate, Candi
 from bot.records import Area
 
 STEP_CHARS = 200
+STATUSES = ("active", "suspended", "revoked", "not_found", "individual", "none")
+"""The recruiter statuses the page names in its own words (any other: the view's words)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +186,7 @@ def _table(view: View, shown: list[Candidate]) -> Html:
 
 def _row(view: View, candidate: Candidate) -> Html:
     t = view.t
-    name = (candidate.name or "–") if candidate.named else t("name_hidden")
+    person = (candidate.name or "–") if candidate.named else t("name_hidden")
     badges = []
     if candidate.stuck:
         badges.append(el("span", t("stuck"), class_="badge urgent"))
@@ -193,11 +195,18 @@ def _row(view: View, candidate: Candidate) -> Html:
     step = t("all_steps_done")
     if candidate.next_step:
         step = t("step_open", step=candidate.next_step, days=candidate.open_days)
+    status = candidate.recruiter_status
+    if status in STATUSES:
+        licence = el("span", t(f"licence_{status}"), class_=f"licence {status}")
+        name = candidate.recruiter_name
+        recruiter: object = [name, " ", licence] if name else licence
+    else:
+        recruiter = candidate.recruiter
     cells = [
-        (t("name"), [name, *badges]),
+        (t("name"), [person, *badges]),
         (t("place"), f"{candidate.desa}, {candidate.kecamatan}"),
         (t("country"), candidate.country),
-        (t("recruiter"), candidate.recruiter),
+        (t("recruiter"), recruiter),
         (t("steps"), f"{candidate.done}/{candidate.total}"),
         (t("next_step"), step),
     ]

@@ -53,6 +53,7 @@ class Candidate:
     desa: str
     country: str
     recruiter: str  # its status in words, with the name when there is one
+    recruiter_name: str  # as registered ("" for none)
     recruiter_status: str
     done: int
     total: int
@@ -123,6 +124,7 @@ def _candidate(
         desa=registration.desa,
         country=data.vocabulary.country(registration.country, "id"),
         recruiter=words,
+        recruiter_name=registration.recruiter,
         recruiter_status=status,
         done=sum(step.id in registration.done for step in steps),
         total=len(steps),
