@@ -4,8 +4,9 @@
 
 Seeds a throwaway database with 500 demo reports (bench/console.py), serves the console
 in this process, signs the demo officer in with headless Chromium at 1366x768 and writes
-docs/screenshots/console-queue.png, console-case.png and console-stats.png. Every name and
-number in them is made up.
+docs/screenshots/console-queue.png, console-case.png, console-stats.png and
+console-calon.png (40 demo registrations). Every name and number in them is made up; the
+places are real kecamatan and desa of Kabupaten Serang.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 from bench.console import PASSWORD, USERNAME, Console, open_console  # noqa: E402
 from bot.console.roles import Role  # noqa: E402
 from bot.console.signin import SignedIn  # noqa: E402
-from bot.effects import FileReport, RelayToOfficers  # noqa: E402
+from bot.effects import FileReport, RelayToOfficers, SaveRegistration  # noqa: E402
 from tests.test_webchat_browser import CHROMIUM, LAUNCH_ARGS  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -53,8 +54,11 @@ async def main() -> None:
             await page.screenshot(path=str(OUT / "console-case.png"))
             await page.goto(f"{console.url}/officer/stats")
             await page.screenshot(path=str(OUT / "console-stats.png"))
+            await demo_registrations(console)
+            await page.goto(f"{console.url}/officer/calon")
+            await page.screenshot(path=str(OUT / "console-calon.png"))
             await browser.close()
-    for name in ("queue", "case", "stats"):
+    for name in ("queue", "case", "stats", "calon"):
         print(f"wrote {OUT / f'console-{name}.png'}")
 
 
@@ -110,6 +114,57 @@ async def demo_case(console: Console, media: Path) -> str:
     note = "Nomor yang sama muncul di 2 laporan lain; diteruskan ke Disnakertrans."
     await console.runtime.officer_on_web(officer, "note", ref, note, "demo-3")
     return ref
+
+
+DEMO_PEOPLE = ("Siti", "Nur", "Rina", "Dewi", "Ayu", "Lilis", "Yanti", "Euis", "Ani", "Tuti")
+DEMO_PLACES = (
+    ("Cikande", "Cikande Permai"),
+    ("Cikande", "Parigi"),
+    ("Pontang", "Singarajan"),
+    ("Pontang", "Linduk"),
+    ("Tanara", "Tanara"),
+)
+DEMO_RECRUITERS = (  # (name, licence, status as registered)
+    ("PT Contoh Sejahtera (SAMPEL)", "SAMPEL-001", "active"),
+    ("PT Contoh Bina Karya (SAMPEL)", "SAMPEL-004", "active"),
+    ("PT Contoh Sejahtera Abadi (SAMPEL)", "SAMPEL-002", "revoked"),
+    ("Pak Haji (sponsor)", "", "individual"),
+    ("", "", "none"),
+)
+
+
+async def demo_registrations(console: Console) -> None:
+    """40 made-up people who registered a plan, some stuck at their first step."""
+    import sqlite3
+    from datetime import UTC, date, datetime, timedelta
+
+    store = console.runtime.store
+    now = datetime.now(UTC)
+    for number in range(40):
+        kecamatan, desa = DEMO_PLACES[number % len(DEMO_PLACES)]
+        recruiter, licence, status = DEMO_RECRUITERS[(number * 3) % len(DEMO_RECRUITERS)]
+        fields = {
+            "for_whom": "self",
+            "name": f"{DEMO_PEOPLE[number % len(DEMO_PEOPLE)]} (contoh {number + 1})",
+            "kecamatan": kecamatan,
+            "desa": desa,
+            "desa_code": "",
+            "country": ("TW", "MY", "HK", "SA")[number % 4],
+            "sector": ("care", "manufacturing", "domestic")[number % 3],
+            "recruiter": recruiter,
+            "recruiter_licence": licence,
+            "recruiter_status": status,
+            "departure": date.today() + timedelta(days=90 + number),
+            "lang": "id",
+            "show_name": number % 4 != 1,
+            "contact": number % 2 == 0,
+            "current_step": "register",
+        }
+        effect = SaveRegistration("demo", f"person-{number}", fields)
+        await store.commit_effects("demo", "", now, [effect])
+    with sqlite3.connect(store.path) as database:  # some have waited long at their step
+        stuck = (now - timedelta(days=21)).isoformat()
+        database.execute("UPDATE registrations SET current_since = ? WHERE id % 3 = 0", [stuck])
 
 
 if __name__ == "__main__":

@@ -155,6 +155,9 @@ class OfficersConfig(_Section):
     # the channel whose chat receives the officers' cards and relays: Telegram only for now
     # (the WhatsApp Cloud API cannot post into a group)
     channel: Literal["telegram"] = "telegram"
+    # an officer's question or answer relayed to a reporter is signed with the officer's
+    # name (Telegram name, or console username) only when the office chooses so
+    show_name_to_reporters: bool = False
 
 
 class ReportsConfig(_Section):

@@ -2,7 +2,8 @@
 what a chart may show (`Figures`).
 
 The store counts (`Store.tally`): reports by week, by kecamatan, by country, the hours to
-claim and to close, the pages read, the offer and advert checks' verdicts and red flags. It
+claim and to close, the pages read, the offer and advert checks' verdicts and red flags,
+the people who registered a plan to work abroad by desa. It
 knows no content, so `build_figures` adds what the content knows (the 29 kecamatan of the
 report form, page titles, country names) and hides small numbers: a count of cases in an
 area (a kecamatan, a country) under `SMALL` is shown as "< 5", zero included, so that one
@@ -39,7 +40,8 @@ DURATION_BUCKETS: tuple[tuple[str, float], ...] = (
 )
 """Bucket key and its upper bound in hours (exclusive) for the time to claim and to close."""
 UNKNOWN = ""
-"""The label of cases with no country or an unrecognised one."""
+"""The label of cases with no country or an unrecognised one, and of the desa that have
+fewer than SMALL registered people each (taken together)."""
 NUMBERS = re.compile(r"\d[\d\s.\-]{2,}\d|\S+@\S+")
 QUESTION_CHARS = 70
 
@@ -106,6 +108,9 @@ class Figures:
     topics: tuple[Count, ...]  # page titles, most read first
     unanswered: tuple[Count, ...]  # questions the bot could not answer, most asked first
     verdicts_by_country: tuple[CountryVerdicts, ...]  # most checks first
+    # people who registered a plan, by desa: the desa with SMALL or more (most first, at
+    # most `top`), then UNKNOWN for all the others together; empty when nobody registered
+    registrations_by_desa: tuple[Count, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +129,7 @@ class Tally:
     node_visits: dict[str, int]
     red_flags: dict[str, int]
     verdicts: dict[tuple[str, str], int]  # (country code, verdict) -> checks
+    registrations: dict[tuple[str, str], int] = field(default_factory=dict)  # (kec., desa)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +197,26 @@ def build_figures(tally: Tally, names: Names, top: int = 10) -> Figures:
                 verdicts.items(), key=lambda item: (item[0] == UNKNOWN, -item[1].total(), item[0])
             )
         ),
+        registrations_by_desa=_by_desa(tally.registrations, tally.area, top),
     )
+
+
+def _by_desa(counts: dict[tuple[str, str], int], area: Area, top: int) -> tuple[Count, ...]:
+    """The desa with SMALL or more registered people by name (the kecamatan beside it when
+    the area is the whole kabupaten), and the rest together: a desa with a few people is
+    never named, so no one can be singled out."""
+    if not counts:
+        return ()
+    named = sorted(
+        (
+            (desa if area.kecamatan else f"{desa} ({kecamatan})", count)
+            for (kecamatan, desa), count in counts.items()
+            if count >= SMALL and desa
+        ),
+        key=lambda item: (-item[1], item[0]),
+    )[:top]
+    rest = sum(counts.values()) - sum(count for _, count in named)
+    return (*(Count(label, count) for label, count in named), _count(UNKNOWN, rest, True))
 
 
 def _count(label: str, value: int, hide_small: bool) -> Count:

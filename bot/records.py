@@ -217,11 +217,13 @@ class OfficerAccount:
 
 @dataclass(frozen=True, slots=True)
 class SignInSecrets:
-    """What a sign-in checks: the account, its argon2 hash and its TOTP secret ("": none)."""
+    """What a sign-in checks: the account, its argon2 hash, its TOTP secret ("": none) and
+    the time step of the last code accepted (0: none), which no code may reuse."""
 
     account: OfficerAccount
     password_hash: str
     totp_secret: str
+    totp_last_step: int = 0
 
 
 @dataclass(frozen=True, slots=True)

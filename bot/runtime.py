@@ -5,13 +5,13 @@ user's messages in arrival order while other users proceed concurrently, runs
 the dialog turn (or the officers' desk), commits the new session with the turn's
 effects, replies and answered update id in one transaction, and only then hands the
 replies back to the channel to send. Channels reach storage only through it: its
-`mailroom` holds their inbox, outbox and contacts.
+`mailroom` holds their inbox, outbox and contacts. Officers' input (Telegram and the web
+console) goes through its officer doors (`bot.officer_doors`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,18 +20,18 @@ from bot.actions import ActionSpec
 from bot.channels.media import remove_unattached
 from bot.content import Content, load_content
 from bot.dialog import run_turn
-from bot.effects import Effect, FileReport, QueueMessages, SendNotices, name_report
+from bot.effects import Effect, FileReport, SendNotices, name_report
 from bot.engine.routing import PHOTO_REF
 from bot.engine.session import Session, Turn
 from bot.engine.spec import AskNode
 from bot.limits import Throttle
 from bot.mailroom import Mailroom
 from bot.messages import Inbound, Media, Reply
-from bot.officers.desk import DeskAnswer, Officer, OfficerDesk
-from bot.officers.views import EXPORTS
+from bot.officer_doors import OfficerDoors
+from bot.officers.desk import OfficerDesk
 from bot.ordering import KeyedLocks
 from bot.planner.followup import follow_up
-from bot.records import Conflict, Envelope, StoreError
+from bot.records import StoreError
 from bot.services import Services
 from bot.store import Store
 from bot.yamlsource import Problem
@@ -52,7 +52,7 @@ class Answered:
     photo_to_fetch: str = ""
 
 
-class Runtime:
+class Runtime(OfficerDoors):
     """Processes inbound messages for every channel; holds the current content."""
 
     def __init__(
@@ -189,67 +189,7 @@ class Runtime:
     async def _run(self, inbound: Inbound, content: Content, session: Session | None) -> Turn:
         return await run_turn(content, self.actions, session, inbound, self.timeout, self.services)
 
-    # ----- officers -----------------------------------------------------------------------
-
-    async def officer_pressed(self, officer: Officer, data: str, update_id: str) -> DeskAnswer:
-        """An officer button pressed (or any button, by anyone: the desk decides). Not
-        handled: the dialog's button."""
-        return await self._officer_turn(
-            officer, update_id, lambda: self.desk.press_button(officer, data)
-        )
-
-    async def officer_wrote(
-        self, officer: Officer, text: str, replying_to: str, update_id: str
-    ) -> DeskAnswer:
-        """A message in the officers' chat or an officer's command or answer to a prompt.
-        Not handled: the dialog's message."""
-        return await self._officer_turn(
-            officer, update_id, lambda: self.desk.read_message(officer, text, replying_to)
-        )
-
-    async def officer_on_web(
-        self, officer: Officer, action: str, ref: str, argument: str, form_id: str
-    ) -> DeskAnswer:
-        """An action on the web console (see `OfficerDesk.act_on_web`); the replies are the
-        page's to show, not queued. `form_id` is the form's one-time id: sent twice, once."""
-        return await self._officer_turn(
-            officer,
-            form_id,
-            lambda: self.desk.act_on_web(officer, action, ref, argument),
-            queue_replies=False,
-        )
-
-    async def _officer_turn(
-        self,
-        officer: Officer,
-        update_id: str,
-        act: Callable[[], Awaitable[DeskAnswer]],
-        queue_replies: bool = True,
-    ) -> DeskAnswer:
-        """Run the desk and commit its effects, its replies (queued for the officer's chat)
-        and the answered update in one transaction. When another officer changed the report
-        meanwhile, nothing of the action is written: the officer is told how it stands."""
-        answer = await act()
-        if not answer.handled:
-            return answer
-        try:
-            await self._commit_desk(officer, update_id, answer, queue_replies)
-        except Conflict as conflict:
-            answer = await self.desk.changed_meanwhile(conflict.ref)
-            await self._commit_desk(officer, update_id, answer, queue_replies)
-        except StoreError:
-            _discard_exports(answer.replies)  # not sent: names and numbers must not stay
-            raise
-        self.mailroom.wake_all()  # an officer's action may queue messages to reporters
-        return answer
-
-    async def _commit_desk(
-        self, officer: Officer, update_id: str, answer: DeskAnswer, queue_replies: bool
-    ) -> None:
-        chat = str(officer.chat_id)
-        replies = tuple(Envelope(officer.channel, chat, r.to_dict()) for r in answer.replies)
-        effects = [*answer.effects, QueueMessages(replies if queue_replies else ())]
-        await self.store.commit_effects(officer.channel, update_id, datetime.now(UTC), effects)
+    # ----- photos and plans ----------------------------------------------------------------
 
     async def attach_photo(self, channel: str, user: str, media: Media | None) -> None:
         """A photo the user sent unasked and then chose to report, fetched by the channel:
@@ -281,11 +221,6 @@ class Runtime:
         await self.store.commit_effects("planner", "", now, effects)
         self.mailroom.wake_all()
         return len(notices)
-
-    async def remind_officers(self, now: datetime) -> None:
-        """Announce again the urgent reports nobody claimed in time."""
-        if await self.desk.remind_unclaimed_urgent(now):
-            self.mailroom.wake(self.services.officer_channel)
 
     # ----- housekeeping -------------------------------------------------------------------
 
@@ -351,13 +286,6 @@ class Runtime:
         )
         self.content = content
         return problems
-
-
-def _discard_exports(replies: list[Reply]) -> None:
-    """Delete the export files of replies that will not be sent."""
-    for reply in replies:
-        if reply.media and Path(reply.media).parent.name == EXPORTS:
-            Path(reply.media).unlink(missing_ok=True)
 
 
 def _photo_to_fetch(content: Content, session: Session | None) -> str:

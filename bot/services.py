@@ -22,6 +22,7 @@ class Services:
     officer_chat_id: int | None = None
     officer_channel: str = "telegram"  # the channel of the officers' chat
     officer_ids: frozenset[int] = field(default_factory=frozenset)
+    show_officer_name: bool = False  # relayed questions and answers are signed with it
     urgent_reannounce_minutes: int = 30
     report_retention_days: int = 365
     question_retention_days: int = 180
@@ -43,6 +44,7 @@ class Services:
             officer_chat_id=config.officers.chat_id,
             officer_channel=config.officers.channel,
             officer_ids=frozenset(config.officers.telegram_ids),
+            show_officer_name=config.officers.show_name_to_reporters,
             urgent_reannounce_minutes=config.reports.urgent_reannounce_minutes,
             report_retention_days=config.reports.retention_days,
             question_retention_days=config.questions.retention_days,

@@ -25,6 +25,7 @@ KEYS = [
     "topics",
     "unanswered",
     "verdicts_by_country",
+    "registrations_by_desa",
 ]
 HOSTILE = '<script>alert("x")</script> & co'
 KECAMATAN = ("Anyar", "Pontang", "Tanara")
@@ -44,6 +45,7 @@ def hand_made_figures(area: Area = Area()):  # noqa: B008  (a frozen record)
         node_visits={"page": 4, "menu": 9},
         red_flags={"money": 6},
         verdicts={("MY", "danger"): 5, ("MY", "ok"): 1},
+        registrations={("Pontang", "Singarajan"): 7, ("Pontang", "Kalapian"): 2},
     )
     names = Names(
         kecamatan=KECAMATAN,
@@ -94,6 +96,16 @@ def test_small_counts_are_drawn_as_under_five_and_listed_so():
     assert len(dashed) == 2, "hidden counts are outlines of one size, never their own"
     verdicts = dict(charts["verdicts_by_country"].rows)
     assert verdicts["Malaysia: Bahaya"] == "5" and verdicts["Malaysia: Tampak resmi"] == "< 5"
+
+
+def test_registrations_name_only_the_desa_with_five_people_or_more():
+    charts = {chart.key: chart for chart in svg_charts(hand_made_figures(), "en")}
+    desa = charts["registrations_by_desa"]
+    assert desa.rows == [("Singarajan (Pontang)", "7"), ("Other desa (< 5 each)", SMALL_TEXT)]
+    assert "Kalapian" not in desa.svg
+    scoped = svg_charts(hand_made_figures(Area("Pontang")), "id")
+    rows = {chart.key: chart for chart in scoped}["registrations_by_desa"].rows
+    assert rows[0] == ("Singarajan", "7")
 
 
 def test_weekly_and_time_charts_give_their_figures_as_rows():

@@ -22,8 +22,9 @@ DONE = ("claim", "ask", "ask_later", "ask_gone", "note", "close")
 """What the page can say was done (the `done` of its address after an action)."""
 
 
-def case_page(view: View, report: ReportRecord, done: str = "") -> Html:
-    """The case page; `done` names what the officer's last action did ("not" if nothing)."""
+def case_page(view: View, report: ReportRecord, done: str = "", signed: bool = False) -> Html:
+    """The case page; `done` names what the officer's last action did ("not" if nothing);
+    `signed`: questions to the reporter carry the officer's name (the office's choice)."""
     assert view.signed is not None
     t = view.t
     notice = None
@@ -46,7 +47,7 @@ def case_page(view: View, report: ReportRecord, done: str = "") -> Html:
         el(
             "div",
             el("section", _facts(view, report), _photos(view, report), class_="facts"),
-            el("section", _actions(view, report), _thread(view, report), class_="work"),
+            el("section", _actions(view, report, signed), _thread(view, report), class_="work"),
             class_="case",
         ),
     )
@@ -126,8 +127,10 @@ def _message(view: View, message: ReportMessage) -> Html:
     )
 
 
-def _actions(view: View, report: ReportRecord) -> Html:
+def _actions(view: View, report: ReportRecord, signed: bool) -> Html:
+    assert view.signed is not None
     t = view.t
+    hint = t("ask_hint_named", name=view.signed.account.username) if signed else t("ask_hint")
     forms = []
     if report.status == "received":
         forms.append(_form(view, report, "claim", el("button", t("claim"), type="submit")))
@@ -138,7 +141,7 @@ def _actions(view: View, report: ReportRecord) -> Html:
                 report,
                 "ask",
                 _text_box(t("ask"), "ask-text"),
-                el("p", t("ask_hint"), class_="hint"),
+                el("p", hint, class_="hint"),
                 el("button", t("ask_send"), type="submit"),
             )
         )

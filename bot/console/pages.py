@@ -77,6 +77,8 @@ def _header(view: View) -> Html:
     nav = el(
         "nav",
         el("a", view.t("queue"), href="/officer"),
+        el("a", view.t("calon"), href="/officer/calon"),
+        el("a", view.t("alert"), href="/officer/alert"),
         el("a", view.t("stats"), href="/officer/stats"),
         language,
         who,
@@ -173,8 +175,8 @@ def _filter_form(
     statuses = [("", t("all")), ("open", t("open"))]
     statuses += [(status, t(status)) for status in ("received", "claimed", "closed")]
     fields = [
-        _select(t("status"), "status", statuses, filters.status),
-        _select(
+        select(t("status"), "status", statuses, filters.status),
+        select(
             t("urgent"),
             "urgent",
             [("", t("all")), ("yes", t("urgent_yes")), ("no", t("urgent_no"))],
@@ -183,12 +185,12 @@ def _filter_form(
     ]
     if role.whole:
         kinds = [("", t("all")), ("report", t("kind_report")), ("question", t("kind_question"))]
-        fields.append(_select(t("kind"), "kind", kinds, filters.kind))
+        fields.append(select(t("kind"), "kind", kinds, filters.kind))
         places = [("", t("all")), *((name, name) for name in kecamatan_names)]
-        fields.append(_select(t("kecamatan"), "kecamatan", places, filters.kecamatan))
+        fields.append(select(t("kecamatan"), "kecamatan", places, filters.kecamatan))
     countries = [("", t("all")), *((name, name) for name in page.countries)]
     fields += [
-        _select(t("country"), "country", countries, filters.country),
+        select(t("country"), "country", countries, filters.country),
         _field(t("from"), "since", "date", value=filters.since),
         _field(t("to"), "until", "date", value=filters.until),
         _field(t("search"), "text", "search", value=filters.text, maxlength=100),
@@ -202,7 +204,8 @@ def _filter_form(
     return el("form", fields, buttons, method="get", action="/officer", class_="filters")
 
 
-def _select(label: str, name: str, options: list[tuple[str, str]], chosen: str) -> Html:
+def select(label: str, name: str, options: list[tuple[str, str]], chosen: str) -> Html:
+    """A labelled drop-down list of (value, text) options with `chosen` selected."""
     choices = [el("option", text, value=value, selected=value == chosen) for value, text in options]
     return el("label", el("span", label), el("select", choices, name=name, id=name))
 

@@ -1,9 +1,12 @@
 """Password hashes (argon2id, argon2-cffi's default parameters) and the TOTP second factor
-(RFC 6238, 30-second steps, one step of clock drift allowed either way)."""
+(RFC 6238, 30-second steps, one step of clock drift allowed either way; the sign-in accepts
+each step's code once, `totp_step` says which step a code belongs to)."""
 
 from __future__ import annotations
 
 import asyncio
+import hmac
+from datetime import datetime
 
 import pyotp
 from argon2 import PasswordHasher
@@ -50,7 +53,15 @@ def totp_uri(secret: str, username: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=ISSUER)
 
 
-def totp_matches(secret: str, code: str) -> bool:
-    """Whether `code` is the current (or the neighbouring) code of `secret`."""
+def totp_step(secret: str, code: str, now: datetime) -> int | None:
+    """The time step whose code of `secret` is `code`: the current step or a neighbouring
+    one; None if it is none of them."""
     code = code.strip().replace(" ", "")
-    return bool(secret) and code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)
+    if not secret or not code.isdigit():
+        return None
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(now)
+    for step in (current - 1, current, current + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None

@@ -1,12 +1,13 @@
 """Signing officers in and knowing them again: passwords, lock-outs, limits, sessions, CSRF.
 
 A sign-in is refused alike, in words and in time, whether the username is unknown, the
-password wrong or the account disabled. Wrong attempts in a row (`lock_after`) lock the
-account for `lock_minutes`; an unknown username is "locked" the same way in memory, so the
-lock-out message does not tell which usernames exist. Each client address has a budget of
-attempts, whatever the usernames. A session is a random token in an HttpOnly, SameSite=Strict
-cookie, kept in the database only as its SHA-256; it ends after `idle_minutes` unused or
-`session_hours` in all, at sign-out, and at "sign out everywhere".
+password wrong, the second factor's code wrong or used before, or the account disabled.
+Wrong attempts in a row (`lock_after`) lock the account for `lock_minutes`; an unknown
+username is "locked" the same way in memory, so the lock-out message does not tell which
+usernames exist. Each client address has a budget of attempts, whatever the usernames. A
+session is a random token in an HttpOnly, SameSite=Strict cookie, kept in the database only
+as its SHA-256; it ends after `idle_minutes` unused or `session_hours` in all, at sign-out,
+and at "sign out everywhere".
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.config import ConsoleConfig
-from bot.console.passwords import password_matches, totp_matches
+from bot.console.passwords import password_matches, totp_step
 from bot.console.roles import Role, stored_role
 from bot.limits import Throttle
 from bot.officers.desk import Officer
@@ -95,8 +96,15 @@ class Gate:
             await password_matches(None, password)  # as long as any other answer
             return Attempt("locked", account=account)
         matches = await password_matches(found.password_hash, password)
+        step = None
         if matches and account.totp_required:
-            matches = totp_matches(found.totp_secret, code)
+            step = totp_step(found.totp_secret, code, now)
+            matches = step is not None and step > found.totp_last_step
+        token = secrets.token_urlsafe(32)
+        if matches and not account.disabled:
+            matches = await self.store.open_console_session(
+                account.id, token_hash(token), secrets.token_urlsafe(32), now, now - self.idle, step
+            )  # False: the code was used meanwhile (two sign-ins at once with one code)
         if not matches or account.disabled:
             lock_until = now + timedelta(minutes=self.config.lock_minutes)
             account = await self.store.failed_sign_in(
@@ -104,10 +112,6 @@ class Gate:
             )
             locked = account.locked_until is not None and account.locked_until > now
             return Attempt("locked" if locked else "wrong", account=account)
-        token = secrets.token_urlsafe(32)
-        await self.store.open_console_session(
-            account.id, token_hash(token), secrets.token_urlsafe(32), now, now - self.idle
-        )
         return Attempt("ok", token, account)
 
     def _unknown_failure(self, username: str, now: datetime) -> Attempt:

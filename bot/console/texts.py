@@ -14,6 +14,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "brand": ("Migran Aman · Petugas", "Migran Aman · Officers"),
     "queue": ("Antrean", "Queue"),
     "stats": ("Statistik", "Statistics"),
+    "calon": ("Calon PMI", "Registered people"),
+    "alert": ("Kirim peringatan", "Send a warning"),
     "sign_out": ("Keluar", "Sign out"),
     "sign_out_all": ("Keluar di semua perangkat", "Sign out everywhere"),
     "other_language": ("English", "Bahasa Indonesia"),
@@ -41,6 +43,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "busy": (
         "Terlalu banyak percobaan masuk dari alamat ini. Tunggu beberapa menit.",
         "Too many sign-in attempts from this address. Wait a few minutes.",
+    ),
+    "try_again_title": ("Coba lagi sebentar", "Please try again shortly"),
+    "try_again": (
+        "Sistem sedang terganggu, jadi halaman ini belum bisa dibuka. Coba lagi dalam "
+        "beberapa menit. Tidak ada yang berubah karena permintaan ini.",
+        "The system has a problem, so this page cannot be opened now. Try again in a few "
+        "minutes. Nothing was changed by this request.",
     ),
     "expired_form": (
         "Formulir sudah kedaluwarsa. Silakan coba lagi.",
@@ -108,6 +117,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Pelapor menerima pertanyaan ini di salurannya sendiri, tanpa nama Anda.",
         "The reporter gets this question on their own channel, without your name.",
     ),
+    "ask_hint_named": (
+        "Pelapor menerima pertanyaan ini di salurannya sendiri, dengan nama Anda ({name}).",
+        "The reporter gets this question on their own channel, with your name ({name}).",
+    ),
     "note_add": ("Simpan catatan", "Save note"),
     "note_hint": ("Hanya dilihat petugas.", "Seen by officers only."),
     "close": ("Tutup dengan hasil", "Close with outcome"),
@@ -154,6 +167,94 @@ TEXTS: dict[str, tuple[str, str]] = {
     "stats_missing": (
         "Statistik belum tersedia di versi ini.",
         "Statistics are not available in this version.",
+    ),
+    # registered people (calon PMI)
+    "calon_title": ("Calon PMI terdaftar", "People who registered a plan"),
+    "calon_privacy": (
+        "Nama hanya tampil jika orangnya mengizinkan petugas melihatnya. Nomor dan akun "
+        "tidak pernah ditampilkan. Setiap tampilan dicatat.",
+        "A name shows only if the person allowed officers to see it. Numbers and accounts "
+        "are never shown. Every view is logged.",
+    ),
+    "calon_total": ("{count} orang terdaftar", "{count} people registered"),
+    "calon_shown": ("Ditampilkan {count} dari {total} orang.", "Showing {count} of {total}."),
+    "calon_none": ("Belum ada yang terdaftar.", "Nobody registered yet."),
+    "recruiter_licensed": ("P3MI berizin", "Licensed P3MI"),
+    "recruiter_unlicensed": ("Tidak berizin / calo", "Unlicensed / broker"),
+    "recruiter_none": ("Belum ada perekrut", "No recruiter yet"),
+    "licence_active": ("P3MI aktif", "licensed P3MI"),
+    "licence_suspended": ("izin dibekukan", "licence suspended"),
+    "licence_revoked": ("izin dicabut", "licence revoked"),
+    "licence_not_found": ("tidak ada di daftar P3MI", "not in the P3MI list"),
+    "licence_individual": ("sponsor/calo", "sponsor/broker"),
+    "licence_none": ("belum ada perekrut", "no recruiter yet"),
+    "stuck_at": ("Tertahan di langkah", "Stuck at step"),
+    "stuck_any": ("Langkah mana saja", "Any step"),
+    "stuck_title": ("Tertahan lama di langkah", "Stuck for long at"),
+    "stuck_none": ("Tidak ada yang tertahan lama.", "Nobody is stuck for long."),
+    "stuck": ("Tertahan", "Stuck"),
+    "by_desa": ("Per desa", "By desa"),
+    "desa": ("Desa", "Desa"),
+    "name": ("Nama", "Name"),
+    "name_hidden": ("(nama tidak ditampilkan)", "(name not shown)"),
+    "may_contact": ("boleh dihubungi", "may be contacted"),
+    "steps": ("Langkah", "Steps"),
+    "next_step": ("Langkah berikutnya", "Next step"),
+    "step_open": ("{step} ({days} hari)", "{step} ({days} days)"),
+    "all_steps_done": ("Semua langkah selesai", "Every step done"),
+    # alerts
+    "alert_title": ("Kirim peringatan ke pelanggan", "Send a warning to subscribers"),
+    "alert_target": ("Untuk", "To"),
+    "alert_everyone": ("Semua pelanggan", "Every subscriber"),
+    "alert_text": ("Isi peringatan", "The warning"),
+    "alert_hint": (
+        "Paling banyak {limit} karakter. Anda melihat pratinjau dan jumlah penerima "
+        "sebelum mengirim.",
+        "At most {limit} characters. You see a preview and the number of recipients "
+        "before sending.",
+    ),
+    "alert_preview": ("Lihat pratinjau", "Preview"),
+    "alert_preview_title": ("Pratinjau peringatan", "Preview of the warning"),
+    "alert_recipients": (
+        "Untuk {where}: {count} orang akan menerimanya.",
+        "To {where}: {count} people will receive it.",
+    ),
+    "alert_language_hint": (
+        "Beginilah pelanggan membacanya. Pelanggan berbahasa Inggris menerima teks yang "
+        "sama dengan pembuka dan penutup berbahasa Inggris. Pada jam tenang pesan menunggu "
+        "sampai jam tenang berakhir.",
+        "This is how subscribers read it. English-speaking subscribers get the same text "
+        "with an English opening and closing. During the quiet hours it waits until they end.",
+    ),
+    "alert_send": ("Kirim ke {count} orang", "Send to {count} people"),
+    "alert_cancel": ("Batal", "Cancel"),
+    "alert_done_sent": (
+        "Peringatan diantrekan untuk {count} orang.",
+        "The warning is queued for {count} people.",
+    ),
+    "alert_done_cancelled": (
+        "Peringatan dibatalkan; tidak ada yang dikirim.",
+        "The warning was cancelled; nothing was sent.",
+    ),
+    "alert_done_gone": (
+        "Pratinjau ini sudah terkirim, dibatalkan, atau kedaluwarsa (30 menit). "
+        "Tidak ada yang dikirim lagi.",
+        "This preview was sent, cancelled or has expired (30 minutes). Nothing more was sent.",
+    ),
+    "alert_empty": ("Tulis isi peringatannya dulu.", "Write the warning first."),
+    "alert_too_long": (
+        "Peringatan terlalu panjang (paling banyak {limit} karakter).",
+        "The warning is too long (at most {limit} characters).",
+    ),
+    "alert_desa": (
+        "Peringatan dikirim per kecamatan, jadi peran desa tidak bisa mengirimnya. "
+        "Mintalah petugas kecamatan atau kabupaten.",
+        "Warnings go out by kecamatan, so a desa role cannot send one. Ask the kecamatan "
+        "or kabupaten officers.",
+    ),
+    "alert_refused": (
+        "Anda tidak bisa mengirim peringatan ke wilayah ini.",
+        "You cannot send a warning to this area.",
     ),
 }
 

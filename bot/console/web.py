@@ -1,16 +1,20 @@
 """The console's routes: sign-in and sign-out, the queue, a case and its photos, the
-statistics, the exports, and the console's own style and script.
+statistics, the exports, and the console's own style and script (the departure planner's
+routes are `planner_routes.py`'s).
 
 Routes (a public contract): `GET|POST /officer/login` (fields `username`, `password`,
 `code`), `POST /officer/logout`, `POST /officer/logout-all`, `GET /officer`,
 `GET /officer/queue/stamp`, `GET|POST /officer/case/{ref}`,
 `GET /officer/case/{ref}/photo/{index}`, `GET /officer/stats`, `GET /officer/export.csv`,
-`GET /officer/export.xlsx`, `GET /officer/static/{console.css,console.js}`.
+`GET /officer/export.xlsx`, `GET /officer/calon`, `GET /officer/calon.csv`,
+`GET /officer/calon.xlsx`, `GET|POST /officer/alert`,
+`GET /officer/static/{console.css,console.js}`.
 
 Every page but the sign-in needs a live session; every POST needs the form's CSRF token
 (and, when the browser names an origin, this site's). A case, its photos and its actions
 answer 404 alike for a report that does not exist and one outside the officer's area. Page
-views, refusals and actions go to the audit log; nothing of a page is cached.
+views, refusals and actions go to the audit log; nothing of a page is cached. When the
+database fails under a page, the answer is a plain "try again" page (503).
 """
 
 from __future__ import annotations
@@ -20,42 +24,36 @@ import re
 import secrets
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import parse_qs
 
-from aiohttp import hdrs, web
+from aiohttp import web
 
-from bot.channels.base import Channel, read_capped
 from bot.channels.media import sniff_image
-from bot.channels.webchat_session import ClientAddress, limit_key, same_origin
+from bot.channels.webchat_session import limit_key
 from bot.config import Config, ConsoleConfig
+from bot.console.base import NO_STORE, Handler, download
 from bot.console.case_page import MAX_TEXT, case_page
-from bot.console.markup import Html, el
-from bot.console.pages import View, frame, queue_page, sign_in_page
+from bot.console.markup import el
+from bot.console.pages import frame, queue_page, sign_in_page
+from bot.console.planner_routes import PlannerRoutes
 from bot.console.queries import read_filters, report_query
-from bot.console.signin import COOKIE, LOGIN_COOKIE, Gate, SignedIn, same_token
+from bot.console.signin import COOKIE, LOGIN_COOKIE, SignedIn, same_token
 from bot.console.stats_page import period_days, stats_page
-from bot.console.texts import LANGUAGES
 from bot.effects import ChangeReport
 from bot.officers.charts import svg_charts
 from bot.officers.desk import PUSH_CHANNELS
-from bot.officers.exports import EXPORT_TYPES, export_csv, export_xlsx
+from bot.officers.exports import export_csv, export_xlsx
 from bot.officers.statistics import kecamatan_names, officer_figures
 from bot.records import ReportRecord
 from bot.runtime import Runtime
 
 REFERENCE = re.compile(r"^[A-Z]{2,6}-\d{4}-\d{5,}$")
-FORM_BYTES = 16_384
 ACTIONS = ("claim", "ask", "note", "close")
-LANG_COOKIE = "ma_lang"
 STATIC = Path(__file__).parent
 ASSETS = {"console.css": "text/css", "console.js": "application/javascript"}
-NO_STORE = {"Cache-Control": "no-store"}
 
 
-class OfficerConsole(Channel):
+class OfficerConsole(PlannerRoutes):
     """The officers' web console on the server's aiohttp application."""
-
-    name = "officer-web"
 
     def __init__(
         self,
@@ -64,12 +62,7 @@ class OfficerConsole(Channel):
         media_dir: Path,
         trusted_proxies: tuple[str, ...] = (),
     ) -> None:
-        super().__init__(runtime)
-        self.config = config
-        self.store = runtime.store
-        self.gate = Gate(runtime, config)
-        self.media_dir = media_dir.resolve()
-        self.client_address = ClientAddress(trusted_proxies)
+        super().__init__(runtime, config, media_dir, trusted_proxies)
         self.assets = {name: (STATIC / name).read_bytes() for name in ASSETS}
 
     @classmethod
@@ -80,20 +73,25 @@ class OfficerConsole(Channel):
         )
 
     def setup(self, app: web.Application) -> None:
-        """Add the console's routes."""
-        route = app.router
-        route.add_get("/officer/login", self.sign_in_form)
-        route.add_post("/officer/login", self.sign_in)
-        route.add_post("/officer/logout", self.sign_out)
-        route.add_post("/officer/logout-all", self.sign_out_everywhere)
-        route.add_get("/officer", self.queue)
-        route.add_get("/officer/queue/stamp", self.stamp)
-        route.add_get("/officer/case/{ref}", self.case)
-        route.add_post("/officer/case/{ref}", self.act)
-        route.add_get("/officer/case/{ref}/photo/{index:[0-9]{1,3}}", self.photo)
-        route.add_get("/officer/stats", self.stats)
-        route.add_get("/officer/export.{kind:csv|xlsx}", self.export)
-        route.add_get("/officer/static/{name}", self.asset)
+        """Add the console's routes, each answering "try again" (503) when the database
+        fails under it."""
+        routes: list[tuple[str, str, Handler]] = [
+            ("GET", "/officer/login", self.sign_in_form),
+            ("POST", "/officer/login", self.sign_in),
+            ("POST", "/officer/logout", self.sign_out),
+            ("POST", "/officer/logout-all", self.sign_out_everywhere),
+            ("GET", "/officer", self.queue),
+            ("GET", "/officer/queue/stamp", self.stamp),
+            ("GET", "/officer/case/{ref}", self.case),
+            ("POST", "/officer/case/{ref}", self.act),
+            ("GET", "/officer/case/{ref}/photo/{index:[0-9]{1,3}}", self.photo),
+            ("GET", "/officer/stats", self.stats),
+            ("GET", "/officer/export.{kind:csv|xlsx}", self.export),
+            *self.planner_routes(),
+        ]
+        for method, path, handler in routes:
+            app.router.add_route(method, path, self.guarded(handler))
+        app.router.add_get("/officer/static/{name}", self.asset)
 
     # ----- signing in and out ---------------------------------------------------------------
 
@@ -188,14 +186,7 @@ class OfficerConsole(Channel):
             f"{kind}: {len(page.reports)} reports, personal fields {'yes' if personal else 'no'}"
         )
         await self._audit(signed, "web_export", detail=detail)
-        name = f"migran-aman-{datetime.now(UTC):%Y%m%d-%H%M}.{kind}"
-        headers = {**NO_STORE, "Content-Disposition": f'attachment; filename="{name}"'}
-        return web.Response(
-            body=body,
-            content_type=EXPORT_TYPES[kind].split(";")[0],
-            charset="utf-8" if kind == "csv" else None,
-            headers=headers,
-        )
+        return download(body, kind, "migran-aman")
 
     # ----- a case -----------------------------------------------------------------------
 
@@ -205,7 +196,8 @@ class OfficerConsole(Channel):
         report = await self._visible(request, signed)
         await self._audit(signed, "view", report.ref, "web")
         done = request.query.get("done", "")
-        return self._page(request, case_page(self._view(request, signed), report, done))
+        named = self.runtime.services.show_officer_name
+        return self._page(request, case_page(self._view(request, signed), report, done, named))
 
     async def act(self, request: web.Request) -> web.StreamResponse:
         """Claim, ask, note or close, through the runtime as the Telegram buttons do."""
@@ -273,19 +265,6 @@ class OfficerConsole(Channel):
 
     # ----- helpers ------------------------------------------------------------------------
 
-    async def _session(self, request: web.Request) -> SignedIn | None:
-        return await self.gate.session(request.cookies.get(COOKIE, ""))
-
-    async def _signed(self, request: web.Request) -> SignedIn:
-        """The request's session; without one, to the sign-in page."""
-        signed = await self._session(request)
-        if signed is None:
-            redirect = web.HTTPSeeOther("/officer/login", headers=NO_STORE)
-            if COOKIE in request.cookies:  # ended or expired: the browser forgets it
-                redirect.del_cookie(COOKIE, path="/officer")
-            raise redirect
-        return signed
-
     async def _visible(self, request: web.Request, signed: SignedIn) -> ReportRecord:
         """The report of the address, if this officer may see it; else 404 (the same for a
         report that does not exist, so numbers outside the area cannot be probed)."""
@@ -298,58 +277,6 @@ class OfficerConsole(Channel):
         view = self._view(request, signed)
         page = frame(view, view.t("not_found"), el("h1", view.t("not_found")))
         raise web.HTTPNotFound(text=page, content_type="text/html", headers=NO_STORE)
-
-    async def _form(self, request: web.Request) -> dict[str, str]:
-        """A small urlencoded form from this site: its first value of each field."""
-        # "null": what Chromium sends under `Referrer-Policy: no-referrer`; the CSRF token
-        # and the SameSite=Strict cookie guard such a form
-        origin = request.headers.get(hdrs.ORIGIN, "null")
-        if origin != "null" and not same_origin(origin, request.host):
-            raise web.HTTPForbidden(text="cross-site form refused")
-        if request.content_type != "application/x-www-form-urlencoded":
-            raise web.HTTPUnsupportedMediaType(text="a form is expected")
-        body = await read_capped(request, FORM_BYTES)
-        fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
-        return {key: values[0] for key, values in fields.items()}
-
-    async def _checked_form(self, request: web.Request, signed: SignedIn) -> dict[str, str]:
-        """The form, if it carries this session's CSRF token; else 403."""
-        form = await self._form(request)
-        if not same_token(form.get("csrf", ""), signed.csrf):
-            await self._audit(signed, "refused", "", "web: form without a valid CSRF token")
-            view = self._view(request, signed)
-            page = frame(view, view.t("expired_form"), el("h1", view.t("expired_form")))
-            raise web.HTTPForbidden(text=page, content_type="text/html", headers=NO_STORE)
-        return form
-
-    async def _audit(self, signed: SignedIn, action: str, ref: str = "", detail: str = "") -> None:
-        await self.store.audit(signed.officer.id, action, ref, detail, datetime.now(UTC))
-
-    def _view(self, request: web.Request, signed: SignedIn | None = None) -> View:
-        asked = request.query.get("lang", "") or request.cookies.get(LANG_COOKIE, "")
-        return View(asked if asked in LANGUAGES else LANGUAGES[0], signed)
-
-    def _page(self, request: web.Request, html: Html, status: int = 200) -> web.Response:
-        response = web.Response(
-            text=html, status=status, content_type="text/html", headers=NO_STORE
-        )
-        lang = request.query.get("lang", "")
-        if lang in LANGUAGES:
-            self._cookie(response, LANG_COOKIE, lang, max_age=365 * 24 * 3600)
-        return response
-
-    def _cookie(
-        self, response: web.StreamResponse, name: str, value: str, max_age: int | None = None
-    ) -> None:
-        response.set_cookie(
-            name,
-            value,
-            path="/officer",
-            max_age=max_age,
-            secure=self.config.secure_cookie,
-            httponly=True,
-            samesite="Strict",
-        )
 
 
 def _done(action: str, report: ReportRecord) -> str:

@@ -2,7 +2,8 @@
 to the subscribers of one kecamatan, after a preview and the officer's confirmation.
 
 Channel-neutral: Telegram's `/alert <kecamatan|semua> <text>` and its confirm button call
-`preview_alert` and `confirm_alert`; the web console can call the same two. The preview
+`preview_alert` and `confirm_alert`; the web console calls `draft_alert` (its form has
+the target and the text apart) and `confirm_alert`. The preview
 says how many people will receive it; the draft waits in the store under a key, and the
 confirmation queues one notice per subscriber (keyed by the draft, so pressing twice sends
 nothing twice), with an audit line. Quiet hours and WhatsApp's window apply on delivery.
@@ -44,12 +45,25 @@ FOOTER = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class AlertPreview:
+    """A drafted alert, for a door that lays out the preview itself: the draft's key, the
+    target ("" for every subscriber), the officer's text and how many people receive it."""
+
+    key: str
+    target: str
+    text: str
+    recipients: int
+
+
 @dataclass(slots=True)
 class AlertAnswer:
-    """What the officer sees, and the effects to commit with their command."""
+    """What the officer sees, and the effects to commit with their command; `preview` when
+    a draft was made."""
 
     replies: list[Reply]
     effects: list[Effect] = field(default_factory=list)
+    preview: AlertPreview | None = None
 
 
 def kecamatan_names(flows: Flows) -> list[str]:
@@ -70,23 +84,37 @@ async def preview_alert(
     if found is None:
         return AlertAnswer([Reply(f"Kecamatan '{words[0]}' tidak dikenal.\n{USAGE}")])
     target, text = found
+    return await draft_alert(store, officer_id, target, text, now)
+
+
+async def draft_alert(
+    store: Store, officer_id: int, target: str, text: str, now: datetime, once: str = ""
+) -> AlertAnswer:
+    """The draft of an alert to `target` (a kecamatan as listed, "" for every subscriber)
+    and its preview with the number of recipients. `once`, when given, makes the draft's
+    key (a form sent twice makes one draft); else the key is new each time."""
+    text = text.strip()
     if not text:
         return AlertAnswer([Reply(USAGE)])
     if len(text) > MAX_TEXT:
         return AlertAnswer([Reply(f"Teks terlalu panjang ({len(text)}/{MAX_TEXT} karakter).")])
     count = len(await _recipients(store, target))
     where = f"Kecamatan {target}" if target else "semua pelanggan"
-    key = hashlib.blake2b(f"{officer_id}\n{target}\n{text}\n{now}".encode(), digest_size=8)
+    key = hashlib.blake2b(f"{officer_id}\n{target}\n{text}\n{once or now}".encode(), digest_size=8)
     draft = key.hexdigest()
     preview = Reply(
         f"Pratinjau peringatan untuk {where}: {count} orang akan menerimanya.\n\n"
-        f"{_body(text, 'id')}",
+        f"{alert_body(text, 'id')}",
         (
             Option(f"{PREFIX}:alert:{draft}", f"Kirim ke {count} orang"),
             Option(f"{PREFIX}:alertno:{draft}", "Batal"),
         ),
     )
-    return AlertAnswer([preview], [AlertDraft(draft, officer_id, target, text)])
+    return AlertAnswer(
+        [preview],
+        [AlertDraft(draft, officer_id, target, text)],
+        AlertPreview(draft, target, text, count),
+    )
 
 
 async def confirm_alert(
@@ -107,7 +135,7 @@ async def confirm_alert(
         )
     recipients = await _recipients(store, draft.target)
     notices = tuple(
-        Notice(r.channel, r.user, r.lang, "alert", _body(draft.text, r.lang), f"alert:{key}")
+        Notice(r.channel, r.user, r.lang, "alert", alert_body(draft.text, r.lang), f"alert:{key}")
         for r in recipients
     )
     where = draft.target or EVERYONE
@@ -134,5 +162,6 @@ async def _recipients(store: Store, target: str) -> list[Subscription]:
     return await store.subscribers("kecamatan" if target else "", [target] if target else [])
 
 
-def _body(text: str, lang: str) -> str:
+def alert_body(text: str, lang: str) -> str:
+    """An alert as a subscriber reading `lang` receives it (markup: *bold*)."""
     return f"{pick(HEADER, lang)}\n{text}\n\n{pick(FOOTER, lang)}"

@@ -3,7 +3,8 @@ the web console shows the same view): who has a licensed recruiter, who register
 unlicensed one, who is stuck at which step, and the counts by desa.
 
 Channel-neutral: `candidate_view` builds the view from the registrations and the content;
-`as_messages` writes it as plain-text messages within a channel's size limit. A name is
+`matching` picks and orders the people a filter asks for; `as_messages` writes the view as
+plain-text messages within a channel's size limit. A name is
 shown only when the person allowed officers to see it; an account or phone number never is.
 """
 
@@ -31,6 +32,14 @@ RECRUITER_WORDS = {
     "none": "belum ada perekrut",
 }
 UNLICENSED = frozenset({"suspended", "revoked", "not_found", "individual"})
+RECRUITER_GROUPS: dict[str, frozenset[str]] = {
+    "licensed": frozenset({"active"}),
+    "unlicensed": UNLICENSED,
+    "none": frozenset({"none"}),
+}
+"""The recruiter filters of the lists: a group of recruiter statuses by its key."""
+ANY_STEP = "*"
+"""The step filter that keeps everyone stuck, at whichever step."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +48,12 @@ class Candidate:
 
     registration_id: int
     name: str  # HIDDEN_NAME unless the person allowed it
+    named: bool  # the person allowed officers to see their name
     kecamatan: str
     desa: str
     country: str
     recruiter: str  # its status in words, with the name when there is one
+    recruiter_name: str  # as registered ("" for none)
     recruiter_status: str
     done: int
     total: int
@@ -108,10 +119,12 @@ def _candidate(
     return Candidate(
         registration_id=registration.id,
         name=registration.name if registration.show_name else HIDDEN_NAME,
+        named=registration.show_name,
         kecamatan=registration.kecamatan,
         desa=registration.desa,
         country=data.vocabulary.country(registration.country, "id"),
         recruiter=words,
+        recruiter_name=registration.recruiter,
         recruiter_status=status,
         done=sum(step.id in registration.done for step in steps),
         total=len(steps),
@@ -145,11 +158,7 @@ def as_messages(view: CandidateView, limit: int = TELEGRAM_TEXT) -> list[str]:
     if view.by_desa and not area.desa:
         head.append("Per desa:")
         head += [f"  · {desa} ({kec}): {n}" for (kec, desa), n in sorted(view.by_desa.items())]
-    order = sorted(
-        view.candidates,
-        key=lambda c: (c.recruiter_status not in UNLICENSED, not c.stuck, c.kecamatan, c.desa),
-    )
-    lines = [_line(candidate) for candidate in order]
+    lines = [_line(candidate) for candidate in matching(view.candidates)]
     messages: list[str] = []
     current = ""
     for line in ["\n".join(head)[: limit - 1], *lines]:
@@ -162,6 +171,23 @@ def as_messages(view: CandidateView, limit: int = TELEGRAM_TEXT) -> list[str]:
     if current:
         messages.append(current)
     return messages
+
+
+def matching(candidates: list[Candidate], recruiter: str = "", stuck: str = "") -> list[Candidate]:
+    """The candidates whose recruiter is of the group `recruiter` (a RECRUITER_GROUPS key;
+    "": any) and who are stuck at the step titled `stuck` (ANY_STEP: at any step; "":
+    stuck or not); unlicensed recruiters first, then the people stuck, then by place."""
+    group = RECRUITER_GROUPS.get(recruiter)
+    chosen = [
+        candidate
+        for candidate in candidates
+        if (group is None or candidate.recruiter_status in group)
+        and (not stuck or (candidate.stuck and stuck in (ANY_STEP, candidate.next_step)))
+    ]
+    return sorted(
+        chosen,
+        key=lambda c: (c.recruiter_status not in UNLICENSED, not c.stuck, c.kecamatan, c.desa),
+    )
 
 
 def _line(candidate: Candidate) -> str:

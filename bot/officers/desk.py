@@ -62,12 +62,14 @@ class Officer:
 class DeskAnswer:
     """What the desk made of an officer's input. `handled` False: not for the desk (the
     dialog answers it). `replies` go to the officer's chat; `effects` are committed with the
-    update; `notice` is a short answer shown on the pressed button itself (a refusal)."""
+    update; `notice` is a short answer shown on the pressed button itself (a refusal);
+    `alert` the preview of an alert drafted on the web console, which lays it out itself."""
 
     replies: list[Reply] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
     notice: str = ""
     handled: bool = True
+    alert: alerts.AlertPreview | None = None
 
 
 @dataclass(slots=True)
@@ -181,6 +183,22 @@ class OfficerDesk:
             return await self._answer_prompt(officer, action, ref, argument.strip(), now)
         return DeskAnswer(replies=[Reply(UNKNOWN_BUTTON)])
 
+    async def alert_on_web(
+        self, officer: Officer, target: str, text: str, form_id: str
+    ) -> DeskAnswer:
+        """An alert drafted on the web console to `target` (a kecamatan the console let this
+        officer address, or "" for every subscriber): its preview. The form's one-time id
+        makes the draft's key, so a form sent twice makes one draft."""
+        now = datetime.now(UTC)
+        drafted = await alerts.draft_alert(self.store, officer.id, target, text, now, form_id)
+        return DeskAnswer(drafted.replies, drafted.effects, alert=drafted.preview)
+
+    async def confirm_alert(self, officer: Officer, key: str, send: bool) -> DeskAnswer:
+        """Send (`send`) or cancel the alert this officer previewed under `key`, from either
+        door: queued once, however often confirmed."""
+        sent = await alerts.confirm_alert(self.store, officer.id, key, send, datetime.now(UTC))
+        return DeskAnswer(sent.replies, sent.effects)
+
     async def changed_meanwhile(self, ref: str) -> DeskAnswer:
         """The answer to an action on a report another officer changed in the same moment:
         how it stands now (nothing of the action was written)."""
@@ -229,10 +247,7 @@ class OfficerDesk:
             return DeskAnswer(replies=[Reply(UNKNOWN_BUTTON)])
         _, action, ref, *extra = parts
         if action in ("alert", "alertno"):  # send or cancel an alert previewed by /alert
-            sent = await alerts.confirm_alert(
-                self.store, officer.id, ref, action == "alert", datetime.now(UTC)
-            )
-            return DeskAnswer(sent.replies, sent.effects)
+            return await self.confirm_alert(officer, ref, action == "alert")
         report = await self.store.report(ref)
         if report is None:
             return DeskAnswer(replies=[Reply(f"Laporan {ref} tidak ditemukan.")])
@@ -350,7 +365,12 @@ class OfficerDesk:
         if reachable:
             name: MessageName = "relay_answer" if report.kind == "question" else "relay_question"
             flows = self.content().flows
-            body = Reply(flows.message(name, report.lang, ref=ref, text=text))
+            relayed = text
+            if self.services.show_officer_name:  # the office chose to sign relays
+                relayed = flows.message(
+                    "relay_signature", report.lang, text=text, officer=officer.name
+                )
+            body = Reply(flows.message(name, report.lang, ref=ref, text=relayed))
             envelopes = (Envelope(report.channel, report.user, body.to_dict(), relay_ref=ref),)
         change = ChangeReport(ref, officer.id, "to_reporter", note=text, envelopes=envelopes)
         if not report.user:

@@ -1,11 +1,14 @@
-"""Reports as a spreadsheet, built in memory: CSV (the Telegram `/export` and the web
-console) and XLSX (the web console). One set of columns for both.
+"""Reports, and the people who registered a plan to work abroad, as a spreadsheet built in
+memory: CSV (the Telegram `/export` and the web console) and XLSX (the web console). One
+set of columns for both formats.
 
 Every outside text is data, never a formula: a cell that starts like one (= + - @, a tab or
 a carriage return: "=HYPERLINK(...)") is made text, in the CSV with a leading apostrophe,
 in the XLSX as a text cell marked "quote prefix" (what Excel does when one types an
 apostrophe). Personal fields (name, phone, channel) are filled in only when the caller may
-show them (`personal`) and the reporter gave them (the report is not anonymous).
+show them (`personal`) and the reporter gave them (the report is not anonymous); a
+registered person's name only when the caller may show names (`names`) and the person
+allowed officers to see it. A registered person's account or number is never exported.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import io
 
 import xlsxwriter  # type: ignore[import-untyped]  # no type information published
 
+from bot.officers.candidates import Candidate
 from bot.records import ReportRecord
 
 FORMULA_STARTS = frozenset("=+-@\t\r")
@@ -43,6 +47,21 @@ EXPORT_TYPES: dict[str, str] = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 SHEET = "Laporan"
+CANDIDATE_COLUMNS = (
+    "kecamatan",
+    "desa",
+    "name",
+    "country",
+    "recruiter",
+    "recruiter_status",
+    "steps_done",
+    "steps_total",
+    "next_step",
+    "days_on_step",
+    "stuck",
+    "may_contact",
+)
+CANDIDATE_SHEET = "Calon PMI"
 
 
 def safe_cell(value: object) -> object:
@@ -81,28 +100,66 @@ def export_rows(reports: list[ReportRecord], personal: bool) -> list[list[str | 
     return rows
 
 
+def candidate_rows(candidates: list[Candidate], names: bool) -> list[list[str | int]]:
+    """Each registered person as a row of CANDIDATE_COLUMNS; the name blank unless the
+    caller may show names and the person allowed it."""
+    return [
+        [
+            c.kecamatan,
+            c.desa,
+            c.name if names and c.named else "",
+            c.country,
+            c.recruiter,
+            c.recruiter_status,
+            c.done,
+            c.total,
+            c.next_step,
+            c.open_days if c.next_step else 0,
+            int(c.stuck),
+            int(c.contact),
+        ]
+        for c in candidates
+    ]
+
+
 def export_csv(reports: list[ReportRecord], personal: bool) -> bytes:
     """The reports as UTF-8 CSV with a header row."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    writer.writerows([safe_cell(cell) for cell in row] for row in export_rows(reports, personal))
-    return buffer.getvalue().encode("utf-8")
+    return _csv(COLUMNS, export_rows(reports, personal))
 
 
 def export_xlsx(reports: list[ReportRecord], personal: bool) -> bytes:
     """The reports as one XLSX sheet with a header row, built in memory (no file)."""
+    return _xlsx(SHEET, COLUMNS, export_rows(reports, personal))
+
+
+def export_candidates(candidates: list[Candidate], names: bool, kind: str) -> bytes:
+    """The registered people as "csv" or "xlsx" (`candidate_rows`), built in memory."""
+    rows = candidate_rows(candidates, names)
+    if kind == "csv":
+        return _csv(CANDIDATE_COLUMNS, rows)
+    return _xlsx(CANDIDATE_SHEET, CANDIDATE_COLUMNS, rows)
+
+
+def _csv(columns: tuple[str, ...], rows: list[list[str | int]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _xlsx(title: str, columns: tuple[str, ...], rows: list[list[str | int]]) -> bytes:
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(
         buffer,
         {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
     )
-    sheet = workbook.add_worksheet(SHEET)
+    sheet = workbook.add_worksheet(title)
     bold = workbook.add_format({"bold": True})
     as_text = workbook.add_format({"quote_prefix": True})
-    for column, name in enumerate(COLUMNS):
+    for column, name in enumerate(columns):
         sheet.write_string(0, column, name, bold)
-    for number, row in enumerate(export_rows(reports, personal), start=1):
+    for number, row in enumerate(rows, start=1):
         for column, value in enumerate(row):
             if isinstance(value, int):
                 sheet.write_number(number, column, value)

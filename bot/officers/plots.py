@@ -24,6 +24,8 @@ TEXTS = {
         "topics": "Topik yang paling banyak dibaca",
         "unanswered": "Pertanyaan yang belum bisa dijawab bot",
         "verdicts_by_country": "Hasil cek tawaran & iklan per negara tujuan",
+        "registrations_by_desa": "Calon PMI yang mendaftarkan rencana, per desa",
+        "other_desa": "Desa lain (masing-masing < 5)",
         "urgent": "Mendesak",
         "other": "Biasa",
         "week": "Minggu mulai {day}",
@@ -54,6 +56,8 @@ TEXTS = {
         "topics": "Topics read most",
         "unanswered": "Questions the bot could not answer yet",
         "verdicts_by_country": "Offer & advert check results by destination country",
+        "registrations_by_desa": "People who registered a plan to work abroad, by desa",
+        "other_desa": "Other desa (< 5 each)",
         "urgent": "Urgent",
         "other": "Ordinary",
         "week": "Week from {day}",
@@ -125,6 +129,7 @@ def plots(figures: Figures, lang: str) -> list[Plot]:
         _bars("topics", figures.topics, words),
         _bars("unanswered", figures.unanswered, words),
         _verdicts(figures, words),
+        _bars("registrations_by_desa", _other_desa(figures.registrations_by_desa, words), words),
     ]
 
 
@@ -136,6 +141,10 @@ def _bars(key: str, counts: tuple[Count, ...], words: dict[str, str]) -> Plot:
 
 def _named(counts: tuple[Count, ...], words: dict[str, str]) -> tuple[Count, ...]:
     return tuple(Count(words["unknown"], c.value) if c.label == UNKNOWN else c for c in counts)
+
+
+def _other_desa(counts: tuple[Count, ...], words: dict[str, str]) -> tuple[Count, ...]:
+    return tuple(Count(words["other_desa"], c.value) if c.label == UNKNOWN else c for c in counts)
 
 
 def _weekly(figures: Figures, words: dict[str, str]) -> Plot:

@@ -68,18 +68,21 @@ class AccountStore(Database):
 
         def read(db: sqlite_utils.Database) -> SignInSecrets | None:
             row = db.execute(
-                f"SELECT {ACCOUNT_COLUMNS}, password_hash, totp_secret FROM officer_accounts "
-                "WHERE username = ?",
+                f"SELECT {ACCOUNT_COLUMNS}, password_hash, totp_secret, totp_last_step "
+                "FROM officer_accounts WHERE username = ?",
                 [username.lower()],
             ).fetchone()
-            return SignInSecrets(_account(row[:8]), row[8], row[9] or "") if row else None
+            if row is None:
+                return None
+            return SignInSecrets(_account(row[:8]), row[8], row[9] or "", row[10] or 0)
 
         return await self._call(read)
 
     async def update_account(self, username: str, **changes: Any) -> bool:
         """Change an account (`password_hash`, `role`, `disabled`, `totp_secret`,
         `totp_required`, `telegram_id`); a lock-out is lifted and every session of the
-        account ends. False if there is no such account."""
+        account ends (a new TOTP secret starts its codes afresh). False if there is no such
+        account."""
         allowed = {"password_hash", "role", "disabled", "totp_secret", "totp_required"}
         assert set(changes) <= {*allowed, "telegram_id"}, changes
 
@@ -90,6 +93,8 @@ class AccountStore(Database):
             if row is None:
                 return False
             values = {**changes, "failed_sign_ins": 0, "locked_until": None}
+            if "totp_secret" in changes:
+                values["totp_last_step"] = None
             assignments = ", ".join(f"{column} = ?" for column in values)
             db.execute(
                 f"UPDATE officer_accounts SET {assignments} WHERE id = ?",
@@ -124,12 +129,29 @@ class AccountStore(Database):
         return await self._call(write)
 
     async def open_console_session(
-        self, account_id: int, token_hash: str, csrf: str, now: datetime, idle_before: datetime
-    ) -> None:
-        """A successful sign-in: the failures are forgotten and the session begins. Sessions
-        idle since before `idle_before` (anyone's) are deleted on the way."""
+        self,
+        account_id: int,
+        token_hash: str,
+        csrf: str,
+        now: datetime,
+        idle_before: datetime,
+        totp_step: int | None = None,
+    ) -> bool:
+        """A successful sign-in: the failures are forgotten and the session begins. With
+        `totp_step` (the time step of the second-factor code given), only if no code of that
+        step or a later one was accepted before: else nothing is written and False comes
+        back (a code is good for one sign-in, even two at the same moment). Sessions idle
+        since before `idle_before` (anyone's) are deleted on the way."""
 
-        def write(db: sqlite_utils.Database) -> None:
+        def write(db: sqlite_utils.Database) -> bool:
+            if totp_step is not None:
+                fresh = db.execute(
+                    "UPDATE officer_accounts SET totp_last_step = ? WHERE id = ? AND "
+                    "COALESCE(totp_last_step, 0) < ?",
+                    [totp_step, account_id, totp_step],
+                ).rowcount
+                if not fresh:
+                    return False
             db.execute("DELETE FROM officer_sessions WHERE seen_at < ?", [idle_before.isoformat()])
             db.execute(
                 "UPDATE officer_accounts SET failed_sign_ins = 0, locked_until = NULL WHERE id = ?",
@@ -139,8 +161,9 @@ class AccountStore(Database):
                 "INSERT INTO officer_sessions VALUES (?, ?, ?, ?, ?)",
                 [token_hash, account_id, csrf, now.isoformat(), now.isoformat()],
             )
+            return True
 
-        await self._call(write)
+        return bool(await self._call(write))
 
     async def console_session(
         self, token_hash: str, now: datetime, idle_before: datetime, started_before: datetime

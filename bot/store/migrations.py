@@ -340,6 +340,12 @@ def _migration_16(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_17(db: sqlite_utils.Database) -> None:
+    # the time step of the last second-factor code accepted for an account: a code is
+    # accepted once (a code seen over a shoulder or in a proxy's log cannot sign in again)
+    db.table("officer_accounts").add_column("totp_last_step", int)
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migration_1,
     2: _migration_2,
@@ -357,6 +363,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     14: _migration_14,
     15: _migration_15,
     16: _migration_16,
+    17: _migration_17,
 }
 """Each migration by its version number; a version once released never changes."""
 

@@ -21,7 +21,8 @@ class StatisticsStore(Database):
         """Reports (not questions) filed in `area` in [since, now), by week (urgent apart),
         kecamatan and country, with the hours they took to be claimed and closed; the
         pages read and the checks' verdicts and red flags in the same days (those are
-        anonymous, so kabupaten-wide whatever the area)."""
+        anonymous, so kabupaten-wide whatever the area); the people of `area` who
+        registered a plan in the period (anonymised ones too), by kecamatan and desa."""
 
         def read(db: sqlite_utils.Database) -> Tally:
             return _tally(db, area, since, now)
@@ -69,6 +70,14 @@ def _tally(db: sqlite_utils.Database, area: Area, since: datetime, now: datetime
         "day <= ? GROUP BY country, verdict, flag",
         [first, last],
     ).fetchall()
+    registered: Counter[tuple[str, str]] = Counter()
+    for place, desa, count in db.execute(
+        "SELECT kecamatan, desa, COUNT(*) FROM registrations WHERE created_at >= ? AND "
+        "created_at < ? GROUP BY kecamatan, desa",
+        [since.isoformat(), now.isoformat()],
+    ).fetchall():
+        if area.covers(place or "", desa or ""):
+            registered[(place or "", desa or "")] += count
     red_flags: Counter[str] = Counter()
     verdicts: Counter[tuple[str, str]] = Counter()
     for country, verdict, flag, count in checks:
@@ -88,6 +97,7 @@ def _tally(db: sqlite_utils.Database, area: Area, since: datetime, now: datetime
         node_visits={node: int(count) for node, count in visits},
         red_flags=dict(red_flags),
         verdicts=dict(verdicts),
+        registrations=dict(registered),
     )
 
 

@@ -8,8 +8,9 @@ and `seed` (reports filed through the store's effect path, as a turn files them)
 from __future__ import annotations
 
 import itertools
+import sqlite3
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.config import ConsoleConfig, TelegramConfig
 from bot.console.passwords import hash_password
 from bot.console.web import OfficerConsole
-from bot.effects import FileReport
+from bot.effects import FileReport, SaveRegistration
 from bot.runtime import Runtime
 from bot.server import build_app
 from tests.fakes.files import png
@@ -61,6 +62,42 @@ class Desk:
             effect = FileReport(f"seed-{key}", values, tuple(paths), "SRG")
             refs.append(await self.runtime.store.commit_effects("seed", "", _now(), [effect]))
         return refs
+
+    async def register(self, user: str, stuck_days: int = 0, **fields: Any) -> None:
+        """Register a plan for Telegram user `user`, as the planner's form saves it (Siti
+        of Cikande Permai, to Taiwan as a carer, with a licensed recruiter, her name shown
+        to officers); `stuck_days`: her first step has been open that long."""
+        values = {**registration_fields(), **fields}
+        effect = SaveRegistration("telegram", user, values)
+        await self.runtime.store.commit_effects("seed", "", _now(), [effect])
+        if stuck_days:
+            since = (_now() - timedelta(days=stuck_days)).isoformat()
+            with sqlite3.connect(self.runtime.store.path) as database:
+                database.execute(
+                    "UPDATE registrations SET current_since = ? WHERE user_ref = ?", [since, user]
+                )
+
+
+def registration_fields(**changes: Any) -> dict[str, Any]:
+    """A plan as the planner's form saves it."""
+    return {
+        "for_whom": "self",
+        "name": "Siti Aminah",
+        "kecamatan": "Cikande",
+        "desa": "Cikande Permai",
+        "desa_code": "36.04.15.2013",
+        "country": "TW",
+        "sector": "care",
+        "recruiter": "PT Contoh Sejahtera (SAMPEL)",
+        "recruiter_licence": "SAMPEL-001",
+        "recruiter_status": "active",
+        "departure": date(2027, 3, 1),
+        "lang": "id",
+        "show_name": True,
+        "contact": True,
+        "current_step": "register",
+        **changes,
+    }
 
 
 def report_fields(**changes: Any) -> dict[str, Any]:

@@ -4,6 +4,7 @@ changes mean for signing in; one person on both doors; the console in English.""
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime, timedelta
 
 from bot.officers.desk import Officer
 from tests.console.conftest import PASSWORD, hidden
@@ -63,6 +64,32 @@ async def test_a_required_second_factor_is_asked_for(desk, client):
     form = {"csrf": hidden(page, "csrf"), "username": "siti", "password": PASSWORD}
     status, _, _ = await browser.post("/officer/login", {**form, "code": pyotp.TOTP(secret).now()})
     assert status == 303 and "ma_session" in browser.cookies
+
+
+async def test_a_second_factor_code_signs_in_once(desk, client):
+    import pyotp
+
+    await desk.add_account("siti", "kabupaten")
+    totp = pyotp.TOTP(pyotp.random_base32())
+    await desk.runtime.store.update_account("siti", totp_secret=totp.secret, totp_required=1)
+    now = datetime.now(UTC)
+    code, next_code = totp.at(now), totp.at(now + timedelta(seconds=30))
+
+    async def sign_in(code: str) -> tuple[int, str, bool]:
+        browser = client()
+        _, page, _ = await browser.get("/officer/login")
+        form = {"csrf": hidden(page, "csrf"), "username": "siti", "password": PASSWORD}
+        status, page, _ = await browser.post("/officer/login", {**form, "code": code})
+        return status, page, "ma_session" in browser.cookies
+
+    assert (await sign_in(code))[::2] == (303, True)
+    status, page, signed = await sign_in(code)  # the same code again (seen, or replayed)
+    assert status == 200 and "salah" in page and not signed
+    assert (await sign_in(next_code))[::2] == (303, True)  # the next code is a new one
+    assert not (await sign_in(code))[2], "an older code neither"
+    database = sqlite3.connect(desk.runtime.store.path)
+    actions = [row[0] for row in database.execute("SELECT action FROM audit_log")]
+    assert actions == ["web_sign_in", "web_sign_in_wrong", "web_sign_in", "web_sign_in_wrong"]
 
 
 async def test_a_linked_officer_is_one_person_on_both_doors(desk, client):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -120,10 +121,41 @@ async def test_the_pages_fit_a_phone(desk, browser):
     await desk.add_account("siti", "kabupaten")
     page, problems = await open_page(browser, 360, 740)
     await sign_in(page, desk.url, "siti")
-    for path in ("/officer", f"/officer/case/{ref}", "/officer/stats"):
+    await desk.register("601", stuck_days=20)
+    paths = ("/officer", f"/officer/case/{ref}", "/officer/stats", "/officer/calon")
+    for path in (*paths, "/officer/alert"):
         await page.goto(desk.url + path)
         width = await page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, (path, width)
+    assert problems == []
+
+
+async def test_an_officer_finds_who_registered_with_an_unlicensed_recruiter(desk, browser):
+    await desk.register("601", stuck_days=20)
+    await desk.register(
+        "602",
+        name="Budi",
+        recruiter="Pak Haji",
+        recruiter_licence="",
+        recruiter_status="individual",
+    )
+    await desk.add_account("siti", "kabupaten")
+    page, problems = await open_page(browser)
+    await sign_in(page, desk.url, "siti")
+    await page.click("header nav a[href='/officer/calon']")
+    await page.wait_for_url(f"{desk.url}/officer/calon")
+    table = page.locator("table.calon")
+    assert await table.locator("tbody tr").count() == 2
+    await page.select_option("select[name=recruiter]", "unlicensed")
+    await page.click("form.filters button[type=submit]")
+    await page.wait_for_url("**/officer/calon?*recruiter=unlicensed*")
+    rows = await table.locator("tbody tr").all_inner_texts()
+    assert len(rows) == 1 and "Budi" in rows[0] and "sponsor/calo" in rows[0]
+    async with page.expect_download() as waiting:
+        await page.click("a[href^='/officer/calon.csv']")
+    download = await waiting.value
+    exported = Path(await download.path()).read_text()
+    assert "Budi" in exported and "Siti" not in exported and "602" not in exported
     assert problems == []
 
 
@@ -136,7 +168,7 @@ async def test_the_statistics_page_shows_every_chart_for_500_reports(desk, brows
     assert response is not None and response.status == 200
     charts = page.locator("figure.chart")
     count = await charts.count()
-    assert count >= 8
+    assert count >= 9
     for index in range(count):
         assert await charts.nth(index).locator("svg").count() == 1
     text = await page.locator("main").inner_text()
