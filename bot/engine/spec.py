@@ -52,6 +52,7 @@ MessageName = Literal[
     "report_officer_message",
     "relay_question",
     "relay_answer",
+    "relay_plan",
     "relay_sent",
     "status_received",
     "status_claimed",
