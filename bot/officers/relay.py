@@ -57,8 +57,11 @@ async def prompt(store: Store, officer_id: int, chat_id: int, ref: str) -> Answe
         "Ketik /batal untuk batal.",
         expects="reply",
     )
+    effects: list[Effect] = [SetPrompt(officer_id, chat_id, "ask", ref)]
     history = thread_view(ref, person.messages, who(person)) if person.kind == REGISTRATION else []
-    return [*history, asking], [SetPrompt(officer_id, chat_id, "ask", ref)]
+    if history:  # a report's thread is read with /report, audited there
+        effects.append(AuditLine(officer_id, "view", ref))
+    return [*history, asking], effects
 
 
 async def send(store: Store, flows: Flows, officer_id: int, ref: str, text: str) -> Answer:
