@@ -111,6 +111,7 @@ async def test_whatsapp_report_worked_by_telegram_officers(world, anonymous):
         "Bang Jali, 0813-xxxx",
         "Di Kab. Serang",
         "Tirtayasa",
+        "Lewati",
         "Tidak",
         "Tidak ada",
     ]
