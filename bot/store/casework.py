@@ -1,4 +1,5 @@
-"""What the officers' desk reads (prompts, the backlog of its chat) and the urgent reminders.
+"""What the officers' desk reads (prompts, the backlog of its chat, the person behind a number
+for the relay) and the urgent reminders.
 
 (Officers' changes to reports are a turn's effects: see `effects.py`.)
 """
