@@ -59,6 +59,19 @@ class RelayToOfficers:
 
 
 @dataclass(frozen=True, slots=True)
+class RelayToPerson:
+    """An officer's message to the person behind `ref` (a reporter, or a registered person
+    who allowed officers to write): kept in its thread and audited; the envelope, which
+    opens the relay, is queued only while `ref` still belongs to that account and, for a
+    registration, while writing is still allowed (they may have changed it meanwhile)."""
+
+    ref: str
+    officer_id: int
+    text: str
+    envelopes: tuple[Envelope, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class CloseRelay:
     """End the officer conversation of this user (they went back to the menu, or the
     report was closed)."""
@@ -69,11 +82,10 @@ class CloseRelay:
 
 @dataclass(frozen=True, slots=True)
 class ChangeReport:
-    """An officer's action on a report: column changes, a note for its thread, messages to
-    queue, and its audit line. With `expect_status`, the whole turn is refused (and done
-    again on fresh data) if the report no longer has that status: two officers pressing
-    "claim" at once. An envelope that opens a relay is queued only while the report still
-    belongs to that user (they may have erased their data meanwhile)."""
+    """An officer's action on a report: column changes, a note for its thread, and its
+    audit line. With `expect_status`, the whole turn is refused (and done again on fresh
+    data) if the report no longer has that status: two officers pressing "claim" at once.
+    (A message to the reporter is `RelayToPerson`.)"""
 
     ref: str
     officer_id: int
@@ -81,7 +93,6 @@ class ChangeReport:
     changes: dict[str, Any] = field(default_factory=dict)
     note: str = ""
     expect_status: str | None = None
-    envelopes: tuple[Envelope, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +221,7 @@ Effect = (
     FileReport
     | QueueMessages
     | RelayToOfficers
+    | RelayToPerson
     | CloseRelay
     | ChangeReport
     | AuditLine

@@ -121,6 +121,23 @@ class ReportRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class Correspondent:
+    """The person behind a number officers write to through the bot: the reporter of a
+    report or question, or a registered person (`kind` "registration"). `user` is "" once
+    their data is erased; `contact`: a registered person allowed officers to write (a
+    reporter always may be asked, anonymous or not). Never shown to an officer."""
+
+    ref: str
+    kind: str  # "report", "question" or "registration"
+    channel: str
+    user: str
+    lang: str
+    status: str = ""  # a report's status
+    contact: bool = True
+    messages: tuple[ReportMessage, ...] = ()  # the thread with the officers, oldest first
+
+
+@dataclass(frozen=True, slots=True)
 class Area:
     """The part of Kabupaten Serang an officer works for: all of it (both empty), one
     kecamatan, or one desa in a kecamatan. Names compare without regard to case."""
@@ -186,6 +203,7 @@ class Registration:
     warned_status: str = ""
     created_at: datetime | None = None
     desa_code: str = ""
+    ref: str = ""  # its number (CPMI-2026-00012): officers write to the person by it
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ import bot.channels.graph_api
 import bot.channels.telegram
 from bot.app import open_runtime
 from bot.config import load_config
-from bot.effects import ChangeReport, FileReport
+from bot.effects import FileReport, RelayToPerson
 from bot.messages import Inbound, InboundKind, Reply
 from bot.records import Envelope
 from bot.store import Store, StoreError
@@ -396,7 +396,7 @@ async def test_a_relayed_answer_goes_to_the_officers_once_when_its_turn_is_redon
     await store.commit_effects("whatsapp", "", now, [FileReport("k", fields, (), "SRG")])
     ref = f"SRG-{now.year}-00001"
     question = Envelope("whatsapp", user, Reply("Kapan?").to_dict(), relay_ref=ref)
-    asked = ChangeReport(ref, 42, "to_reporter", note="Kapan?", envelopes=(question,))
+    asked = RelayToPerson(ref, 42, "Kapan?", (question,))
     await store.commit_effects("telegram", "", now, [asked])
     answer = inbound("Kemarin sore", "w2")
     commit_turn = store.commit_turn

@@ -45,7 +45,7 @@ async def file_report(
     named: bool = False,
 ) -> str:
     """File a report as a villager does, in a fresh dialog; return its number."""
-    where = ["Di luar negeri", abroad] if abroad else ["Di Kab. Serang", kecamatan]
+    where = ["Di luar negeri", abroad] if abroad else ["Di Kab. Serang", kecamatan, "Lewati"]
     danger = ["Ya, sekarang"] if urgent else ["Tidak"]
     contact = ["Boleh dihubungi", REPORTER_NAME, REPORTER_PHONE] if named else ["Tanpa nama"]
     await turns(

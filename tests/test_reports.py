@@ -38,6 +38,7 @@ ANONYMOUS_ANSWERS = [
     "Pak Udin, grup Facebook",
     "Di Kab. Serang",
     "Pontang",
+    "Singarajan",
     "Tidak",
     "Tidak ada",
     "Tanpa nama",

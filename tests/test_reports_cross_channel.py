@@ -111,6 +111,7 @@ async def test_whatsapp_report_worked_by_telegram_officers(world, anonymous):
         "Bang Jali, 0813-xxxx",
         "Di Kab. Serang",
         "Tirtayasa",
+        "Lewati",
         "Tidak",
         "Tidak ada",
     ]
@@ -153,3 +154,38 @@ async def test_whatsapp_report_worked_by_telegram_officers(world, anonymous):
         officer_side = world.officer_side()
         for identifying in (WA, "Siti", "wamid"):
             assert identifying not in officer_side, identifying
+
+
+async def test_a_person_registered_on_whatsapp_answers_an_officer_on_telegram(world):
+    """The relay of reports serves a registered plan too: by its number, never the phone."""
+    for words in [
+        "halo",
+        "Rencana ke luar negeri",
+        "Setuju, lanjut",
+        "Saya sendiri",
+        "Siti",
+        "kec cikande",
+        "cikande permai",
+        "Taiwan",
+        "Perawat lansia",
+        "Belum ada",
+        "Dalam 3 bulan",
+        "Hanya pesan",
+    ]:
+        await world.reporter_says(words)
+    assert "Rencana tersimpan" in await world.reporter_says("Simpan")
+    listing = await world.officer(message_update(OFFICER, chat=GROUP, text="/calon cikande"))
+    (ref,) = [word for word in listing["text"].split() if word.startswith("CPMI-")]
+
+    count = len(world.graph.sent(WA))
+    sent = await world.officer(message_update(OFFICER, chat=GROUP, text=f"/tanya {ref} Sehat?"))
+    assert f"Terkirim ke calon PMI {ref}" in sent["text"]
+    await world.graph.wait_for(lambda: len(world.graph.sent(WA)) > count)
+    assert "rencana kerja Anda" in world.last_to_reporter() and "Sehat?" in world.last_to_reporter()
+
+    count = len(world.telegram.sent(-100))
+    assert "Terkirim ke petugas" in await world.reporter_says("Sehat, terima kasih")
+    await world.telegram.wait_for(lambda: len(world.telegram.sent(-100)) > count)
+    assert "Sehat, terima kasih" in world.telegram.sent(-100)[-1]["text"]
+    for identifying in (WA, "Siti", "wamid"):
+        assert identifying not in world.officer_side(), identifying

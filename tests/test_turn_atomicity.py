@@ -47,7 +47,7 @@ CHILD = textwrap.dedent(
     if POINT == "filed":
         killing(bot.store.effects, "_notify_officers")
     elif POINT == "relayed":
-        killing(bot.store.effects, "_add_message")
+        killing(bot.store.effects, "add_message")
     elif POINT == "answered":
         killing(bot.store.turns, "finish_update")
     elif POINT == "questions":

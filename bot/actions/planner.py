@@ -133,6 +133,7 @@ async def wilayah_kecamatan(context: ActionContext) -> ActionResult:
 @action(
     "wilayah_desa",
     required=("query_from", "kecamatan_from", "save", "unclear"),
+    optional=("optional", "retry"),
     check_args=check_args(
         answers=("query_from", "kecamatan_from", "save"), texts=("unclear",), needs=_needs_wilayah
     ),
@@ -140,20 +141,30 @@ async def wilayah_kecamatan(context: ActionContext) -> ActionResult:
 )
 async def wilayah_desa(context: ActionContext) -> ActionResult:
     """The desa the person typed, in their kecamatan; when it is not clear, the kecamatan's
-    desa to pick from."""
+    desa to pick from, or (with `retry`, a node) the `unclear` text with their names
+    ({desa}) before that node asks again. With `optional: true` the desa may be left out:
+    an empty answer (skipped) or an unknown kecamatan saves "" and goes on."""
     wilayah, args = context.data.wilayah, context.args
     assert wilayah is not None
     kecamatan = wilayah.by_name(str(context.answers.get(args["kecamatan_from"]) or ""))
+    query = str(context.answers.get(args["query_from"]) or "")
+    if args.get("optional") is True and (kecamatan is None or not query.strip()):
+        return ActionResult(answers={args["save"]: ""})
     if kecamatan is None:  # the content changed under the dialog: ask the kecamatan again
         return ActionResult(failed=True)
-    query = str(context.answers.get(args["query_from"]) or "")
     found = kecamatan.find_desa(query)
     if found:
         return ActionResult(answers={args["save"]: found})
-    text = fill(pick(args["unclear"], context.lang), query=query, kecamatan=kecamatan.name)
-    return ActionResult(
-        texts=[text], choices=[(name, name) for name in kecamatan.desa_names()], save=args["save"]
+    names = kecamatan.desa_names()
+    text = fill(
+        pick(args["unclear"], context.lang),
+        query=query,
+        kecamatan=kecamatan.name,
+        desa=", ".join(names),
     )
+    if args.get("retry"):
+        return ActionResult(texts=[text], goto=str(args["retry"]))
+    return ActionResult(texts=[text], choices=[(name, name) for name in names], save=args["save"])
 
 
 @action(

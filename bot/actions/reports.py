@@ -56,7 +56,8 @@ def _words(lang: str) -> dict[str, str]:
 def _place(answers: dict[str, Any], lang: str) -> str:
     words = _words(lang)
     if answers.get("kecamatan"):
-        return f"Kec. {answers['kecamatan']}"
+        desa = f"Ds. {answers['desa']}, " if answers.get("desa") else ""
+        return f"{desa}Kec. {answers['kecamatan']}"
     if answers.get("where") == "abroad":
         return f"{words['abroad']}: {answers.get('country') or '-'}"
     return words.get(str(answers.get("where")), words["none"])

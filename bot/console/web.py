@@ -38,7 +38,7 @@ from bot.console.planner_routes import PlannerRoutes
 from bot.console.queries import read_filters, report_query
 from bot.console.signin import COOKIE, LOGIN_COOKIE, SignedIn, same_token
 from bot.console.stats_page import period_days, stats_page
-from bot.effects import ChangeReport
+from bot.effects import ChangeReport, RelayToPerson
 from bot.officers.charts import svg_charts
 from bot.officers.desk import PUSH_CHANNELS
 from bot.officers.exports import export_csv, export_xlsx
@@ -212,7 +212,7 @@ class OfficerConsole(PlannerRoutes):
         answer = await self.runtime.officer_on_web(
             signed.officer, action, report.ref, argument, form_id
         )
-        changed = any(isinstance(effect, ChangeReport) for effect in answer.effects)
+        changed = any(isinstance(effect, ChangeReport | RelayToPerson) for effect in answer.effects)
         done = _done(action, report) if changed else "not"
         raise web.HTTPSeeOther(f"/officer/case/{report.ref}?done={done}")
 

@@ -53,6 +53,7 @@ MessageName = Literal[
     "relay_question",
     "relay_answer",
     "relay_signature",
+    "relay_plan",
     "relay_sent",
     "status_received",
     "status_claimed",

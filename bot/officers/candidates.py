@@ -4,8 +4,10 @@ unlicensed one, who is stuck at which step, and the counts by desa.
 
 Channel-neutral: `candidate_view` builds the view from the registrations and the content;
 `matching` picks and orders the people a filter asks for; `as_messages` writes the view as
-plain-text messages within a channel's size limit. A name is
-shown only when the person allowed officers to see it; an account or phone number never is.
+plain-text messages within a channel's size limit. A name is shown only when the person allowed
+officers to see it; an account or phone number never is: a person who allowed officers to write
+has their registration's number instead (`CPMI-2026-00012`), to write to through the bot
+(`bot.officers.relay`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from datetime import UTC, datetime, timedelta
 
 from bot.data import ContentData
 from bot.effects import AuditLine
-from bot.messages import Reply
+from bot.messages import Option, Reply
+from bot.officers.cards import PREFIX
+from bot.officers.relay import PUSH_CHANNELS, REFERENCE
 from bot.planner.progress import first_open, recruiter_status, route
 from bot.records import Area, Registration
 from bot.services import Services
@@ -61,6 +65,7 @@ class Candidate:
     open_days: int  # since the next step became the next one
     stuck: bool  # the next step has been open longer than the reminder time
     contact: bool  # officers may write through the bot
+    ref: str = ""  # the number to write to ("" when they may not be written to)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +137,13 @@ def _candidate(
         open_days=max(open_for.days, 0),
         stuck=current is not None and open_for > stuck_after,
         contact=registration.contact,
+        ref=registration.ref if _writable(registration) else "",
     )
+
+
+def _writable(registration: Registration) -> bool:
+    """Whether officers may write to this person through the bot, and it can reach them."""
+    return registration.contact and registration.channel in PUSH_CHANNELS
 
 
 def as_messages(view: CandidateView, limit: int = TELEGRAM_TEXT) -> list[str]:
@@ -197,7 +208,7 @@ def _line(candidate: Candidate) -> str:
         else "semua langkah selesai"
     )
     flag = "⏰ " if candidate.stuck else ""
-    contact = " · 💬 boleh dihubungi" if candidate.contact else ""
+    contact = f" · 💬 /tanya {candidate.ref}" if candidate.ref else ""
     return (
         f"{flag}{candidate.name} · Ds. {candidate.desa}, Kec. {candidate.kecamatan} · "
         f"{candidate.country}\n  langkah {candidate.done}/{candidate.total}, {step}\n"
@@ -227,4 +238,11 @@ def calon(
     audit = AuditLine(
         officer_id, "candidates", "", f"{area.kecamatan or 'kabupaten'}: {len(view.candidates)}"
     )
-    return [Reply(text) for text in as_messages(view)], audit
+    return [_with_buttons(text, view) for text in as_messages(view)], audit
+
+
+def _with_buttons(text: str, view: CandidateView) -> Reply:
+    """A message of the list, with a "💬" button for each person in it who may be written to."""
+    writable = {candidate.ref for candidate in view.candidates if candidate.ref}
+    refs = [ref for ref in dict.fromkeys(REFERENCE.findall(text)) if ref in writable]
+    return Reply(text, tuple(Option(f"{PREFIX}:ask:{ref}", f"💬 {ref}") for ref in refs))

@@ -58,6 +58,7 @@ def new_report(fields: dict[str, Any], photos: list[str], now: datetime) -> Repo
         photos=list(photos),
         messages=[],
         kind=fields.get("kind", "report"),
+        desa=fields.get("desa", ""),
     )
 
 
@@ -68,7 +69,8 @@ def option(action: str, ref: str, label: str, extra: str = "") -> Option:
 
 def place(report: ReportRecord) -> str:
     if report.kecamatan:
-        return f"Kec. {report.kecamatan}"
+        desa = f"Ds. {report.desa}, " if report.desa else ""
+        return f"{desa}Kec. {report.kecamatan}"
     if report.country:
         return f"luar negeri: {report.country}"
     return {"abroad": "luar negeri", "elsewhere": "di luar Kab. Serang"}.get(report.place, "-")

@@ -1,5 +1,5 @@
-"""The officers' slash commands: `/queue`, `/report`, `/export`, `/stats`, `/alert`, `/calon`
-and `/batal`. The desk hands a command here once it knows the officer may use it; each
+"""The officers' slash commands: `/queue`, `/report`, `/export`, `/stats`, `/alert`, `/calon`,
+`/tanya` and `/batal`. The desk hands a command here once it knows the officer may use it; each
 command returns its replies and the effects to commit (an audit line, a prompt cleared, an
 alert's draft)."""
 
@@ -10,11 +10,12 @@ from datetime import UTC, datetime
 from bot.content import Content
 from bot.effects import AuditLine, ClearPrompt, Effect
 from bot.messages import Reply
-from bot.officers import alerts, candidates, views
+from bot.officers import alerts, candidates, relay, views
 from bot.officers.cards import card
 from bot.services import Services
 
-COMMANDS = ("/queue", "/report", "/export", "/stats", "/alert", "/calon", "/batal")
+COMMANDS = ("/queue", "/report", "/export", "/stats", "/alert", "/calon", "/tanya", "/batal")
+TANYA_USAGE = "Pakai: /tanya CPMI-2026-00012 (lalu balas pesannya), atau /tanya NOMOR pesan"
 
 
 async def run(
@@ -41,6 +42,13 @@ async def run(
             officer_id, argument, registrations, content.data, services
         )
         return replies, [audit]
+    if command == "/tanya":  # write to a registered person (or a reporter) by their number
+        ref, _, text = argument.partition(" ")
+        if not relay.REFERENCE.fullmatch(ref.upper()):
+            return [Reply(TANYA_USAGE)], []
+        if text.strip():
+            return await relay.send(store, content.flows, officer_id, ref.upper(), text.strip())
+        return await relay.prompt(store, officer_id, chat_id, ref.upper())
     if command == "/queue":
         replies, audit = views.queue_view(officer_id, await store.open_reports())
         return replies, [audit]
@@ -48,7 +56,7 @@ async def run(
         report = await store.report(argument.upper())
         if report is None:
             return [Reply("Pakai: /report SRG-2026-00042")], []
-        return [card(report), *views.thread_view(report)], [
+        return [card(report), *relay.thread_view(report.ref, report.messages, "pelapor")], [
             AuditLine(officer_id, "view", report.ref)
         ]
     if command == "/export":

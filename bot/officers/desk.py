@@ -12,7 +12,6 @@ private chat, are refused, and the refusal is audited too.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -27,23 +26,20 @@ from bot.effects import (
     RelayToOfficers,
     SetPrompt,
 )
-from bot.engine.spec import MessageName
 from bot.engine.text import normalize
 from bot.limits import Throttle
-from bot.messages import Inbound, InboundKind, Option, Reply
-from bot.officers import alerts, commands
+from bot.messages import Inbound, InboundKind, Reply
+from bot.officers import alerts, commands, relay
 from bot.officers.cards import OUTCOMES, PREFIX, STATUS, card, outcome_choices
 from bot.officers.commands import COMMANDS
+from bot.officers.relay import PROMPT_MINUTES, PROMPT_START, REFERENCE
+from bot.officers.relay import PUSH_CHANNELS as PUSH_CHANNELS  # the console asks it
 from bot.records import DIGEST_AFTER, OUTBOX_URGENT, Envelope, ReportMessage, ReportRecord
 from bot.services import Services
 
 log = logging.getLogger(__name__)
-PUSH_CHANNELS = frozenset({"telegram", "whatsapp"})  # channels that can receive a relayed question
 REFUSED = "Maaf, ini hanya untuk petugas yang terdaftar."
 REFUSALS_PER_MINUTE = 3  # answers (and audit lines) for a non-officer trying officer input
-PROMPT_MINUTES = 15  # "reply with your question": an officer's prompt expires after this
-PROMPT_START = "Balas (reply) pesan ini"  # how a prompt begins; in a group only a reply to it
-REFERENCE = re.compile(r"\b[A-Z]{2,6}-\d{4}-\d{5,}\b")  # a report number, whole
 ENDING_KEYWORDS = frozenset({"menu", "back", "stop", "emergency", "delete", "help", "language"})
 UNKNOWN_BUTTON = "Tombol ini tidak dikenal."
 
@@ -138,10 +134,10 @@ class OfficerDesk:
     async def reporter_message(
         self, inbound: Inbound, content: Content, ref: str
     ) -> ReporterAnswer:
-        """While an officer talks with this reporter about report `ref`, their messages go
-        to the officer (kept in the report's thread, and sent to the officers' chat if there
-        is one). A menu keyword ends the conversation and hands the message back to the
-        dialog."""
+        """While an officer talks with this person about number `ref` (their report, or
+        their registered plan), their messages go to the officer (kept in the thread, and
+        sent to the officers' chat if there is one). A menu keyword ends the conversation
+        and hands the message back to the dialog."""
         if inbound.kind != InboundKind.TEXT or not inbound.text.strip():
             return ReporterAnswer(None)
         if content.flows.keywords.get(normalize(inbound.text)) in ENDING_KEYWORDS:
@@ -149,27 +145,24 @@ class OfficerDesk:
         text = inbound.text.strip()
         envelopes = []
         chat = self.services.officer_chat_id
+        person = await self.store.correspondent(ref)
         if chat is not None:
-            body = Reply(
-                f"💬 Jawaban pelapor {ref}:\n{text}",
-                (
-                    Option(f"{PREFIX}:ask:{ref}", "💬 Balas"),
-                    Option(f"{PREFIX}:end:{ref}", "Akhiri percakapan"),
-                ),
-            )
+            body = relay.answer_text(person, ref, text)
             envelopes.append(Envelope(self.services.officer_channel, str(chat), body.to_dict()))
-        report = await self.store.report(ref)
-        lang = report.lang if report else content.flows.default_language
-        relay = RelayToOfficers(ref, text, tuple(envelopes))
-        return ReporterAnswer([Reply(content.flows.message("relay_sent", lang))], [relay])
+        lang = person.lang if person else content.flows.default_language
+        answer = RelayToOfficers(ref, text, tuple(envelopes))
+        return ReporterAnswer([Reply(content.flows.message("relay_sent", lang))], [answer])
 
     async def act_on_web(
         self, officer: Officer, action: str, ref: str, argument: str
     ) -> DeskAnswer:
         """An action of a signed-in officer on the web console, who may see report `ref`
         (the console checked both): "claim", "ask" (`argument`: the question for the
-        reporter), "note" (the note) or "close" (the outcome), by the buttons' rules."""
+        reporter), "note" (the note) or "close" (the outcome), by the buttons' rules. For a
+        registration's number, "ask" writes to the registered person (`write_to`)."""
         report = await self.store.report(ref)
+        if report is None and action == "ask" and argument.strip():
+            return await self.write_to(officer, ref, argument.strip())
         if report is None:
             return DeskAnswer(replies=[Reply(f"Laporan {ref} tidak ditemukan.")])
         now = datetime.now(UTC)
@@ -198,6 +191,20 @@ class OfficerDesk:
         door: queued once, however often confirmed."""
         sent = await alerts.confirm_alert(self.store, officer.id, key, send, datetime.now(UTC))
         return DeskAnswer(sent.replies, sent.effects)
+
+    async def write_to(self, officer: Officer, ref: str, text: str) -> DeskAnswer:
+        """An officer's message to the person behind `ref` (a reporter, or a registered
+        person who allowed it) through the relay, from any channel; refused (and audited)
+        when that person may not be written to."""
+        replies, effects = await relay.send(
+            self.store, self.content().flows, officer.id, ref, text, self._signature(officer)
+        )
+        return DeskAnswer(replies, effects)
+
+    def _signature(self, officer: Officer) -> str:
+        """The name a relayed message is signed with: the officer's, when the office chose
+        to show it to reporters (`officers.show_name_to_reporters`), else none."""
+        return officer.name if self.services.show_officer_name else ""
 
     async def changed_meanwhile(self, ref: str) -> DeskAnswer:
         """The answer to an action on a report another officer changed in the same moment:
@@ -248,16 +255,19 @@ class OfficerDesk:
         _, action, ref, *extra = parts
         if action in ("alert", "alertno"):  # send or cancel an alert previewed by /alert
             return await self.confirm_alert(officer, ref, action == "alert")
+        if action == "ask":  # a question to a reporter, or a message to a registered person
+            return DeskAnswer(*await relay.prompt(self.store, officer.id, officer.chat_id, ref))
+        if action == "end":
+            return DeskAnswer(*await relay.end(self.store, officer.id, ref))
         report = await self.store.report(ref)
         if report is None:
             return DeskAnswer(replies=[Reply(f"Laporan {ref} tidak ditemukan.")])
         now = datetime.now(UTC)
         if action == "claim":
             return self._claim(officer, report, now)
-        if action in ("ask", "note"):
-            what = "pertanyaan untuk pelapor" if action == "ask" else "catatan"
+        if action == "note":
             prompt = Reply(
-                f"{PROMPT_START} dengan {what} {ref}, dalam {PROMPT_MINUTES} menit. "
+                f"{PROMPT_START} dengan catatan {ref}, dalam {PROMPT_MINUTES} menit. "
                 "Ketik /batal untuk batal.",
                 expects="reply",
             )
@@ -266,11 +276,6 @@ class OfficerDesk:
             return DeskAnswer(replies=[outcome_choices(report)])
         if action == "out" and extra and extra[0] in OUTCOMES:
             return self._close(officer, report, extra[0], now)
-        if action == "end":
-            effects: list[Effect] = [AuditLine(officer.id, "end_conversation", ref)]
-            if report.user:
-                effects.insert(0, CloseRelay(report.channel, report.user))
-            return DeskAnswer([Reply(f"Percakapan dengan pelapor {ref} diakhiri.")], effects)
         return DeskAnswer(replies=[Reply(UNKNOWN_BUTTON)])
 
     def _claim(self, officer: Officer, report: ReportRecord, now: datetime) -> DeskAnswer:
@@ -350,39 +355,14 @@ class OfficerDesk:
     async def _answer_prompt(
         self, officer: Officer, action: str, ref: str, text: str, now: datetime
     ) -> DeskAnswer:
+        if action != "note":
+            return await self.write_to(officer, ref, text)
         report = await self.store.report(ref)
         if report is None:
             return DeskAnswer(replies=[Reply(f"Laporan {ref} tidak ditemukan.")])
-        if action == "note":
-            noted = replace(
-                report,
-                messages=[*report.messages, ReportMessage("note", str(officer.id), text, "")],
-            )
-            change = ChangeReport(ref, officer.id, "note", note=text)
-            return DeskAnswer([Reply(f"📝 Catatan disimpan di {ref}."), card(noted)], [change])
-        reachable = bool(report.user) and report.channel in PUSH_CHANNELS
-        envelopes: tuple[Envelope, ...] = ()
-        if reachable:
-            name: MessageName = "relay_answer" if report.kind == "question" else "relay_question"
-            flows = self.content().flows
-            relayed = text
-            if self.services.show_officer_name:  # the office chose to sign relays
-                relayed = flows.message(
-                    "relay_signature", report.lang, text=text, officer=officer.name
-                )
-            body = Reply(flows.message(name, report.lang, ref=ref, text=relayed))
-            envelopes = (Envelope(report.channel, report.user, body.to_dict(), relay_ref=ref),)
-        change = ChangeReport(ref, officer.id, "to_reporter", note=text, envelopes=envelopes)
-        if not report.user:
-            reply = Reply(f"Pelapor {ref} sudah menghapus datanya; pesan disimpan di laporan.")
-        elif not reachable:
-            reply = Reply(
-                f"Pelapor {ref} memakai web chat: ia akan melihat pesan ini saat "
-                "memeriksa status laporannya."
-            )
-        else:
-            reply = Reply(
-                f"💬 Terkirim ke pelapor {ref}:\n«{text}»\nJawabannya akan muncul di sini.",
-                (Option(f"{PREFIX}:end:{ref}", "Akhiri percakapan"),),
-            )
-        return DeskAnswer([reply], [change])
+        noted = replace(
+            report,
+            messages=[*report.messages, ReportMessage("note", str(officer.id), text, "")],
+        )
+        change = ChangeReport(ref, officer.id, "note", note=text)
+        return DeskAnswer([Reply(f"📝 Catatan disimpan di {ref}."), card(noted)], [change])

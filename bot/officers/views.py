@@ -44,22 +44,6 @@ def queue_view(officer_id: int, reports: list[ReportRecord]) -> tuple[list[Reply
     return [Reply(text, options)], audit
 
 
-def thread_view(report: ReportRecord) -> list[Reply]:
-    """The conversation with the reporter and the notes, oldest first (none: nothing)."""
-    labels = {
-        "to_reporter": "➡️ ke pelapor",
-        "from_reporter": "⬅️ dari pelapor",
-        "note": "📝 catatan",
-    }
-    if not report.messages:
-        return []
-    lines = [
-        f"{labels.get(m.direction, m.direction)} ({m.created_at[:16]}): {m.text}"
-        for m in report.messages
-    ]
-    return [Reply(f"Riwayat {report.ref}:\n" + "\n".join(lines))]
-
-
 def export_period(argument: str, now: datetime) -> tuple[datetime, datetime] | None:
     """[start, end) of "/export [FROM [TO]]" (dates inclusive; none: the last 30 days)."""
     parts = argument.split()

@@ -6,7 +6,7 @@ each in its own module over the shared writer thread of `database.py`:
 | module        | concern                                                                  |
 |---------------|--------------------------------------------------------------------------|
 | `database`    | the connection, its writer thread, group commit, `healthy()`              |
-| `migrations`  | the schema, as numbered migrations                                       |
+| `migrations`  | the schema, as numbered migrations (`migration_18`: in its own module)   |
 | `turns`       | `load_session`, `begin_turn`, `commit_turn`, `commit_effects`,           |
 |               | `skip_update`                                                            |
 | `effects`     | writing a turn's effects (`bot.effects`) inside its transaction: a       |
@@ -14,11 +14,15 @@ each in its own module over the shared writer thread of `database.py`:
 | `queues`      | the inbox (`inbox_put/pending/failed/drop`) and the outbox (`enqueue`,   |
 |               | `due_outbox`, `next_outbox_time`, `outbox_sent/retry/dead`)              |
 | `reports`     | `report`, `open_reports`, `export_reports`, `report_stats`, the caps     |
-| `casework`    | the desk's reads (`officer_prompt`, backlog), urgent reminders           |
+| `casework`    | the desk's reads (`officer_prompt`, backlog, `correspondent`), urgent    |
+|               | reminders                                                                |
+| `relays`      | who is behind a report's or a registration's number, their thread, an    |
+|               | officer's message to them (`RelayToPerson`)                              |
 | `contacts`    | WhatsApp contacts: ids, the 24-hour window, held messages, statuses      |
 | `questions`   | the log of questions the bot could not answer                            |
 | `subscriptions` | subscriptions to alerts, the stop word, notices queued (`send_notices`)|
 | `registrations` | plans of people who will work abroad, their steps, their follow-up   |
+| `refs`        | registrations' numbers (`CPMI-2026-00012`), never given twice            |
 | `retention`   | `prune`, `erase_report_personal_data`, `media_in_use`                    |
 | `statistics`  | `tally`: the counts behind the officers' charts (`bot.figures`)          |
 | `accounts`    | the web console's accounts, sign-in failures, sessions, page-view audit  |
@@ -36,7 +40,8 @@ out, and these promises:
   skips an update answered already;
 - an officer's change (`ChangeReport`) that expects a status the report no longer has
   raises `Conflict` and writes nothing of its turn; a message that opens a relay is queued
-  only while the report still belongs to that user;
+  only while the number still belongs to that user (and, for a registration, while the
+  person allows officers to write);
 - answered update ids are kept hashed (`rows.update_key`), never in clear;
 - a user's messages leave the outbox in the order they were queued (urgent officer cards
   first), and one slow user never holds up another;

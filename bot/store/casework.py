@@ -1,4 +1,5 @@
-"""What the officers' desk reads (prompts, the backlog of its chat) and the urgent reminders.
+"""What the officers' desk reads (prompts, the backlog of its chat, the person behind a number
+for the relay) and the urgent reminders.
 
 (Officers' changes to reports are a turn's effects: see `effects.py`.)
 """
@@ -9,8 +10,9 @@ from datetime import datetime
 
 import sqlite_utils
 
-from bot.records import Envelope, OfficerPrompt, ReportRecord
+from bot.records import Correspondent, Envelope, OfficerPrompt, ReportRecord
 from bot.store.database import Database
+from bot.store.relays import correspondent
 from bot.store.reports import read_reports
 from bot.store.rows import (
     queue_envelopes,
@@ -42,6 +44,11 @@ class CaseworkStore(Database):
             return OfficerPrompt(row[0], row[1], datetime.fromisoformat(row[2])) if row else None
 
         return await self._call(read)
+
+    async def correspondent(self, ref: str) -> Correspondent | None:
+        """The person behind report or registration number `ref`, for the relay; None if
+        nobody has that number (any more)."""
+        return await self._call(lambda db: correspondent(db, ref))
 
     async def unclaimed_urgent(self, announced_before: datetime) -> list[ReportRecord]:
         """Urgent reports nobody claimed, last announced before the given time."""

@@ -20,6 +20,7 @@ from bot.effects import (
     FileReport,
     QueueMessages,
     RelayToOfficers,
+    RelayToPerson,
     SendNotices,
     SetPrompt,
     StopNotices,
@@ -27,6 +28,7 @@ from bot.effects import (
 )
 from bot.records import DIGEST_AFTER, OUTBOX_REPLY, OUTBOX_URGENT, Conflict, Envelope
 from bot.store.registrations import RegistrationEffect, apply_registration
+from bot.store.relays import add_message, relay_to_person
 from bot.store.rows import queue_envelopes, to_json
 from bot.store.subscriptions import (
     queue_notices,
@@ -54,8 +56,11 @@ def apply_effects(db: sqlite_utils.Database, effects: list[Effect], now: datetim
         if isinstance(effect, QueueMessages):
             queue_envelopes(db, with_report_number(list(effect.envelopes), report), now)
         elif isinstance(effect, RelayToOfficers):
-            _add_message(db, effect.ref, "from_reporter", "reporter", effect.text, now)
+            add_message(db, effect.ref, "from_reporter", "reporter", effect.text, now)
             queue_envelopes(db, with_report_number(list(effect.envelopes), report), now)
+        elif isinstance(effect, RelayToPerson):  # the text stays in the thread, not here
+            action, detail = relay_to_person(db, effect, now), f"{len(effect.text)} characters"
+            audit_line(db, effect.officer_id, action, effect.ref, detail, now)
         elif isinstance(effect, CloseRelay):
             db.execute(
                 "DELETE FROM relays WHERE channel = ? AND user_ref = ?",
@@ -238,30 +243,8 @@ def _change_report(db: sqlite_utils.Database, effect: ChangeReport, now: datetim
             [*effect.changes.values(), effect.ref],
         )
     if effect.note:
-        _add_message(db, effect.ref, effect.action, str(effect.officer_id), effect.note, now)
+        add_message(db, effect.ref, effect.action, str(effect.officer_id), effect.note, now)
     # the text itself stays with the report (and goes with its retention), not here: the
     # audit log is append-only and kept for good
     detail = f"{len(effect.note)} characters" if effect.note else ""
     audit_line(db, effect.officer_id, effect.action, effect.ref, detail, now)
-    reachable = [
-        envelope
-        for envelope in effect.envelopes
-        if not envelope.relay_ref
-        or _reporter_of(db, envelope.relay_ref) == (envelope.channel, envelope.user)
-    ]
-    queue_envelopes(db, reachable, now)
-
-
-def _reporter_of(db: sqlite_utils.Database, ref: str) -> tuple[str, str] | None:
-    row = db.execute("SELECT channel, user_ref FROM reports WHERE ref = ?", [ref]).fetchone()
-    return (row[0], row[1]) if row else None
-
-
-def _add_message(
-    db: sqlite_utils.Database, ref: str, direction: str, author: str, text: str, now: datetime
-) -> None:
-    db.execute(
-        "INSERT INTO report_messages (report_id, direction, author, text, created_at) "
-        "SELECT id, ?, ?, ?, ? FROM reports WHERE ref = ?",
-        [direction, author, text, now.isoformat(), ref],
-    )

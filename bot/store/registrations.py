@@ -18,6 +18,7 @@ import sqlite_utils
 from bot.effects import DeleteRegistration, FollowedUp, SaveRegistration, SaveSteps
 from bot.records import Registration
 from bot.store.database import Database
+from bot.store.refs import next_registration_ref
 from bot.store.rows import to_json
 
 RegistrationEffect = SaveRegistration | SaveSteps | DeleteRegistration | FollowedUp
@@ -42,7 +43,7 @@ COLUMNS = (
     "id, channel, user_ref, for_whom, name, kecamatan, desa, country, sector, recruiter, "
     "recruiter_licence, recruiter_status, departure, lang, show_name, contact, steps_done, "
     "current_step, current_since, reminded_step, reminded_at, warned_status, created_at, "
-    "desa_code"
+    "desa_code, ref"
 )
 ACTIVE = "anonymised_at IS NULL"
 
@@ -117,12 +118,22 @@ class RegistrationStore(Database):
         steps stay for the statistics. Returns how many."""
 
         def write(db: sqlite_utils.Database) -> int:
+            ending = f"SELECT id FROM registrations WHERE {ACTIVE} AND departure < ?"
+            before = [departed_before.isoformat()]
+            db.execute(
+                f"DELETE FROM registration_messages WHERE registration_id IN ({ending})", before
+            )
+            db.execute(
+                f"DELETE FROM relays WHERE report_ref IN (SELECT ref FROM registrations "
+                f"WHERE id IN ({ending}))",
+                before,
+            )
             return int(
                 db.execute(
                     "UPDATE registrations SET channel = NULL, user_ref = NULL, name = NULL, "
                     "recruiter = NULL, recruiter_licence = NULL, anonymised_at = ? "
                     f"WHERE {ACTIVE} AND departure < ?",
-                    [now.isoformat(), departed_before.isoformat()],
+                    [now.isoformat(), *before],
                 ).rowcount
             )
 
@@ -166,8 +177,23 @@ def apply_registration(
 
 
 def erase_registration(db: sqlite_utils.Database, channel: str, user: str) -> None:
-    """Delete the registration made from this account ("hapus data", or on request)."""
+    """Delete the registration made from this account ("hapus data", or on request), its
+    thread with officers, and a conversation with them about it that is open."""
+    mine = "SELECT id FROM registrations WHERE channel = ? AND user_ref = ?"
+    db.execute(
+        f"DELETE FROM registration_messages WHERE registration_id IN ({mine})", [channel, user]
+    )
+    _close_relay(db, channel, user)
     db.execute("DELETE FROM registrations WHERE channel = ? AND user_ref = ?", [channel, user])
+
+
+def _close_relay(db: sqlite_utils.Database, channel: str, user: str) -> None:
+    """End an officer's conversation with this account about its registration."""
+    db.execute(
+        "DELETE FROM relays WHERE channel = ? AND user_ref = ? AND report_ref IN "
+        "(SELECT ref FROM registrations WHERE channel = ? AND user_ref = ?)",
+        [channel, user, channel, user],
+    )
 
 
 def _save(db: sqlite_utils.Database, effect: SaveRegistration, now: datetime) -> None:
@@ -176,14 +202,21 @@ def _save(db: sqlite_utils.Database, effect: SaveRegistration, now: datetime) ->
     values["contact"] = int(bool(values["contact"]))
     values["departure"] = str(values["departure"])  # a date, as ISO
     current = str(effect.fields.get("current_step", ""))
+    if not values["contact"]:  # contact withdrawn: an open conversation ends now
+        _close_relay(db, effect.channel, effect.user)
+    known = db.execute(
+        "SELECT ref FROM registrations WHERE channel = ? AND user_ref = ? AND ref IS NOT NULL",
+        [effect.channel, effect.user],
+    ).fetchone()
+    ref = known[0] if known else next_registration_ref(db, now.year)
     columns = ", ".join(FIELDS)
     marks = ", ".join("?" * len(FIELDS))
     updates = ", ".join(f"{name} = excluded.{name}" for name in FIELDS)
     db.execute(
         f"INSERT INTO registrations (channel, user_ref, {columns}, steps_done, current_step, "
-        f"current_since, warned_status, created_at, updated_at) VALUES (?, ?, {marks}, '{{}}', "
-        "?, ?, ?, ?, ?) ON CONFLICT (channel, user_ref) WHERE user_ref IS NOT NULL DO UPDATE "
-        f"SET {updates}, updated_at = excluded.updated_at, warned_status = "
+        f"current_since, warned_status, created_at, updated_at, ref) VALUES (?, ?, {marks}, "
+        "'{}', ?, ?, ?, ?, ?, ?) ON CONFLICT (channel, user_ref) WHERE user_ref IS NOT NULL "
+        f"DO UPDATE SET {updates}, updated_at = excluded.updated_at, warned_status = "
         "excluded.warned_status, current_since = CASE WHEN current_step IS "
         "excluded.current_step THEN current_since ELSE excluded.current_since END, "
         "current_step = excluded.current_step",
@@ -196,6 +229,7 @@ def _save(db: sqlite_utils.Database, effect: SaveRegistration, now: datetime) ->
             values["recruiter_status"],  # told in the registering turn itself
             now.isoformat(),
             now.isoformat(),
+            ref,
         ],
     )
 
@@ -226,6 +260,7 @@ def _record(row: tuple[Any, ...]) -> Registration:
         warned_status,
         created_at,
         desa_code,
+        ref,
     ) = row
     return Registration(
         id=int(id_),
@@ -252,4 +287,5 @@ def _record(row: tuple[Any, ...]) -> Registration:
         warned_status=warned_status or "",
         created_at=datetime.fromisoformat(created_at) if created_at else None,
         desa_code=desa_code or "",
+        ref=ref or "",
     )
