@@ -1,6 +1,6 @@
 """`make bench`: the benchmark table, every figure measured in this one run on this machine.
 
-Sections (all by default, or `--only engine,understanding,webhook,broadcast`):
+Sections (all by default, or `--only engine,understanding,webhook,broadcast,alerts`):
 
 - engine: `engine.step` calls per second on one core, median and p99 of one step;
 - understanding: the question set's top-1 / top-3 / "did you mean" rates per part, and the
@@ -10,11 +10,14 @@ Sections (all by default, or `--only engine,understanding,webhook,broadcast`):
   a bare python-telegram-bot echo bot and a bare aiohttp echo as the floors;
 - broadcast: one bulk message to 10,000 users through the Telegram adapter's outbox
   against a fake Bot API that enforces Telegram's flood limits, at the real limits (the
-  target) and scaled 10x (a stress run).
+  target) and scaled 10x (a stress run);
+- alerts: an officer's `/alert` to 10,000 subscribers on Telegram and on WhatsApp, through
+  the desk, the store and each channel's outbox worker and sender, against fakes that
+  enforce each platform's rate limits (`bench/alerts.py`).
 
 The server under test runs in its own process pinned to core 0; this process (load
 generator and fake APIs) is pinned to core 1. `BENCH_PROFILE=DIR` records every server
-process with py-spy (see bench/profile.py). Takes about 12 minutes.
+process with py-spy (see bench/profile.py). Takes about 25 minutes (alerts alone: 13).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import broadcast, engine, understanding, webhook  # noqa: E402
+from bench import alerts, broadcast, engine, understanding, webhook  # noqa: E402
 from bench.harness import (  # noqa: E402
     LOAD_CPU,
     SERVER_CPU,
@@ -39,6 +42,7 @@ from bench.harness import (  # noqa: E402
     own_seconds,
     speed_probe,
 )
+from bench.tables import table  # noqa: E402
 
 ENGINE_TARGET = 50_000
 QUERY_MEDIAN_TARGET_MS = 2.0
@@ -64,19 +68,6 @@ def machine() -> str:
         f"{os.cpu_count()} cores ({model}), {memory} GB RAM, Linux {platform.release()}, "
         f"{platform.python_implementation()} {platform.python_version()}"
     )
-
-
-def table(header: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |"]
-    lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    for row in rows:
-        cells = [
-            cell.rjust(width) if cell[:1].isdigit() or cell[:1] == "−" else cell.ljust(width)
-            for cell, width in zip(row, widths, strict=True)
-        ]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
 
 
 def engine_section(content: Path, verdicts: list[list[str]]) -> None:
@@ -335,8 +326,9 @@ inside any 1-s window.""",
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", default="engine,understanding,webhook,broadcast")
+    parser.add_argument("--only", default="engine,understanding,webhook,broadcast,alerts")
     parser.add_argument("--seconds", type=float, default=8.0, help="length of each load phase")
+    parser.add_argument("--alert-users", type=int, default=10_000, help="subscribers alerted")
     options = parser.parse_args()
     sections = set(options.only.split(","))
     os.sched_setaffinity(0, {LOAD_CPU})
@@ -358,6 +350,9 @@ async def main() -> None:
         probes.append(speed_probe())
     if "broadcast" in sections:
         await broadcast_section(content, verdicts)
+        probes.append(speed_probe())
+    if "alerts" in sections:
+        await alerts.section(content, options.alert_users, verdicts)
         probes.append(speed_probe())
     print("\n### Targets\n")
     print(table(["target", "result", "met"], verdicts))
