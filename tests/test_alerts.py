@@ -19,6 +19,7 @@ from bot.channels.whatsapp import WhatsAppChannel
 from bot.config import TelegramConfig, WhatsAppConfig
 from bot.importer import import_jobs
 from bot.job_alerts import announce_jobs
+from bot.notice_wording import load_notice_wording
 from bot.server import build_app
 from tests.conftest import ROOT
 from tests.fakes.bot_api import FakeBotApi, callback_update, message_update, text_update
@@ -195,9 +196,11 @@ async def test_import_jobs_tells_the_subscribers_of_a_new_listing(world, tmp_pat
     database = Path(world.runtime.store.path)
     lines: list[str] = []
 
+    wording = load_notice_wording(content)
+
     def announce(jobs, vocabulary, sample) -> int:  # what `python -m bot import-jobs` does
         now = datetime.now(UTC)
-        return asyncio.run(announce_jobs(database, jobs, vocabulary, sample, now))
+        return asyncio.run(announce_jobs(database, jobs, wording, vocabulary, sample, now))
 
     code = await asyncio.to_thread(
         import_jobs, upload, content, date(2026, 11, 28), lines.append, announce

@@ -6,6 +6,10 @@ Channel-neutral: Telegram's `/alert <kecamatan|semua> <text>` and its confirm bu
 says how many people will receive it; the draft waits in the store under a key, and the
 confirmation queues one notice per subscriber (keyed by the draft, so pressing twice sends
 nothing twice), with an audit line. Quiet hours and WhatsApp's window apply on delivery.
+
+What subscribers read around the officer's words is content (`officer_alert` in
+system.yaml, see `bot.notice_wording`); the officer's own texts here stay in code, like the
+rest of the desk's. The officer's text may be as long as one screen leaves beside the frame.
 """
 
 from __future__ import annotations
@@ -14,11 +18,11 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.actions.wording import pick
 from bot.effects import AlertDraft, AuditLine, Effect, SendNotices
 from bot.engine.flows import Flows
 from bot.engine.spec import AskNode
 from bot.messages import Option, Reply
+from bot.notice_wording import NoticeWording
 from bot.notices import Notice
 from bot.officers.cards import PREFIX
 from bot.records import Subscription
@@ -28,20 +32,12 @@ EVERYONE = "semua"
 KECAMATAN_NODE = (
     "report_kecamatan"  # the kecamatan of Kabupaten Serang, as the report form has them
 )
-MAX_TEXT = 500  # characters of an officer's alert
+MAX_TEXT = 500  # characters of an officer's alert, at most (less if the frame is long)
 CONFIRM_MINUTES = 30  # a preview not confirmed by then must be made again
 USAGE = (
     "Pakai: /alert <kecamatan|semua> <teks peringatan>\n"
     "Contoh: /alert Cikande Hati-hati: PT Contoh Jaya tidak berizin, jangan bayar apa pun."
 )
-HEADER = {
-    "id": "⚠️ *Peringatan dari petugas Migran Aman*",
-    "en": "⚠️ *Warning from Migran Aman officers* (in Indonesian)",
-}
-FOOTER = {
-    "id": "Ketik *berhenti* untuk berhenti menerima info.",
-    "en": "Type *stop* to stop these alerts.",
-}
 
 
 @dataclass(slots=True)
@@ -72,15 +68,17 @@ async def preview_alert(
     target, text = found
     if not text:
         return AlertAnswer([Reply(USAGE)])
-    if len(text) > MAX_TEXT:
-        return AlertAnswer([Reply(f"Teks terlalu panjang ({len(text)}/{MAX_TEXT} karakter).")])
+    wording = NoticeWording.of(flows.system)
+    limit = max_text(wording, flows.system.languages)
+    if len(text) > limit:
+        return AlertAnswer([Reply(f"Teks terlalu panjang ({len(text)}/{limit} karakter).")])
     count = len(await _recipients(store, target))
     where = f"Kecamatan {target}" if target else "semua pelanggan"
     key = hashlib.blake2b(f"{officer_id}\n{target}\n{text}\n{now}".encode(), digest_size=8)
     draft = key.hexdigest()
     preview = Reply(
         f"Pratinjau peringatan untuk {where}: {count} orang akan menerimanya.\n\n"
-        f"{_body(text, 'id')}",
+        f"{wording.text('officer_alert', 'id', text=text)}",
         (
             Option(f"{PREFIX}:alert:{draft}", f"Kirim ke {count} orang"),
             Option(f"{PREFIX}:alertno:{draft}", "Batal"),
@@ -90,7 +88,7 @@ async def preview_alert(
 
 
 async def confirm_alert(
-    store: Store, officer_id: int, key: str, send: bool, now: datetime
+    store: Store, flows: Flows, officer_id: int, key: str, send: bool, now: datetime
 ) -> AlertAnswer:
     """The officer pressed send (`send`) or cancel on their preview `key`."""
     draft = await store.alert_draft(key)
@@ -106,9 +104,11 @@ async def confirm_alert(
             [Reply(f"Pratinjau lebih dari {CONFIRM_MINUTES} menit; kirim /alert lagi.")], [forget]
         )
     recipients = await _recipients(store, draft.target)
+    wording = NoticeWording.of(flows.system)
+    langs = {r.lang for r in recipients}  # worded once per language, not per recipient
+    body = {lang: wording.text("officer_alert", lang, text=draft.text) for lang in langs}
     notices = tuple(
-        Notice(r.channel, r.user, r.lang, "alert", _body(draft.text, r.lang), f"alert:{key}")
-        for r in recipients
+        Notice(r.channel, r.user, r.lang, "alert", body[r.lang], f"alert:{key}") for r in recipients
     )
     where = draft.target or EVERYONE
     audit = AuditLine(officer_id, "alert", "", f"{where}: {len(notices)} recipients")
@@ -134,5 +134,7 @@ async def _recipients(store: Store, target: str) -> list[Subscription]:
     return await store.subscribers("kecamatan" if target else "", [target] if target else [])
 
 
-def _body(text: str, lang: str) -> str:
-    return f"{pick(HEADER, lang)}\n{text}\n\n{pick(FOOTER, lang)}"
+def max_text(wording: NoticeWording, languages: list[str]) -> int:
+    """The longest officer's text whose warning fits one screen in every language."""
+    frame = max(wording.frame("officer_alert", lang) for lang in languages)
+    return min(MAX_TEXT, wording.screen_chars - frame)

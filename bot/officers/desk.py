@@ -211,7 +211,12 @@ class OfficerDesk:
         _, action, ref, *extra = parts
         if action in ("alert", "alertno"):  # send or cancel an alert previewed by /alert
             sent = await alerts.confirm_alert(
-                self.store, officer.id, ref, action == "alert", datetime.now(UTC)
+                self.store,
+                self.content().flows,
+                officer.id,
+                ref,
+                action == "alert",
+                datetime.now(UTC),
             )
             return DeskAnswer(sent.replies, sent.effects)
         report = await self.store.report(ref)
