@@ -6,7 +6,7 @@ for."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 import pytest
@@ -23,13 +23,13 @@ WARNING = "Peringatan: PT Contoh Palsu meminta uang pendaftaran. Jangan bayar ap
 
 
 class Clock:
-    """The worker's time, set by the test."""
+    """The worker's time, set by the test; in UTC, as the real clock gives it."""
 
     def __init__(self, now: datetime) -> None:
         self.now = now
 
     def __call__(self) -> datetime:
-        return self.now
+        return self.now.astimezone(UTC)
 
 
 @pytest.fixture
