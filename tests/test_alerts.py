@@ -164,7 +164,9 @@ async def test_an_officer_warning_reaches_only_its_kecamatan_and_not_who_said_st
     done = await world.officer(callback_update(OFFICER, buttons[0]["callback_data"], chat=GROUP))
     assert "diantrekan untuk 1 orang (Cikande)" in done["text"]
     await world.telegram.wait_for(lambda: len(world.telegram.sent(CIKANDE)) > before[CIKANDE])
-    assert warning in world.telegram.sent(CIKANDE)[-1]["text"]
+    received = world.telegram.sent(CIKANDE)[-1]["text"]
+    assert warning in received
+    assert "Peringatan dari petugas Kabupaten Serang" in received, "the frame from system.yaml"
     again = await world.officer(callback_update(OFFICER, buttons[0]["callback_data"], chat=GROUP))
     assert "sudah terkirim" in again["text"]
     await world.settle()
