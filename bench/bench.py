@@ -1,6 +1,6 @@
 """`make bench`: the benchmark table, every figure measured in this one run on this machine.
 
-Sections (all by default, or `--only engine,understanding,webhook,broadcast,console`):
+Sections (all by default, or `--only engine,understanding,webhook,broadcast,console,alerts`):
 
 - engine: `engine.step` calls per second on one core, median and p99 of one step;
 - understanding: the question set's top-1 / top-3 / "did you mean" rates per part, and the
@@ -13,10 +13,13 @@ Sections (all by default, or `--only engine,understanding,webhook,broadcast,cons
   target) and scaled 10x (a stress run);
 - console: the officers' web console's statistics page, queue and case page on a database
   of 500 reports (median and slowest of 20 loads; target: statistics under a second).
+- alerts: an officer's `/alert` to 10,000 subscribers on Telegram and on WhatsApp, through
+  the desk, the store and each channel's outbox worker and sender, against fakes that
+  enforce each platform's rate limits (`bench/alerts.py`).
 
 The server under test runs in its own process pinned to core 0; this process (load
 generator and fake APIs) is pinned to core 1. `BENCH_PROFILE=DIR` records every server
-process with py-spy (see bench/profile.py). Takes about 12 minutes.
+process with py-spy (see bench/profile.py). Takes about 25 minutes (alerts alone: 13).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import broadcast, console, engine, understanding, webhook  # noqa: E402
+from bench import alerts, broadcast, console, engine, understanding, webhook  # noqa: E402
 from bench.harness import (  # noqa: E402
     LOAD_CPU,
     SERVER_CPU,
@@ -41,6 +44,7 @@ from bench.harness import (  # noqa: E402
     own_seconds,
     speed_probe,
 )
+from bench.tables import table  # noqa: E402
 
 ENGINE_TARGET = 50_000
 QUERY_MEDIAN_TARGET_MS = 2.0
@@ -67,19 +71,6 @@ def machine() -> str:
         f"{os.cpu_count()} cores ({model}), {memory} GB RAM, Linux {platform.release()}, "
         f"{platform.python_implementation()} {platform.python_version()}"
     )
-
-
-def table(header: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |"]
-    lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    for row in rows:
-        cells = [
-            cell.rjust(width) if cell[:1].isdigit() or cell[:1] == "−" else cell.ljust(width)
-            for cell, width in zip(row, widths, strict=True)
-        ]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
 
 
 def engine_section(content: Path, verdicts: list[list[str]]) -> None:
@@ -364,8 +355,9 @@ async def console_section(content: Path, verdicts: list[list[str]]) -> None:
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", default="engine,understanding,webhook,broadcast,console")
+    parser.add_argument("--only", default="engine,understanding,webhook,broadcast,console,alerts")
     parser.add_argument("--seconds", type=float, default=8.0, help="length of each load phase")
+    parser.add_argument("--alert-users", type=int, default=10_000, help="subscribers alerted")
     options = parser.parse_args()
     sections = set(options.only.split(","))
     os.sched_setaffinity(0, {LOAD_CPU})
@@ -390,6 +382,8 @@ async def main() -> None:
         probes.append(speed_probe())
     if "console" in sections:
         await console_section(content, verdicts)
+    if "alerts" in sections:
+        await alerts.section(content, options.alert_users, verdicts)
         probes.append(speed_probe())
     print("\n### Targets\n")
     print(table(["target", "result", "met"], verdicts))

@@ -4,7 +4,9 @@ One handler serves both (`/bot<token>/<method>` and `/<version>/<phone id>/messa
 answers what the bot and python-telegram-bot need, and reports every outbound
 message to a callback with its arrival time. The Telegram side can enforce
 Telegram's flood limits (`TelegramLimits`): over the limit it answers 429 with
-`retry_after`, like the real server. The fakes of tests/fakes are richer but cost
+`retry_after`, like the real server. The Graph side can enforce WhatsApp's
+throughput and pair rate (`GraphLimits`): over them it answers error 130429 or
+131056, as Meta does. The fakes of tests/fakes are richer but cost
 too much CPU per call to stand in for the platforms at thousands of calls a second.
 """
 
@@ -73,24 +75,60 @@ class TelegramLimits:
 
 
 @dataclass
+class GraphLimits:
+    """Limits the fake Graph API enforces on sends (not read receipts): Meta's default
+    throughput of 80 messages/s per business number (error 130429 beyond), and the pair
+    rate, one message per 6 s to one user with bursts of up to 45 (error 131056)."""
+
+    overall: float = 80
+    pair_burst: int = 45
+    pair_seconds: float = 6.0
+    period: float = 1.0
+
+
+class TokenBucket:
+    """`burst` events at once, then one per `seconds` (the pair rate's shape)."""
+
+    def __init__(self, burst: int, seconds: float, now: float) -> None:
+        self.burst = burst
+        self.seconds = seconds
+        self.tokens = float(burst)
+        self.at = now
+
+    def take(self, now: float) -> bool:
+        self.tokens = min(self.burst, self.tokens + (now - self.at) / self.seconds)
+        self.at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+@dataclass
 class FakePlatforms:
     """State of the fakes: counters, accepted send times, and the sent-callback."""
 
     on_sent: Sent
     limits: TelegramLimits | None = None
+    graph_limits: GraphLimits | None = None
     sends: int = 0
     reads: int = 0
-    too_many: int = 0
+    too_many: int = 0  # answers refusing a send over a rate limit (429, 130429, 131056)
     other: dict[str, int] = field(default_factory=dict)
     accepted_at: list[float] = field(default_factory=list)
     record_times: bool = False
     _message_id: int = 0
     _overall: SlidingWindow | None = None
     _chats: dict[str, SlidingWindow] = field(default_factory=dict)
+    _graph_overall: SlidingWindow | None = None
+    _pairs: dict[str, TokenBucket] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.limits:
             self._overall = SlidingWindow(self.limits.overall, self.limits.period)
+        if self.graph_limits:
+            limits = self.graph_limits
+            self._graph_overall = SlidingWindow(limits.overall, limits.period)
 
     def handle(
         self, method: str, target: str, headers: dict[str, str], body: bytes, now: float
@@ -155,6 +193,10 @@ class FakePlatforms:
             self.reads += 1
             return 200, b'{"success":true}'
         to = payload.get("to") or payload.get("recipient") or ""
+        if self.graph_limits:
+            refused = self._graph_limited(to, now)
+            if refused:
+                return refused
         self.sends += 1
         self._message_id += 1
         if self.record_times:
@@ -164,6 +206,26 @@ class FakePlatforms:
             b'{"messaging_product":"whatsapp","contacts":[{"input":"%s","wa_id":"%s"}],'
             b'"messages":[{"id":"wamid.OUT%d"}]}' % (to.encode(), to.encode(), self._message_id)
         )
+
+    def _graph_limited(self, to: str, now: float) -> tuple[int, bytes] | None:
+        assert self.graph_limits is not None and self._graph_overall is not None
+        limits = self.graph_limits
+        if self._graph_overall.wait_time(now) > 0:
+            return self._graph_refusal(130429, "Rate limit hit")
+        pair = self._pairs.get(to)
+        if pair is None:
+            pair = self._pairs[to] = TokenBucket(limits.pair_burst, limits.pair_seconds, now)
+        if not pair.take(now):
+            return self._graph_refusal(
+                131056, "(Business Account, Consumer Account) pair rate limit hit"
+            )
+        self._graph_overall.add(now)
+        return None
+
+    def _graph_refusal(self, code: int, message: str) -> tuple[int, bytes]:
+        self.too_many += 1
+        error = {"message": message, "type": "OAuthException", "code": code, "fbtrace_id": "bench"}
+        return 400, json.dumps({"error": error}).encode()
 
 
 def max_in_window(times: list[float], period: float = 1.0) -> int:

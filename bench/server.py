@@ -5,7 +5,9 @@ make_channels, build_app, channel start, INFO logging to a file), with both the
 WhatsApp and the Telegram webhook on and the platform URLs pointed at the bench
 fakes. The only changes are the platform rate limiters, set from the command
 line: lifted for the webhook load (the fakes then measure our server, not
-Meta's or Telegram's quota) and scaled for the broadcast. `bare` mode is the
+Meta's or Telegram's quota) and scaled for the broadcast, no quiet hours (a run
+must not depend on the time of day), and an officer with the bench routes of
+`bench/alert_routes.py` for the alert benchmark. `bare` mode is the
 floor: a python-telegram-bot `Application` with one echo handler behind the same
 aiohttp webhook route. Prints `READY <pid>` when it accepts requests; SIGTERM stops it.
 """
@@ -44,11 +46,19 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--cpu", type=int, default=0, help="pin the process to this core")
     parser.add_argument("--telegram-scale", type=float, default=1.0, help="x the send rate")
     parser.add_argument("--whatsapp-rate", type=float, default=1000.0, help="calls/s")
+    parser.add_argument(
+        "--whatsapp-pace",
+        type=float,
+        default=0.0,
+        help="whatsapp.messages_per_second, the adapter's own limiter as configured "
+        "(instead of --whatsapp-rate)",
+    )
     return parser.parse_args()
 
 
 async def run_app(options: argparse.Namespace) -> None:
     import bot.channels.telegram as telegram_module
+    from bench.alert_routes import add_alert_routes, officers_settings
     from bot.app import open_runtime
     from bot.channels.pacing import RateLimiter
     from bot.channels.whatsapp import WhatsAppChannel
@@ -86,12 +96,16 @@ async def run_app(options: argparse.Namespace) -> None:
             "api_url": f"{options.api}/{GRAPH_VERSION}",
         },
     }
+    if options.whatsapp_pace:
+        settings["whatsapp"]["messages_per_second"] = options.whatsapp_pace
     settings["flood"] = {"burst": 1000, "per_minute": 6000}  # above the simulated users' pace
+    settings["notices"] = {"quiet_from": "00:00", "quiet_until": "00:00"}  # none
+    settings["officers"] = officers_settings()
     config = Config.model_validate(settings)
     async with open_runtime(config, flood_limit=True) as runtime:  # as bot.server.serve() does
         channels = make_channels(runtime, config)
         for channel in channels:
-            if isinstance(channel, WhatsAppChannel):
+            if isinstance(channel, WhatsAppChannel) and not options.whatsapp_pace:
                 channel.graph.limiter = RateLimiter(options.whatsapp_rate)
         app = build_app(runtime, channels, config.media.max_bytes)
 
@@ -110,6 +124,7 @@ async def run_app(options: argparse.Namespace) -> None:
             return web.Response(text="queued")
 
         app.router.add_post("/bench/broadcast", broadcast)
+        add_alert_routes(app, runtime)
         for channel in channels:
             await channel.start()
         await serve_until_stopped(app, options.port)

@@ -169,13 +169,21 @@ def import_list(
     announced to their subscribers through the database's outbox."""
     from bot.importer import import_agencies, import_jobs
     from bot.job_alerts import announce_jobs
+    from bot.notice_wording import NoticeWordingError, load_notice_wording
 
     today = date.today()
     if command == "import-jobs":
+        try:  # the job alerts' wording, checked before anything is imported
+            wording = load_notice_wording(content_dir)
+        except NoticeWordingError as error:
+            print(
+                f"{error}\nthe job alert's texts have problems; fix them first. Nothing imported."
+            )
+            return 1
 
         def announce(jobs: list[Job], vocabulary: Vocabulary, sample: bool) -> int:
             now = datetime.now(UTC)
-            return asyncio.run(announce_jobs(database, jobs, vocabulary, sample, now))
+            return asyncio.run(announce_jobs(database, jobs, wording, vocabulary, sample, now))
 
         return import_jobs(arguments.file, content_dir, today, print, announce)
     return import_agencies(

@@ -190,10 +190,13 @@ class FloodConfig(_Section):
 
 class NoticesConfig(_Section):
     """Messages the bot sends unasked (reminders, warnings, job alerts, officers' alerts):
-    the quiet hours, in Asia/Jakarta time, during which they wait (from == until: none)."""
+    the quiet hours, in Asia/Jakarta time, during which they wait (from == until: none),
+    and how long the key of a sent notice is kept."""
 
     quiet_from: time = time(21, 0)
     quiet_until: time = time(6, 0)
+    # days a sent notice's key is kept, so the same notice is not sent twice meanwhile
+    key_retention_days: int = Field(default=90, ge=1, le=3650)
 
     @field_validator("quiet_from", "quiet_until", mode="before")
     @classmethod

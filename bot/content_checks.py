@@ -26,6 +26,7 @@ from bot.content_wording import (
 from bot.data import ContentData
 from bot.engine.spec import NODE_KINDS, ActionNode, AskNode, Node, OptionSpec, PageNode, SystemSpec
 from bot.engine.text import normalize
+from bot.notice_wording import check_notice_messages
 from bot.platform_limits import (
     TELEGRAM_BUTTON_TEXT,
     WHATSAPP_BUTTON_TITLE,
@@ -180,6 +181,7 @@ def _check_system(
                     f"messages.{name}: the '{lang}' text is {len(text)} characters; one "
                     f"message holds at most {system.screen_chars} (screen_chars)",
                 )
+    checker.problems += check_notice_messages(system, system_file, system_document)
     _check_translations(
         checker,
         system_file,

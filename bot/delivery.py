@@ -10,7 +10,8 @@ when half of them are done, so a rate-limited platform is never left idle while
 the worker waits for the slowest send of a round.
 
 A notice (a message sent unasked: see `bot.notices`) due in quiet hours waits until
-they end, set aside from its user's replies, which go on.
+they end, set aside from its user's replies, which go on. The worker reads the time from
+its `clock`, which tests set to any hour instead of waiting for it.
 
 Delivery is at least once: a crash in the instant between the platform's
 answer and the commit of "sent" sends that one message again after restart.
@@ -34,6 +35,13 @@ log = logging.getLogger(__name__)
 
 Send = Callable[[str, Reply], Awaitable[None]]
 """Sends one reply to one user; raises RetryLater or Undeliverable on failure."""
+Clock = Callable[[], datetime]
+"""The current time, aware."""
+
+
+def utc_now() -> datetime:
+    """The time now, in UTC."""
+    return datetime.now(UTC)
 
 
 class OutboxQueue(Protocol):
@@ -79,6 +87,7 @@ class OutboxWorker:
         max_delay: float = 600.0,
         idle_poll: float = 5.0,
         quiet_hours: QuietHours | None = None,
+        clock: Clock = utc_now,
     ) -> None:
         self.store = store
         self.channel = channel
@@ -90,6 +99,7 @@ class OutboxWorker:
         self.max_delay = max_delay
         self.idle_poll = idle_poll
         self.quiet_hours = quiet_hours  # when notices (not replies) wait
+        self.clock = clock
         self._task: asyncio.Task[None] | None = None
         self._sending: dict[int, asyncio.Task[None]] = {}  # outbox id -> its delivery
         self._more = False  # the last fetch was cut at the free slots: more may be due
@@ -114,7 +124,7 @@ class OutboxWorker:
         """Nothing in flight and nothing due: every message that could go out has."""
         if self._sending:
             return False
-        return not await self.store.due_outbox(self.channel, datetime.now(UTC), 1)
+        return not await self.store.due_outbox(self.channel, self.clock(), 1)
 
     async def _run(self) -> None:
         while True:
@@ -135,9 +145,7 @@ class OutboxWorker:
         A message in flight is still pending in the store, so the fetch skips those.
         """
         free = self.concurrency - len(self._sending)
-        items = await self.store.due_outbox(
-            self.channel, datetime.now(UTC), free + len(self._sending)
-        )
+        items = await self.store.due_outbox(self.channel, self.clock(), free + len(self._sending))
         fresh = [item for item in items if item.id not in self._sending][:free]
         self._more = len(fresh) == free
         for item in fresh:
@@ -158,13 +166,13 @@ class OutboxWorker:
         with contextlib.suppress(StoreError):
             due = await self.store.next_outbox_time(self.channel)
             if due is not None:
-                delay = min(delay, max(0.0, (due - datetime.now(UTC)).total_seconds()))
+                delay = min(delay, max(0.0, (due - self.clock()).total_seconds()))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.wakeup.wait(), timeout=delay)
 
     async def _deliver(self, item: OutboxItem) -> None:
         if "notice" in item.body and self.quiet_hours:
-            until = self.quiet_hours.until(datetime.now(UTC))
+            until = self.quiet_hours.until(self.clock())
             if until:  # it and every other notice wait; replies go on
                 await self.store.outbox_quiet(self.channel, until)
                 return
@@ -183,7 +191,7 @@ class OutboxWorker:
             retry_after = error.retry_after if isinstance(error, RetryLater) else None
             await self._retry(item, f"{type(error).__name__}: {error}", retry_after)
             return
-        await self.store.outbox_sent(item.id, datetime.now(UTC))
+        await self.store.outbox_sent(item.id, self.clock())
 
     async def _retry(self, item: OutboxItem, reason: str, retry_after: float | None) -> None:
         attempts = item.attempts + 1
@@ -208,4 +216,4 @@ class OutboxWorker:
             delay,
             reason,
         )
-        await self.store.outbox_retry(item.id, datetime.now(UTC) + timedelta(seconds=delay), reason)
+        await self.store.outbox_retry(item.id, self.clock() + timedelta(seconds=delay), reason)

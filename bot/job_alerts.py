@@ -4,45 +4,37 @@ A listing matches a subscriber of its country or of its sector. Each subscriber 
 message listing their new matches (at most `MAX_LISTED`, then "and N more"), keyed by
 the listings' numbers, so importing the same file again tells nobody twice. Listings of
 sample data say so in the alert, as everywhere else.
+
+The wording is content (`job_alert`, `job_alert_line`, `job_alert_more` in system.yaml, see
+`bot.notice_wording`); an alert names as many vacancies as fit one screen, the SAMPEL note
+included, and counts the rest.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from bot.actions.wording import day, pick, sample_note
+from bot.actions.wording import day, sample_note
 from bot.data.jobs import Job
 from bot.data.vocabulary import Vocabulary
+from bot.notice_wording import NoticeWording
 from bot.notices import Notice
 from bot.records import Subscription
 from bot.store import Store
 
-MAX_LISTED = 5
-TEXTS = {
-    "header": {
-        "id": "🔔 Lowongan terverifikasi baru untuk Anda:",
-        "en": "🔔 New verified vacancies for you:",
-    },
-    "line": {
-        "id": "- *{position}*, {country} ({sector}), {employer}. Ditutup {closes}.",
-        "en": "- *{position}*, {country} ({sector}), {employer}. Closes {closes}.",
-    },
-    "more": {"id": "... dan {count} lainnya.", "en": "... and {count} more."},
-    "footer": {
-        "id": "Lihat rincian dan cara melamar di menu *Lowongan resmi*. Ketik *berhenti* untuk "
-        "berhenti berlangganan.",
-        "en": "See the details and how to apply in *Official vacancies*. Type *stop* to stop "
-        "these alerts.",
-    },
-}
-"""The alert's wording, like the listings' labels in `bot.actions.jobs`."""
+MAX_LISTED = 5  # vacancies named in one alert, at most (fewer if one screen holds fewer)
 
 
 def job_notices(
-    jobs: list[Job], subscribers: list[Subscription], vocabulary: Vocabulary, sample: bool
+    jobs: list[Job],
+    subscribers: list[Subscription],
+    wording: NoticeWording,
+    vocabulary: Vocabulary,
+    sample: bool,
 ) -> list[Notice]:
     """One notice per subscriber listing the new jobs of their countries and sectors."""
     matches: dict[tuple[str, str], list[Job]] = defaultdict(list)
@@ -59,33 +51,59 @@ def job_notices(
         lang = langs[(channel, user)]
         refs = ",".join(sorted(job.ref for job in found))
         key = "jobs:" + hashlib.blake2b(refs.encode(), digest_size=8).hexdigest()
-        text = alert_text(found, vocabulary, lang, sample)
+        text = alert_text(found, wording, vocabulary, lang, sample)
         notices.append(Notice(channel, user, lang, "jobs", text, key))
     return notices
 
 
-def alert_text(jobs: list[Job], vocabulary: Vocabulary, lang: str, sample: bool) -> str:
-    """The alert for `jobs` in `lang`."""
-    lines = [pick(TEXTS["header"], lang)]
-    for job in jobs[:MAX_LISTED]:
-        line = pick(TEXTS["line"], lang).format(
+def alert_text(
+    jobs: list[Job], wording: NoticeWording, vocabulary: Vocabulary, lang: str, sample: bool
+) -> str:
+    """The alert for `jobs` in `lang`: the first vacancies that fit one screen (at least
+    one, at most MAX_LISTED), then how many more."""
+    lines = [
+        wording.text(
+            "job_alert_line",
+            lang,
             position=job.position,
             country=vocabulary.country(job.country, lang),
             sector=vocabulary.sector(job.sector, lang),
             employer=job.employer,
             closes=day(job.closes),
         )
-        lines.append(line)
-    if len(jobs) > MAX_LISTED:
-        lines.append(pick(TEXTS["more"], lang).format(count=len(jobs) - MAX_LISTED))
-    lines.append(pick(TEXTS["footer"], lang))
-    if sample:
-        lines.append(sample_note(lang))
-    return "\n".join(lines)
+        for job in jobs[:MAX_LISTED]
+    ]
+    note = f"\n{sample_note(lang)}" if sample else ""
+    room = wording.screen_chars - wording.frame("job_alert", lang) - len(note)
+    listings = _fitting(
+        lines, len(jobs), room, lambda count: wording.text("job_alert_more", lang, count=count)
+    )
+    return wording.text("job_alert", lang, listings=listings) + note
+
+
+def _fitting(lines: list[str], total: int, room: int, more: Callable[[int], str]) -> str:
+    """As many of `lines` as fit in `room` characters with the "and N more" line for the
+    rest of `total` (the first line even if it does not fit)."""
+    chosen = lines[:1]
+    for count in range(2, len(lines) + 1):
+        if len(_listing(lines[:count], total, more)) > room:
+            break
+        chosen = lines[:count]
+    return _listing(chosen, total, more)
+
+
+def _listing(lines: list[str], total: int, more: Callable[[int], str]) -> str:
+    rest = total - len(lines)
+    return "\n".join([*lines, more(rest)] if rest else lines)
 
 
 async def announce_jobs(
-    database: Path, jobs: list[Job], vocabulary: Vocabulary, sample: bool, now: datetime
+    database: Path,
+    jobs: list[Job],
+    wording: NoticeWording,
+    vocabulary: Vocabulary,
+    sample: bool,
+    now: datetime,
 ) -> int:
     """Tell the subscribers of `jobs`' countries and sectors; returns how many were queued.
     The running bot's outbox sends them (it looks for due messages every few seconds)."""
@@ -96,7 +114,7 @@ async def announce_jobs(
     try:
         subscribers = await store.subscribers("country", [job.country for job in jobs])
         subscribers += await store.subscribers("sector", [job.sector for job in jobs])
-        notices = job_notices(jobs, subscribers, vocabulary, sample)
+        notices = job_notices(jobs, subscribers, wording, vocabulary, sample)
         return await store.send_notices(notices, now)
     finally:
         await store.close()

@@ -32,6 +32,7 @@ class Services:
     reports_by_user: Throttle = field(default_factory=lambda: hourly(REPORTS_PER_HOUR))
     media_dir: Path = Path("data/media")
     quiet_hours: QuietHours | None = None  # when notices wait (see `bot.notices`)
+    notice_key_days: int = 90  # a sent notice's key is kept this long
     planner_reminder_days: int = 14  # a step open this long gets one reminder
     planner_retention_days: int = 180  # a plan is anonymised this long after its departure
 
@@ -53,6 +54,7 @@ class Services:
             reports_by_user=hourly(config.reports.per_user_per_hour),
             media_dir=Path(config.media.dir),
             quiet_hours=QuietHours(config.notices.quiet_from, config.notices.quiet_until),
+            notice_key_days=config.notices.key_retention_days,
             planner_reminder_days=config.planner.reminder_days,
             planner_retention_days=config.planner.retention_days_after_departure,
         )

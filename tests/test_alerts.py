@@ -19,6 +19,7 @@ from bot.channels.whatsapp import WhatsAppChannel
 from bot.config import TelegramConfig, WhatsAppConfig
 from bot.importer import import_jobs
 from bot.job_alerts import announce_jobs
+from bot.notice_wording import load_notice_wording
 from bot.server import build_app
 from tests.conftest import ROOT
 from tests.fakes.bot_api import FakeBotApi, callback_update, message_update, text_update
@@ -163,7 +164,9 @@ async def test_an_officer_warning_reaches_only_its_kecamatan_and_not_who_said_st
     done = await world.officer(callback_update(OFFICER, buttons[0]["callback_data"], chat=GROUP))
     assert "diantrekan untuk 1 orang (Cikande)" in done["text"]
     await world.telegram.wait_for(lambda: len(world.telegram.sent(CIKANDE)) > before[CIKANDE])
-    assert warning in world.telegram.sent(CIKANDE)[-1]["text"]
+    received = world.telegram.sent(CIKANDE)[-1]["text"]
+    assert warning in received
+    assert "Peringatan dari petugas Kabupaten Serang" in received, "the frame from system.yaml"
     again = await world.officer(callback_update(OFFICER, buttons[0]["callback_data"], chat=GROUP))
     assert "sudah terkirim" in again["text"]
     await world.settle()
@@ -195,9 +198,11 @@ async def test_import_jobs_tells_the_subscribers_of_a_new_listing(world, tmp_pat
     database = Path(world.runtime.store.path)
     lines: list[str] = []
 
+    wording = load_notice_wording(content)
+
     def announce(jobs, vocabulary, sample) -> int:  # what `python -m bot import-jobs` does
         now = datetime.now(UTC)
-        return asyncio.run(announce_jobs(database, jobs, vocabulary, sample, now))
+        return asyncio.run(announce_jobs(database, jobs, wording, vocabulary, sample, now))
 
     code = await asyncio.to_thread(
         import_jobs, upload, content, date(2026, 11, 28), lines.append, announce

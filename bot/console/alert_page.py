@@ -15,7 +15,7 @@ import secrets
 from bot.console.markup import Html, el, join
 from bot.console.pages import View, csrf_field, frame, select
 from bot.console.roles import Role
-from bot.officers.alerts import EVERYONE, MAX_TEXT, AlertPreview, alert_body
+from bot.officers.alerts import EVERYONE, MAX_TEXT, AlertPreview
 
 DONE = ("sent", "cancelled", "gone")
 """What the form page can say after a confirmation (`done` of its address)."""
@@ -84,7 +84,7 @@ def alert_preview_page(view: View, preview: AlertPreview) -> Html:
     """The message as subscribers will read it, how many will, and send or cancel."""
     t = view.t
     where = preview.target or t("alert_everyone")
-    bubble = el("div", _rich(alert_body(preview.text, "id")), class_="bubble")
+    bubble = el("div", _rich(preview.body), class_="bubble")
     confirm = el(
         "form",
         csrf_field(view),

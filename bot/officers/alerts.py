@@ -7,6 +7,10 @@ the target and the text apart) and `confirm_alert`. The preview
 says how many people will receive it; the draft waits in the store under a key, and the
 confirmation queues one notice per subscriber (keyed by the draft, so pressing twice sends
 nothing twice), with an audit line. Quiet hours and WhatsApp's window apply on delivery.
+
+What subscribers read around the officer's words is content (`officer_alert` in
+system.yaml, see `bot.notice_wording`); the officer's own texts here stay in code, like the
+rest of the desk's. The officer's text may be as long as one screen leaves beside the frame.
 """
 
 from __future__ import annotations
@@ -15,11 +19,11 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.actions.wording import pick
 from bot.effects import AlertDraft, AuditLine, Effect, SendNotices
 from bot.engine.flows import Flows
 from bot.engine.spec import AskNode
 from bot.messages import Option, Reply
+from bot.notice_wording import NoticeWording
 from bot.notices import Notice
 from bot.officers.cards import PREFIX
 from bot.records import Subscription
@@ -29,20 +33,12 @@ EVERYONE = "semua"
 KECAMATAN_NODE = (
     "report_kecamatan"  # the kecamatan of Kabupaten Serang, as the report form has them
 )
-MAX_TEXT = 500  # characters of an officer's alert
+MAX_TEXT = 500  # characters of an officer's alert, at most (less if the frame is long)
 CONFIRM_MINUTES = 30  # a preview not confirmed by then must be made again
 USAGE = (
     "Pakai: /alert <kecamatan|semua> <teks peringatan>\n"
     "Contoh: /alert Cikande Hati-hati: PT Contoh Jaya tidak berizin, jangan bayar apa pun."
 )
-HEADER = {
-    "id": "⚠️ *Peringatan dari petugas Migran Aman*",
-    "en": "⚠️ *Warning from Migran Aman officers* (in Indonesian)",
-}
-FOOTER = {
-    "id": "Ketik *berhenti* untuk berhenti menerima info.",
-    "en": "Type *stop* to stop these alerts.",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +50,7 @@ class AlertPreview:
     target: str
     text: str
     recipients: int
+    body: str  # the alert as a subscriber reading Indonesian receives it (markup: *bold*)
 
 
 @dataclass(slots=True)
@@ -84,11 +81,17 @@ async def preview_alert(
     if found is None:
         return AlertAnswer([Reply(f"Kecamatan '{words[0]}' tidak dikenal.\n{USAGE}")])
     target, text = found
-    return await draft_alert(store, officer_id, target, text, now)
+    return await draft_alert(store, flows, officer_id, target, text, now)
 
 
 async def draft_alert(
-    store: Store, officer_id: int, target: str, text: str, now: datetime, once: str = ""
+    store: Store,
+    flows: Flows,
+    officer_id: int,
+    target: str,
+    text: str,
+    now: datetime,
+    once: str = "",
 ) -> AlertAnswer:
     """The draft of an alert to `target` (a kecamatan as listed, "" for every subscriber)
     and its preview with the number of recipients. `once`, when given, makes the draft's
@@ -96,15 +99,17 @@ async def draft_alert(
     text = text.strip()
     if not text:
         return AlertAnswer([Reply(USAGE)])
-    if len(text) > MAX_TEXT:
-        return AlertAnswer([Reply(f"Teks terlalu panjang ({len(text)}/{MAX_TEXT} karakter).")])
+    wording = NoticeWording.of(flows.system)
+    limit = max_text(wording, flows.system.languages)
+    if len(text) > limit:
+        return AlertAnswer([Reply(f"Teks terlalu panjang ({len(text)}/{limit} karakter).")])
+    body = wording.text("officer_alert", "id", text=text)
     count = len(await _recipients(store, target))
     where = f"Kecamatan {target}" if target else "semua pelanggan"
     key = hashlib.blake2b(f"{officer_id}\n{target}\n{text}\n{once or now}".encode(), digest_size=8)
     draft = key.hexdigest()
     preview = Reply(
-        f"Pratinjau peringatan untuk {where}: {count} orang akan menerimanya.\n\n"
-        f"{alert_body(text, 'id')}",
+        f"Pratinjau peringatan untuk {where}: {count} orang akan menerimanya.\n\n{body}",
         (
             Option(f"{PREFIX}:alert:{draft}", f"Kirim ke {count} orang"),
             Option(f"{PREFIX}:alertno:{draft}", "Batal"),
@@ -113,12 +118,12 @@ async def draft_alert(
     return AlertAnswer(
         [preview],
         [AlertDraft(draft, officer_id, target, text)],
-        AlertPreview(draft, target, text, count),
+        AlertPreview(draft, target, text, count, body),
     )
 
 
 async def confirm_alert(
-    store: Store, officer_id: int, key: str, send: bool, now: datetime
+    store: Store, flows: Flows, officer_id: int, key: str, send: bool, now: datetime
 ) -> AlertAnswer:
     """The officer pressed send (`send`) or cancel on their preview `key`."""
     draft = await store.alert_draft(key)
@@ -134,9 +139,11 @@ async def confirm_alert(
             [Reply(f"Pratinjau lebih dari {CONFIRM_MINUTES} menit; kirim /alert lagi.")], [forget]
         )
     recipients = await _recipients(store, draft.target)
+    wording = NoticeWording.of(flows.system)
+    langs = {r.lang for r in recipients}  # worded once per language, not per recipient
+    body = {lang: wording.text("officer_alert", lang, text=draft.text) for lang in langs}
     notices = tuple(
-        Notice(r.channel, r.user, r.lang, "alert", alert_body(draft.text, r.lang), f"alert:{key}")
-        for r in recipients
+        Notice(r.channel, r.user, r.lang, "alert", body[r.lang], f"alert:{key}") for r in recipients
     )
     where = draft.target or EVERYONE
     audit = AuditLine(officer_id, "alert", "", f"{where}: {len(notices)} recipients")
@@ -162,6 +169,7 @@ async def _recipients(store: Store, target: str) -> list[Subscription]:
     return await store.subscribers("kecamatan" if target else "", [target] if target else [])
 
 
-def alert_body(text: str, lang: str) -> str:
-    """An alert as a subscriber reading `lang` receives it (markup: *bold*)."""
-    return f"{pick(HEADER, lang)}\n{text}\n\n{pick(FOOTER, lang)}"
+def max_text(wording: NoticeWording, languages: list[str]) -> int:
+    """The longest officer's text whose warning fits one screen in every language."""
+    frame = max(wording.frame("officer_alert", lang) for lang in languages)
+    return min(MAX_TEXT, wording.screen_chars - frame)

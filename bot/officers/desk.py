@@ -183,13 +183,18 @@ class OfficerDesk:
         officer address, or "" for every subscriber): its preview. The form's one-time id
         makes the draft's key, so a form sent twice makes one draft."""
         now = datetime.now(UTC)
-        drafted = await alerts.draft_alert(self.store, officer.id, target, text, now, form_id)
+        drafted = await alerts.draft_alert(
+            self.store, self.content().flows, officer.id, target, text, now, form_id
+        )
         return DeskAnswer(drafted.replies, drafted.effects, alert=drafted.preview)
 
     async def confirm_alert(self, officer: Officer, key: str, send: bool) -> DeskAnswer:
         """Send (`send`) or cancel the alert this officer previewed under `key`, from either
         door: queued once, however often confirmed."""
-        sent = await alerts.confirm_alert(self.store, officer.id, key, send, datetime.now(UTC))
+        flows = self.content().flows
+        sent = await alerts.confirm_alert(
+            self.store, flows, officer.id, key, send, datetime.now(UTC)
+        )
         return DeskAnswer(sent.replies, sent.effects)
 
     async def write_to(self, officer: Officer, ref: str, text: str) -> DeskAnswer:

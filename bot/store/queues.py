@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlite_utils
@@ -96,12 +96,14 @@ class QueueStore(Database):
 
     async def outbox_quiet(self, channel: str, until: datetime) -> None:
         """Quiet hours began: every pending notice of the channel waits until `until`, aside
-        from the users' replies (status 'quiet'), without counting an attempt."""
+        from the users' replies (status 'quiet'), without counting an attempt. Stored in
+        UTC like every time of the outbox: they are compared as text (quiet hours end in
+        Jakarta time, which as text would compare 7 hours late)."""
         await self._call(
             lambda db: db.execute(
                 "UPDATE outbox SET status = 'quiet', next_attempt_at = ? WHERE channel = ? "
                 "AND status = 'pending' AND notice IS NOT NULL",
-                [until.isoformat(), channel],
+                [until.astimezone(UTC).isoformat(), channel],
             )
         )
 

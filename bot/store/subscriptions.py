@@ -4,6 +4,15 @@ A notice (`bot.notices.Notice`) is queued in the outbox like any message, marked
 kind in the outbox's `notice` column, unless its user said "berhenti / stop" or was sent a
 notice with the same key before. Many notices (an alert to 10,000 subscribers) are
 written with one statement each for the outbox and the keys, in one transaction.
+
+Retention (`prune_notices`, hourly): a sent notice's key is kept `key_days` (the senders
+remember on their own what they sent: plans their follow-ups, imports the listings they
+knew, alerts their drafts, so the key only has to stop a repeat within days); an officer's
+draft alert goes once it can no longer be confirmed; the subscriptions, stop and keys of a
+WhatsApp user go with their contact (idle past the session retention: nothing can reach
+them any more); a stop goes after `key_days` unless the person has a registered plan,
+whose reminders it keeps away. A Telegram subscription stays until "berhenti" or "hapus
+data": Telegram can reach a subscriber however long they stay silent.
 """
 
 from __future__ import annotations
@@ -19,7 +28,12 @@ from bot.store.database import Database
 from bot.store.rows import to_json
 
 NOT_STOPPED = "NOT EXISTS (SELECT 1 FROM notice_stops s WHERE s.channel = ? AND s.user_ref = ?)"
-DRAFT_KEPT = timedelta(days=1)  # an alert not confirmed by then is forgotten
+DRAFT_KEPT = timedelta(hours=1)  # beyond the officer's 30 minutes to confirm: forgotten
+NO_CONTACT = (
+    "channel = 'whatsapp' AND NOT EXISTS (SELECT 1 FROM whatsapp_users w WHERE "
+    "w.user_ref = {table}.user_ref)"
+)
+"""A WhatsApp user whose contact is gone (idle past retention): no message can reach them."""
 WAITING = "status IN ('pending', 'held', 'quiet')"
 """Outbox statuses of a message not sent yet (held: WhatsApp's window; quiet: quiet hours)."""
 
@@ -66,6 +80,26 @@ class SubscriptionStore(Database):
 
         return await self._call(read)
 
+    async def prune_notices(self, now: datetime, key_days: int) -> None:
+        """Erase what the notices' retention says must go now (see the module's doc)."""
+        key_cutoff = (now - timedelta(days=key_days)).isoformat()
+
+        def write(db: sqlite_utils.Database) -> None:
+            db.execute("DELETE FROM notice_keys WHERE queued_at < ?", [key_cutoff])
+            db.execute(
+                "DELETE FROM alert_drafts WHERE created_at < ?", [(now - DRAFT_KEPT).isoformat()]
+            )
+            for table in ("subscriptions", "notice_stops", "notice_keys"):
+                db.execute(f"DELETE FROM {table} WHERE " + NO_CONTACT.format(table=table))
+            db.execute(
+                "DELETE FROM notice_stops WHERE stopped_at < ? AND NOT EXISTS (SELECT 1 FROM "
+                "registrations r WHERE r.channel = notice_stops.channel AND "
+                "r.user_ref = notice_stops.user_ref)",
+                [key_cutoff],
+            )
+
+        await self._call(write, checkpoint=True)
+
     async def alert_draft(self, key: str) -> AlertDraftRecord | None:
         """An officer's alert waiting for confirmation (None: unknown, or sent)."""
 
@@ -82,8 +116,8 @@ class SubscriptionStore(Database):
 
 
 def save_alert_draft(db: sqlite_utils.Database, effect: AlertDraft, now: datetime) -> None:
-    """Keep an alert until its officer confirms it; an empty text forgets it. Drafts older
-    than a day go at the same time."""
+    """Keep an alert until its officer confirms it; an empty text forgets it. Drafts past
+    their time go at the same time (and in `prune_notices`)."""
     db.execute(
         "DELETE FROM alert_drafts WHERE key = ? OR created_at < ?",
         [effect.key, (now - DRAFT_KEPT).isoformat()],

@@ -39,7 +39,7 @@ async def test_an_officer_sends_a_warning_from_the_browser(desk, browser):  # no
     await page.locator(".bubble").wait_for()
     assert "Untuk Cikande: 1 orang akan menerimanya." in await page.locator("main").inner_text()
     bubble = await page.locator(".bubble").inner_text()
-    assert WARNING in bubble and "Peringatan dari petugas Migran Aman" in bubble
+    assert WARNING in bubble and "Peringatan dari petugas Kabupaten Serang" in bubble
     assert "*" not in bubble  # the bold marks are shown as bold, as Telegram shows them
     assert len(desk.api.sent(CIKANDE)) == before[CIKANDE], "nothing sent before confirming"
 
