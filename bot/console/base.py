@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 FORM_BYTES = 16_384
 LANG_COOKIE = "ma_lang"
 NO_STORE = {"Cache-Control": "no-store"}
+REFRESH_HEADER = "X-Refresh"  # "1" on the queue script's own fetches: not the officer's use
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -77,8 +78,11 @@ class ConsoleBase(Channel):
 
         return guard
 
-    async def _session(self, request: web.Request) -> SignedIn | None:
-        return await self.gate.session(request.cookies.get(COOKIE, ""))
+    async def _session(self, request: web.Request, used: bool = True) -> SignedIn | None:
+        """The request's session; a request the page's script makes by itself (header
+        `X-Refresh: 1`) does not count as the officer's use of it."""
+        used = used and request.headers.get(REFRESH_HEADER) != "1"
+        return await self.gate.session(request.cookies.get(COOKIE, ""), used)
 
     async def _signed(self, request: web.Request) -> SignedIn:
         """The request's session; without one, to the sign-in page."""

@@ -7,7 +7,8 @@ username is "locked" the same way in memory, so the lock-out message does not te
 usernames exist. Each client address has a budget of attempts, whatever the usernames. A
 session is a random token in an HttpOnly, SameSite=Strict cookie, kept in the database only
 as its SHA-256; it ends after `idle_minutes` unused or `session_hours` in all, at sign-out,
-and at "sign out everywhere".
+and at "sign out everywhere". The queue's own polling (the stamp, and the page fetched
+again with `X-Refresh: 1`) is no use: an open tab nobody touches still signs out.
 """
 
 from __future__ import annotations
@@ -129,13 +130,17 @@ class Gate:
         self._unknown[username] = (failures, None)
         return Attempt("wrong")
 
-    async def session(self, token: str) -> SignedIn | None:
-        """The live session of a cookie's token, if any."""
+    async def session(self, token: str, used: bool = True) -> SignedIn | None:
+        """The live session of a cookie's token, if any; it counts as used (its idle time
+        starts again) only when `used`: a request the officer made, not the page's own
+        background refresh."""
         if not token or len(token) > 100:
             return None
         hashed = token_hash(token)
         now = datetime.now(UTC)
-        found = await self.store.console_session(hashed, now, now - self.idle, now - self.longest)
+        found = await self.store.console_session(
+            hashed, now, now - self.idle, now - self.longest, used
+        )
         if found is None:
             return None
         account, csrf = found

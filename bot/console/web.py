@@ -167,7 +167,7 @@ class OfficerConsole(PlannerRoutes):
 
     async def stamp(self, request: web.Request) -> web.StreamResponse:
         """What the queue page polls: a stamp that changes when its area's reports do."""
-        signed = await self._session(request)
+        signed = await self._session(request, used=False)
         if signed is None:
             return web.json_response({"signed_in": False}, status=401, headers=NO_STORE)
         stamp = await self.store.queue_stamp(signed.role.area, signed.role.whole)

@@ -166,11 +166,17 @@ class AccountStore(Database):
         return bool(await self._call(write))
 
     async def console_session(
-        self, token_hash: str, now: datetime, idle_before: datetime, started_before: datetime
+        self,
+        token_hash: str,
+        now: datetime,
+        idle_before: datetime,
+        started_before: datetime,
+        used: bool = True,
     ) -> tuple[OfficerAccount, str] | None:
-        """The account and CSRF token of a live session (and it counts as used now); None
-        if there is no such session, it was idle or open too long (then it is deleted), or
-        the account is disabled."""
+        """The account and CSRF token of a live session (and, when `used`, it counts as used
+        now: a page's own background polling is not a use); None if there is no such
+        session, it was idle or open too long (then it is deleted), or the account is
+        disabled."""
 
         def write(db: sqlite_utils.Database) -> tuple[OfficerAccount, str] | None:
             columns = ", ".join(f"a.{column.strip()}" for column in ACCOUNT_COLUMNS.split(","))
@@ -186,10 +192,11 @@ class AccountStore(Database):
             if expired or account.disabled:
                 db.execute("DELETE FROM officer_sessions WHERE token_hash = ?", [token_hash])
                 return None
-            db.execute(
-                "UPDATE officer_sessions SET seen_at = ? WHERE token_hash = ?",
-                [now.isoformat(), token_hash],
-            )
+            if used:
+                db.execute(
+                    "UPDATE officer_sessions SET seen_at = ? WHERE token_hash = ?",
+                    [now.isoformat(), token_hash],
+                )
             return account, str(row[8])
 
         return await self._call(write)

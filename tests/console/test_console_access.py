@@ -159,6 +159,52 @@ async def test_a_session_ends_when_idle_too_long_or_open_too_long(desk, client):
     assert status == 303 and "ma_session" not in browser.cookies
 
 
+async def test_a_tab_that_only_refreshes_itself_still_signs_out_when_idle(desk, client):
+    import sqlite3
+    from datetime import UTC, datetime, timedelta
+
+    from bot.console.signin import token_hash
+
+    await desk.add_account("siti", "kabupaten")
+    browser = client()
+    await browser.sign_in("siti")
+    hashed = token_hash(browser.cookies["ma_session"])
+
+    def seen_minutes_ago(minutes: int | None = None) -> str:
+        with sqlite3.connect(desk.runtime.store.path) as database:
+            if minutes is not None:
+                seen = datetime.now(UTC) - timedelta(minutes=minutes)
+                database.execute(
+                    "UPDATE officer_sessions SET seen_at = ? WHERE token_hash = ?",
+                    [seen.isoformat(), hashed],
+                )
+            (seen,) = database.execute(
+                "SELECT seen_at FROM officer_sessions WHERE token_hash = ?", [hashed]
+            ).fetchone()
+            return str(seen)
+
+    last_use = seen_minutes_ago(29)  # the officer left the queue open 29 minutes ago
+    for _ in range(3):  # what console.js does meanwhile: the stamp, then the page again
+        status, _, _ = await browser.get("/officer/queue/stamp")
+        assert status == 200
+        status, _, _ = await browser.request("GET", "/officer", headers={"X-Refresh": "1"})
+        assert status == 200
+    assert seen_minutes_ago() == last_use
+    seen_minutes_ago(31)  # two more minutes of polling alone: past the idle time
+    status, _, _ = await browser.get("/officer/queue/stamp")
+    assert status == 401
+    status, _, _ = await browser.get("/officer")
+    assert status == 303
+
+    await browser.sign_in("siti")  # a page the officer opens does count as use
+    hashed = token_hash(browser.cookies["ma_session"])
+    seen_minutes_ago(29)
+    await browser.get("/officer")
+    seen_minutes_ago()
+    status, _, _ = await browser.get("/officer/queue/stamp")
+    assert status == 200
+
+
 async def test_a_form_from_another_site_is_refused(desk, client):
     (ref,) = await desk.seed()
     await desk.add_account("siti", "kabupaten")
