@@ -216,3 +216,17 @@ async def test_a_form_from_another_site_is_refused(desk, client):
         "POST", f"/officer/case/{ref}", data=form, headers={"Origin": "https://evil.example"}
     )
     assert status == 403 and (await desk.runtime.store.report(ref)).status == "received"
+
+
+async def test_hand_edited_dates_far_away_are_dropped_not_a_server_error(desk, client, caplog):
+    (ref,) = await desk.seed()
+    await desk.add_account("siti", "kabupaten")
+    browser = client()
+    await browser.sign_in("siti")
+    for query in ("until=9999-12-31", "since=0001-01-01", "since=0001-01-01&until=9999-12-31"):
+        for path in ("/officer", "/officer/export.csv"):
+            status, body, _ = await browser.get(f"{path}?{query}")
+            assert status == 200 and ref in body, (path, query)
+    status, body, _ = await browser.get("/officer?since=2000-01-01&until=2100-12-31")
+    assert status == 200 and 'value="2100-12-31"' in body
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
