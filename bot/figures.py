@@ -104,7 +104,8 @@ class Figures:
     until: datetime
     reports: Count  # reports (not questions) filed in the period
     weekly: tuple[Week, ...]  # oldest first, every week of the period
-    kecamatan: tuple[Count, ...]  # every kecamatan of the report form, in its order
+    # every kecamatan of the report form, in its order; for an area only its own bar
+    kecamatan: tuple[Count, ...]
     countries: tuple[Count, ...]  # most reports first; UNKNOWN last
     red_flags: tuple[Count, ...]  # red flags the checks found, most found first
     time_to_claim: Durations
@@ -173,9 +174,7 @@ def build_figures(tally: Tally, names: Names, top: int = 10) -> Figures:
         until=tally.until,
         reports=_count("reports", total, scoped),
         weekly=weekly,
-        kecamatan=tuple(
-            _count(name, by_kecamatan[name.casefold()], True) for name in names.kecamatan
-        ),
+        kecamatan=_by_kecamatan(tally.area, by_kecamatan, names.kecamatan),
         countries=tuple(
             _count(label, count, True)
             for label, count in sorted(
@@ -209,6 +208,19 @@ def build_figures(tally: Tally, names: Names, top: int = 10) -> Figures:
         ),
         registrations_by_desa=_by_desa(tally.registrations, tally.area, top),
     )
+
+
+def _by_kecamatan(
+    area: Area, counts: Counter[str], kecamatan_names: tuple[str, ...]
+) -> tuple[Count, ...]:
+    """Every kecamatan of the report form for the whole kabupaten; for an officer's area
+    only its own bar (named after the desa for a desa), never the others as "< 5": they are
+    outside the area, not small."""
+    if not area.kecamatan:
+        return tuple(_count(name, counts[name.casefold()], True) for name in kecamatan_names)
+    official = {name.casefold(): name for name in kecamatan_names}
+    label = area.desa or official.get(area.kecamatan.casefold(), area.kecamatan)
+    return (_count(label, counts[area.kecamatan.casefold()], True),)
 
 
 def _by_desa(counts: dict[tuple[str, str], int], area: Area, top: int) -> tuple[Count, ...]:

@@ -198,9 +198,16 @@ async def test_an_area_officer_sees_small_counts_of_their_area_hidden(seeded):
     anyar = await figures_of(seeded, Area("Anyar"))
     assert anyar.reports.shown == SMALL_TEXT
     assert all(week.other.value is None for week in anyar.weekly)
-    assert [c.shown for c in anyar.kecamatan if c.label == "Anyar"] == [SMALL_TEXT]
+    assert [(c.label, c.shown) for c in anyar.kecamatan] == [("Anyar", SMALL_TEXT)]
     pontang = await figures_of(seeded, Area("pontang"))
     assert pontang.reports.shown == "6" and pontang.time_to_claim.median_hours == 2.0
+    assert [(c.label, c.shown) for c in pontang.kecamatan] == [("Pontang", "6")]
+
+
+async def test_a_desa_officer_sees_one_bar_named_after_their_desa(seeded):
+    await file_report(seeded, "s0", NOW - timedelta(days=1), kecamatan="Pontang")  # no desa
+    desa = await figures_of(seeded, Area("Pontang", "Singarajan"))
+    assert [(c.label, c.shown) for c in desa.kecamatan] == [("Singarajan", SMALL_TEXT)]
 
 
 async def test_no_figure_holds_a_name_a_phone_or_a_report_number(seeded):

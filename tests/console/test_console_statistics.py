@@ -28,3 +28,17 @@ async def test_an_unanswered_question_never_shows_who_asked_it(desk, client):
             assert word not in page, (username, word)
         start = page.index('id="chart-unanswered"')
         assert "paspor" in page[start : page.index("</figure>", start)]
+
+
+async def test_an_area_officer_sees_only_their_own_area_in_the_kecamatan_chart(desk, client):
+    await desk.seed(6)  # Pontang
+    await desk.seed(2, kecamatan="Anyar")
+    await desk.add_account("camat", "kecamatan:Pontang")
+    await desk.add_account("kades", "desa:Pontang/Singarajan")
+    for username, label in (("camat", ">Pontang<"), ("kades", ">Singarajan<")):
+        browser = client()
+        await browser.sign_in(username)
+        _, page, _ = await browser.get("/officer/stats")
+        start = page.index('id="chart-kecamatan"')
+        chart = page[start : page.index("</figure>", start)]
+        assert label in chart and "Anyar" not in chart and "Tanara" not in chart, username
