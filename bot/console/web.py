@@ -40,7 +40,6 @@ from bot.console.signin import COOKIE, LOGIN_COOKIE, SignedIn, same_token
 from bot.console.stats_page import period_days, stats_page
 from bot.effects import ChangeReport, RelayToPerson
 from bot.officers.charts import svg_charts
-from bot.officers.desk import PUSH_CHANNELS
 from bot.officers.exports import export_csv, export_xlsx
 from bot.officers.statistics import kecamatan_names, officer_figures
 from bot.records import ReportRecord
@@ -213,7 +212,8 @@ class OfficerConsole(PlannerRoutes):
             signed.officer, action, report.ref, argument, form_id
         )
         changed = any(isinstance(effect, ChangeReport | RelayToPerson) for effect in answer.effects)
-        done = _done(action, report) if changed else "not"
+        done = action if changed else "not"  # one notice per action: the reporter's channel,
+        # or whether they erased their data, is not for every role to learn
         raise web.HTTPSeeOther(f"/officer/case/{report.ref}?done={done}")
 
     async def photo(self, request: web.Request) -> web.StreamResponse:
@@ -278,11 +278,3 @@ class OfficerConsole(PlannerRoutes):
         page = frame(view, view.t("not_found"), el("h1", view.t("not_found")))
         raise web.HTTPNotFound(text=page, content_type="text/html", headers=NO_STORE)
 
-
-def _done(action: str, report: ReportRecord) -> str:
-    """What the case page says after a successful action."""
-    if action != "ask":
-        return action
-    if not report.user:
-        return "ask_gone"
-    return "ask" if report.channel in PUSH_CHANNELS else "ask_later"

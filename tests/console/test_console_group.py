@@ -9,11 +9,13 @@ from tests.console.conftest import hidden
 GROUP = -100
 
 
-async def act(browser, ref: str, **fields: str) -> None:
+async def act(browser, ref: str, **fields: str) -> str:
+    """Send a case's action form; where the answer leads."""
     _, page, _ = await browser.get(f"/officer/case/{ref}")
     form = {"csrf": hidden(page, "csrf"), "form_id": hidden(page, "form_id"), **fields}
     status, _, headers = await browser.post(f"/officer/case/{ref}", form)
     assert status == 303 and not headers["Location"].endswith("done=not")
+    return headers["Location"]
 
 
 async def test_a_claim_and_a_close_on_the_web_reach_the_officers_group(desk, client):
@@ -41,3 +43,20 @@ async def test_a_claim_and_a_close_on_the_web_reach_the_officers_group(desk, cli
     form = {"csrf": hidden(page, "csrf"), "form_id": "again", "action": "close"}
     await browser.post(f"/officer/case/{ref}", {**form, "outcome": "police"})
     assert len(group_texts()) == before
+
+
+async def test_the_question_sent_notice_is_the_same_whatever_the_reporters_channel(desk, client):
+    (telegram,) = await desk.seed()
+    (webchat,) = await desk.seed(channel="webchat", user="web-visitor-1")
+    (anonymous,) = await desk.seed(anonymous=True, name="", phone="")
+    await desk.add_account("camat", "kecamatan:Pontang")
+    browser = client()
+    await browser.sign_in("camat")
+    notices = set()
+    for ref in (telegram, webchat, anonymous):
+        done = await act(browser, ref, action="ask", text="Kapan Anda bertemu perekrut itu?")
+        _, page, _ = await browser.get(done)
+        start = page.index('role="status"')
+        notices.add(page[start : page.index("</", start)])
+        assert "web chat" not in page.lower() and "menghapus" not in page
+    assert len(notices) == 1, notices
