@@ -277,4 +277,3 @@ class OfficerConsole(PlannerRoutes):
         view = self._view(request, signed)
         page = frame(view, view.t("not_found"), el("h1", view.t("not_found")))
         raise web.HTTPNotFound(text=page, content_type="text/html", headers=NO_STORE)
-
