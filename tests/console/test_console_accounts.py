@@ -51,6 +51,22 @@ def test_officer_accounts_from_the_command_line(tmp_path):
     ]
 
 
+def test_a_telegram_id_links_one_account_only(tmp_path):
+    env = {"BOT_DB": str(tmp_path / "bot.db"), "OFFICER_PASSWORD": PASSWORD}
+    first = bot("officer", "add", "siti", "--role", "kabupaten", "--telegram-id", "77", env=env)
+    assert first.returncode == 0, first.stderr
+    taken = bot("officer", "add", "budi", "--role", "kabupaten", "--telegram-id", "77", env=env)
+    assert taken.returncode == 1 and "Traceback" not in taken.stderr
+    assert taken.stderr.strip() == "error: Telegram id 77 is linked to another account"
+    assert bot("officer", "add", "budi", "--role", "kabupaten", env=env).returncode == 0
+    link = bot("officer", "link-telegram", "budi", "77", env=env)
+    assert link.returncode == 1 and "Traceback" not in link.stderr
+    assert "Telegram id 77 is linked to another account" in link.stderr
+    assert bot("officer", "link-telegram", "siti", "77", env=env).returncode == 0  # its own
+    listed = bot("officer", "list", env=env).stdout.splitlines()
+    assert listed == ["budi\tkabupaten\tactive", "siti\tkabupaten\tactive telegram:77"]
+
+
 async def test_a_required_second_factor_is_asked_for(desk, client):
     import pyotp
 
