@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.config import ConsoleConfig
 from bot.console.passwords import password_matches, totp_step
-from bot.console.roles import Role, stored_role
+from bot.console.roles import USERNAME, Role, stored_role
 from bot.limits import Throttle
 from bot.officers.desk import Officer
 from bot.records import OfficerAccount
@@ -86,7 +86,8 @@ class Gate:
         """Check a sign-in; on success a session is opened and its token returned."""
         if not self.by_address.allows(address or "-"):
             return Attempt("busy")
-        username = username.strip().lower()[:100]
+        username = username.strip().lower()
+        username = username if USERNAME.fullmatch(username) else ""  # no account has it
         now = datetime.now(UTC)
         found = await self.store.sign_in_secrets(username) if username else None
         if found is None:
