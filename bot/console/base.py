@@ -23,6 +23,7 @@ from bot.console.markup import Html, el
 from bot.console.pages import View, frame
 from bot.console.signin import COOKIE, Gate, SignedIn, same_token
 from bot.console.texts import LANGUAGES
+from bot.limits import Throttle
 from bot.officers.exports import EXPORT_TYPES
 from bot.records import StoreError
 from bot.runtime import Runtime
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 FORM_BYTES = 16_384
 LANG_COOKIE = "ma_lang"
 NO_STORE = {"Cache-Control": "no-store"}
+EXPORTS_PER_MINUTE = 5  # downloads per account (a burst of 5, then one every 12 s)
 REFRESH_HEADER = "X-Refresh"  # "1" on the queue script's own fetches: not the officer's use
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -53,6 +55,7 @@ class ConsoleBase(Channel):
         self.gate = Gate(runtime, config)
         self.media_dir = media_dir.resolve()
         self.client_address = ClientAddress(trusted_proxies)
+        self.exports = Throttle(EXPORTS_PER_MINUTE, EXPORTS_PER_MINUTE)
 
     def guarded(self, handler: Handler) -> Handler:
         """`handler`, answering a plain "try again" page (503) in the console's style when
@@ -116,6 +119,32 @@ class ConsoleBase(Channel):
             page = frame(view, view.t("expired_form"), el("h1", view.t("expired_form")))
             raise web.HTTPForbidden(text=page, content_type="text/html", headers=NO_STORE)
         return form
+
+    async def _export_allowed(self, request: web.Request, signed: SignedIn) -> None:
+        """Go on if the account has downloads left this minute; else a plain page (429),
+        audited."""
+        if self.exports.allows(signed.account.id):
+            return
+        await self._audit(signed, "web_export_refused", detail="too many exports")
+        message = self._view(request, signed).t("export_busy")
+        self._refuse(request, signed, message, web.HTTPTooManyRequests)
+
+    def _refuse(
+        self,
+        request: web.Request,
+        signed: SignedIn,
+        message: str,
+        error: type[web.HTTPException],
+    ) -> None:
+        """Stop with `error` and a plain page that says `message`."""
+        view = self._view(request, signed)
+        page = frame(
+            view,
+            message,
+            el("p", message, role="alert"),
+            el("p", el("a", view.t("back_to_queue"), href="/officer")),
+        )
+        raise error(text=page, content_type="text/html", headers=NO_STORE)
 
     async def _audit(self, signed: SignedIn, action: str, ref: str = "", detail: str = "") -> None:
         await self.store.audit(signed.officer.id, action, ref, detail, datetime.now(UTC))

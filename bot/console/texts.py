@@ -40,6 +40,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Too many wrong attempts. This account is locked for {minutes} minutes. "
         "Try again later, or ask an admin to unlock it.",
     ),
+    "export_too_many": (
+        "Ada {count} laporan yang cocok, lebih dari {limit} yang bisa diunduh sekaligus. "
+        "Persempit saringannya (tanggal, kecamatan, status) lalu unduh lagi.",
+        "{count} reports match, more than the {limit} one download can hold. Narrow the "
+        "filters (dates, kecamatan, status) and download again.",
+    ),
+    "export_busy": (
+        "Terlalu banyak unduhan dalam semenit. Tunggu sebentar lalu coba lagi.",
+        "Too many downloads in a minute. Wait a moment and try again.",
+    ),
     "busy": (
         "Terlalu banyak percobaan masuk dari alamat ini. Tunggu beberapa menit.",
         "Too many sign-in attempts from this address. Wait a few minutes.",

@@ -175,9 +175,18 @@ class OfficerConsole(PlannerRoutes):
     async def export(self, request: web.Request) -> web.StreamResponse:
         """The filtered queue as a CSV or XLSX download, built in memory."""
         signed = await self._signed(request)
+        await self._export_allowed(request, signed)
         kind = request.match_info["kind"]
         filters = read_filters(request.query, kecamatan_names(self.runtime.content))
         page = await self.store.search_reports(report_query(filters, signed.role, export=True))
+        if page.total > len(page.reports):  # never a file silently cut short
+            await self._audit(
+                signed, "web_export_refused", detail=f"{kind}: {page.total} reports match"
+            )
+            message = self._view(request, signed).t(
+                "export_too_many", count=page.total, limit=len(page.reports)
+            )
+            self._refuse(request, signed, message, web.HTTPUnprocessableEntity)
         personal = signed.role.personal
         build = export_csv if kind == "csv" else export_xlsx
         body = await asyncio.to_thread(build, page.reports, personal)

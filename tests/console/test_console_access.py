@@ -230,3 +230,26 @@ async def test_hand_edited_dates_far_away_are_dropped_not_a_server_error(desk, c
     status, body, _ = await browser.get("/officer?since=2000-01-01&until=2100-12-31")
     assert status == 200 and 'value="2100-12-31"' in body
     assert not [record for record in caplog.records if record.levelname == "ERROR"]
+
+
+async def test_an_export_is_never_cut_short_and_has_a_limit_per_minute(desk, client, monkeypatch):
+    import sqlite3
+
+    from bot.console import queries
+
+    monkeypatch.setattr(queries, "EXPORT_LIMIT", 3)
+    refs = await desk.seed(4)
+    await desk.add_account("siti", "kabupaten")
+    browser = client()
+    await browser.sign_in("siti")
+    status, page, _ = await browser.get("/officer/export.csv")
+    assert status == 422 and "4 laporan yang cocok" in page and "Persempit" in page
+    status, body, headers = await browser.get(f"/officer/export.csv?text={refs[0]}")
+    assert status == 200 and refs[0] in body and "attachment" in headers["Content-Disposition"]
+    statuses = [(await browser.get("/officer/export.xlsx?status=open"))[0] for _ in range(5)]
+    assert statuses[-1] == 429 and 200 not in statuses[3:], statuses
+    with sqlite3.connect(desk.runtime.store.path) as database:
+        details = database.execute(
+            "SELECT detail FROM audit_log WHERE action = 'web_export_refused'"
+        ).fetchall()
+    assert ("csv: 4 reports match",) in details and ("too many exports",) in details
