@@ -36,7 +36,15 @@ from bot.console.markup import el
 from bot.console.pages import frame, queue_page, sign_in_page
 from bot.console.planner_routes import PlannerRoutes
 from bot.console.queries import read_filters, report_query
-from bot.console.signin import COOKIE, LOGIN_COOKIE, SignedIn, same_token
+from bot.console.signin import (
+    ANONYMOUS_ATTEMPT,
+    COOKIE,
+    LOGIN_COOKIE,
+    SignedIn,
+    audit_key,
+    officer_id,
+    same_token,
+)
 from bot.console.stats_page import period_days, stats_page
 from bot.effects import ChangeReport, RelayToPerson
 from bot.officers.charts import svg_charts
@@ -113,21 +121,24 @@ class OfficerConsole(PlannerRoutes):
         if not same_token(form.get("csrf", ""), request.cookies.get(LOGIN_COOKIE, "")):
             return self._sign_in_page(request, view.t("expired_form"), 403)
         address, _ = self.client_address.of(request)
+        username = form.get("username", "").strip().lower()[:100]
         attempt = await self.gate.sign_in(
-            form.get("username", ""),
+            username,
             form.get("password", ""),
             form.get("code", ""),
             limit_key(address),
         )
         account = attempt.account
-        officer_id = (account.telegram_id or -account.id) if account else 0
+        known_as = officer_id(account) if account else ANONYMOUS_ATTEMPT
         now = datetime.now(UTC)
         if attempt.outcome != "ok":
-            await self.store.audit(officer_id, f"web_sign_in_{attempt.outcome}", "", "", now)
+            if attempt.first:  # a flood of refusals is audited once per window
+                who = f"client {audit_key(address)}, username {audit_key(username)}"
+                await self.store.audit(known_as, f"web_sign_in_{attempt.outcome}", "", who, now)
             minutes = self.config.lock_minutes
             message = view.t(attempt.outcome, minutes=minutes)
             return self._sign_in_page(request, message, 429 if attempt.outcome == "busy" else 200)
-        await self.store.audit(officer_id, "web_sign_in", "", "", now)
+        await self.store.audit(known_as, "web_sign_in", "", "", now)
         response = web.HTTPSeeOther("/officer")
         self._cookie(response, COOKIE, attempt.token)
         response.del_cookie(LOGIN_COOKIE, path="/officer")

@@ -120,11 +120,12 @@ class AccountStore(Database):
 
     async def failed_sign_in(
         self, account_id: int, now: datetime, lock_after: int, locked_until: datetime
-    ) -> OfficerAccount:
+    ) -> OfficerAccount | None:
         """Count a wrong password (or code); the `lock_after`-th in a row locks the account
-        until `locked_until`. Returns the account as it is now."""
+        until `locked_until`. Returns the account as it is now (None for an id no account
+        has: the sign-in does the same work for an unknown username)."""
 
-        def write(db: sqlite_utils.Database) -> OfficerAccount:
+        def write(db: sqlite_utils.Database) -> OfficerAccount | None:
             db.execute(
                 "UPDATE officer_accounts SET failed_sign_ins = failed_sign_ins + 1 WHERE id = ?",
                 [account_id],
@@ -137,7 +138,7 @@ class AccountStore(Database):
             row = db.execute(
                 f"SELECT {ACCOUNT_COLUMNS} FROM officer_accounts WHERE id = ?", [account_id]
             ).fetchone()
-            return _account(row)
+            return _account(row) if row else None
 
         return await self._call(write)
 

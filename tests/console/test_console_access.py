@@ -253,3 +253,48 @@ async def test_an_export_is_never_cut_short_and_has_a_limit_per_minute(desk, cli
             "SELECT detail FROM audit_log WHERE action = 'web_export_refused'"
         ).fetchall()
     assert ("csv: 4 reports match",) in details and ("too many exports",) in details
+
+
+async def test_refused_sign_ins_are_audited_without_names_and_a_flood_once(desk, client):
+    from bot.console.signin import ANONYMOUS_ATTEMPT
+
+    await desk.add_account("siti", "kabupaten")
+    browser = client()
+    await browser.sign_in("siti", "salah-sekali-lagi")
+    statuses = [(await browser.sign_in("orang-asing", "salah-sekali-lagi"))[0] for _ in range(25)]
+    assert statuses.count(429) == 6
+    database = sqlite3.connect(desk.runtime.store.path)
+    rows = database.execute("SELECT officer_id, action, detail FROM audit_log").fetchall()
+    assert [action for _, action, _ in rows].count("web_sign_in_busy") == 1
+    assert all(officer != 0 for officer, _, _ in rows), "0 is the command line"
+    assert {officer for officer, _, _ in rows if officer != -1} == {ANONYMOUS_ATTEMPT}
+    details = {detail for _, _, detail in rows}
+    assert len(details) == 2 and all(d.startswith("client ") for d in details), details
+    text = repr(rows)
+    assert "127.0.0.1" not in text and "orang-asing" not in text and "siti" not in text
+
+
+async def test_a_known_and_an_unknown_username_do_the_same_work(desk, client, monkeypatch):
+    from bot.console import passwords
+
+    await desk.add_account("siti", "kabupaten")
+    store, work = desk.runtime.store, []
+    counted, verify = store.failed_sign_in, passwords._verify
+
+    async def failed_sign_in(*arguments):
+        work.append("write")
+        return await counted(*arguments)
+
+    def checked(*arguments):
+        work.append("check")
+        return verify(*arguments)
+
+    monkeypatch.setattr(store, "failed_sign_in", failed_sign_in)
+    monkeypatch.setattr(passwords, "_verify", checked)
+    browser = client()
+    done = []
+    for username in ("siti", "tidak-ada"):
+        work.clear()
+        _, page, _ = await browser.sign_in(username, "salah-sekali-lagi")
+        done.append((sorted(work), page.count("salah")))
+    assert done[0] == done[1] and done[0][0] == ["check", "write"]
