@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 from aiohttp import hdrs, web
 
@@ -90,8 +90,9 @@ class ConsoleBase(Channel):
     async def _signed(self, request: web.Request) -> SignedIn:
         """The request's session; without one, to the sign-in page."""
         signed = await self._session(request)
-        if signed is None:
-            redirect = web.HTTPSeeOther("/officer/login", headers=NO_STORE)
+        if signed is None:  # a page asked for is returned to after signing in
+            asked = "?" + urlencode({"next": request.path_qs}) if request.method == "GET" else ""
+            redirect = web.HTTPSeeOther("/officer/login" + asked, headers=NO_STORE)
             if COOKIE in request.cookies:  # ended or expired: the browser forgets it
                 redirect.del_cookie(COOKIE, path="/officer")
             raise redirect

@@ -33,7 +33,7 @@ from bot.config import Config, ConsoleConfig
 from bot.console.base import NO_STORE, Handler, download
 from bot.console.case_page import MAX_TEXT, case_page
 from bot.console.markup import el
-from bot.console.pages import frame, queue_page, sign_in_page
+from bot.console.pages import frame, queue_page, return_path, sign_in_page
 from bot.console.planner_routes import PlannerRoutes
 from bot.console.queries import read_filters, report_query
 from bot.console.signin import (
@@ -104,13 +104,17 @@ class OfficerConsole(PlannerRoutes):
 
     async def sign_in_form(self, request: web.Request) -> web.StreamResponse:
         """The sign-in page (or the queue, for a browser already signed in)."""
+        after = return_path(request.query.get("next", ""))
         if await self._session(request):
-            raise web.HTTPSeeOther("/officer")
-        return self._sign_in_page(request, "")
+            raise web.HTTPSeeOther(after or "/officer")
+        return self._sign_in_page(request, "", after=after)
 
-    def _sign_in_page(self, request: web.Request, message: str, status: int = 200) -> web.Response:
+    def _sign_in_page(
+        self, request: web.Request, message: str, status: int = 200, after: str = ""
+    ) -> web.Response:
         token = secrets.token_urlsafe(24)
-        response = self._page(request, sign_in_page(self._view(request), token, message), status)
+        html = sign_in_page(self._view(request), token, message, after)
+        response = self._page(request, html, status)
         self._cookie(response, LOGIN_COOKIE, token, max_age=3600)
         return response
 
@@ -118,8 +122,9 @@ class OfficerConsole(PlannerRoutes):
         """Check the sign-in form; on success the session cookie, and on to the queue."""
         form = await self._form(request)
         view = self._view(request)
+        after = return_path(form.get("next", ""))  # the page asked before signing in
         if not same_token(form.get("csrf", ""), request.cookies.get(LOGIN_COOKIE, "")):
-            return self._sign_in_page(request, view.t("expired_form"), 403)
+            return self._sign_in_page(request, view.t("expired_form"), 403, after)
         address, _ = self.client_address.of(request)
         username = form.get("username", "").strip().lower()[:100]
         attempt = await self.gate.sign_in(
@@ -137,9 +142,10 @@ class OfficerConsole(PlannerRoutes):
                 await self.store.audit(known_as, f"web_sign_in_{attempt.outcome}", "", who, now)
             minutes = self.config.lock_minutes
             message = view.t(attempt.outcome, minutes=minutes)
-            return self._sign_in_page(request, message, 429 if attempt.outcome == "busy" else 200)
+            status = 429 if attempt.outcome == "busy" else 200
+            return self._sign_in_page(request, message, status, after)
         await self.store.audit(known_as, "web_sign_in", "", "", now)
-        response = web.HTTPSeeOther("/officer")
+        response = web.HTTPSeeOther(after or "/officer")
         self._cookie(response, COOKIE, attempt.token)
         response.del_cookie(LOGIN_COOKIE, path="/officer")
         raise response

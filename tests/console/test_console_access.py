@@ -5,6 +5,7 @@ test_console_browser.py)."""
 from __future__ import annotations
 
 import sqlite3
+from urllib.parse import quote
 
 from tests.console.conftest import PASSWORD, hidden
 
@@ -99,7 +100,7 @@ async def test_photos_only_for_a_signed_in_officer_of_the_area_and_never_cached(
     await desk.add_account("siti", "kabupaten")
     stranger = client()
     status, _, headers = await stranger.get(f"/officer/case/{ref}/photo/0")
-    assert status == 303 and headers["Location"] == "/officer/login"
+    assert status == 303 and headers["Location"].startswith("/officer/login?next=")
     browser = client()
     await browser.sign_in("siti")
     _, page, _ = await browser.get(f"/officer/case/{ref}")
@@ -120,7 +121,7 @@ async def test_sign_out_everywhere_ends_the_sessions_on_every_device(desk, clien
     status, _, headers = await phone.post("/officer/logout-all", {"csrf": hidden(page, "csrf")})
     assert status == 303 and headers["Location"] == "/officer/login"
     status, _, headers = await office.get("/officer")
-    assert status == 303 and headers["Location"] == "/officer/login"
+    assert status == 303 and headers["Location"] == "/officer/login?next=/officer"
     status, _, _ = await office.get("/officer/queue/stamp")
     assert status == 401
 
@@ -298,3 +299,25 @@ async def test_a_known_and_an_unknown_username_do_the_same_work(desk, client, mo
         _, page, _ = await browser.sign_in(username, "salah-sekali-lagi")
         done.append((sorted(work), page.count("salah")))
     assert done[0] == done[1] and done[0][0] == ["check", "write"]
+
+
+async def test_after_signing_in_the_officer_returns_to_the_page_asked(desk, client):
+    (ref,) = await desk.seed()
+    await desk.add_account("siti", "kabupaten")
+    browser = client()
+    status, _, headers = await browser.get(f"/officer/case/{ref}?lang=en")
+    assert status == 303
+    status, page, _ = await browser.get(headers["Location"])
+    assert status == 200 and hidden(page, "next") == f"/officer/case/{ref}?lang=en"
+    form = {"csrf": hidden(page, "csrf"), "username": "siti", "password": PASSWORD}
+    status, _, headers = await browser.post(
+        "/officer/login", {**form, "next": hidden(page, "next")}
+    )
+    assert status == 303 and headers["Location"] == f"/officer/case/{ref}?lang=en"
+    for elsewhere in ("//evil.example/officer/", "https://evil.example/", "/officer/..//x", "/x"):
+        other = client()
+        _, page, _ = await other.get("/officer/login?next=" + quote(elsewhere))
+        assert 'name="next"' not in page, elsewhere
+        form = {"csrf": hidden(page, "csrf"), "username": "siti", "password": PASSWORD}
+        status, _, headers = await other.post("/officer/login", {**form, "next": elsewhere})
+        assert status == 303 and headers["Location"] == "/officer", elsewhere
