@@ -8,7 +8,10 @@ knows no content, so `build_figures` adds what the content knows (the 29 kecamat
 report form, page titles, country names) and hides small numbers: a count of cases in an
 area (a kecamatan, a country) under `SMALL` is shown as "< 5", zero included, so that one
 small area cannot be told from the others or worked out from a total (for the same reason
-no total of the checks is given beside their counts by country). When the figures are
+no total of the checks is given beside their counts by country). A group of unanswered
+questions is shown only when it was asked SMALL times or more: the log keeps no user, so
+this counts questions, not people (one person asking five times passes); its label holds
+only the content's own words, so it names nobody and every role may see it. When the figures are
 for part of the kabupaten (an officer's kecamatan or desa), every count of its reports is an
 area count and is hidden the same way. No record here holds a name, a phone number or a
 report number.
@@ -42,7 +45,8 @@ DURATION_BUCKETS: tuple[tuple[str, float], ...] = (
 UNKNOWN = ""
 """The label of cases with no country or an unrecognised one, and of the desa that have
 fewer than SMALL registered people each (taken together)."""
-NUMBERS = re.compile(r"\d[\d\s.\-]{2,}\d|\S+@\S+")
+NUMBERS = re.compile(r"\S*(?:https?:|www\.|://)\S*|\S+@\S+|\S*\d\S*")
+"""Links, e-mail addresses and anything with a digit: never part of a chart's label."""
 QUESTION_CHARS = 70
 
 
@@ -100,7 +104,8 @@ class Figures:
     until: datetime
     reports: Count  # reports (not questions) filed in the period
     weekly: tuple[Week, ...]  # oldest first, every week of the period
-    kecamatan: tuple[Count, ...]  # every kecamatan of the report form, in its order
+    # every kecamatan of the report form, in its order; for an area only its own bar
+    kecamatan: tuple[Count, ...]
     countries: tuple[Count, ...]  # most reports first; UNKNOWN last
     red_flags: tuple[Count, ...]  # red flags the checks found, most found first
     time_to_claim: Durations
@@ -140,7 +145,9 @@ class Names:
     country: Callable[[str], str]  # a stored country (code or typed name) -> its label
     topics: Mapping[str, str]  # node id -> page title (nodes not here are not topics)
     red_flags: Mapping[str, str] = field(default_factory=dict)  # flag id -> short line
-    unanswered: Iterable[tuple[str, int]] = ()  # (example question, times asked)
+    # (a group's label, times asked): the label is the group's key terms (see
+    # `bot.officers.statistics.question_label`), never a question as typed
+    unanswered: Iterable[tuple[str, int]] = ()
 
 
 def build_figures(tally: Tally, names: Names, top: int = 10) -> Figures:
@@ -167,9 +174,7 @@ def build_figures(tally: Tally, names: Names, top: int = 10) -> Figures:
         until=tally.until,
         reports=_count("reports", total, scoped),
         weekly=weekly,
-        kecamatan=tuple(
-            _count(name, by_kecamatan[name.casefold()], True) for name in names.kecamatan
-        ),
+        kecamatan=_by_kecamatan(tally.area, by_kecamatan, names.kecamatan),
         countries=tuple(
             _count(label, count, True)
             for label, count in sorted(
@@ -189,8 +194,12 @@ def build_figures(tally: Tally, names: Names, top: int = 10) -> Figures:
             ).most_common(top)
         ),
         unanswered=tuple(
-            Count(_without_numbers(text), count) for text, count in list(names.unanswered)[:top]
-        ),
+            Count(label, count)
+            for label, count in (
+                (_without_numbers(text), count) for text, count in names.unanswered
+            )
+            if label and count >= SMALL
+        )[:top],
         verdicts_by_country=tuple(
             CountryVerdicts(country, *(_count(v, found[v], True) for v in VERDICTS))
             for country, found in sorted(
@@ -199,6 +208,19 @@ def build_figures(tally: Tally, names: Names, top: int = 10) -> Figures:
         ),
         registrations_by_desa=_by_desa(tally.registrations, tally.area, top),
     )
+
+
+def _by_kecamatan(
+    area: Area, counts: Counter[str], kecamatan_names: tuple[str, ...]
+) -> tuple[Count, ...]:
+    """Every kecamatan of the report form for the whole kabupaten; for an officer's area
+    only its own bar (named after the desa for a desa), never the others as "< 5": they are
+    outside the area, not small."""
+    if not area.kecamatan:
+        return tuple(_count(name, counts[name.casefold()], True) for name in kecamatan_names)
+    official = {name.casefold(): name for name in kecamatan_names}
+    label = area.desa or official.get(area.kecamatan.casefold(), area.kecamatan)
+    return (_count(label, counts[area.kecamatan.casefold()], True),)
 
 
 def _by_desa(counts: dict[tuple[str, str], int], area: Area, top: int) -> tuple[Count, ...]:
@@ -235,7 +257,7 @@ def _durations(hours: list[float], scoped: bool) -> Durations:
 
 
 def _without_numbers(text: str) -> str:
-    """A question as a chart may show it: phone numbers, account numbers and e-mail
-    addresses replaced by "…", cut to QUESTION_CHARS characters."""
-    text = " ".join(NUMBERS.sub("…", text).split())
+    """A question's label as a chart may show it: links, e-mail addresses and words with a
+    digit left out, cut to QUESTION_CHARS characters."""
+    text = " ".join(NUMBERS.sub(" ", text).split())
     return text if len(text) <= QUESTION_CHARS else text[: QUESTION_CHARS - 1] + "…"

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.effects import QueueMessages
+from bot.effects import ChangeReport, QueueMessages, RelayToPerson
 from bot.mailroom import Mailroom
 from bot.messages import Reply
 from bot.officers.desk import DeskAnswer, Officer, OfficerDesk
@@ -49,14 +49,28 @@ class OfficerDoors:
     async def officer_on_web(
         self, officer: Officer, action: str, ref: str, argument: str, form_id: str
     ) -> DeskAnswer:
-        """An action on the web console (see `OfficerDesk.act_on_web`); the replies are the
-        page's to show, not queued. `form_id` is the form's one-time id: sent twice, once."""
-        return await self._officer_turn(
-            officer,
-            form_id,
-            lambda: self.desk.act_on_web(officer, action, ref, argument),
-            queue_replies=False,
-        )
+        """An action on the web console (see `OfficerDesk.act_on_web`). When it changed the
+        case or reached the reporter, the officers' chat (when one is configured) gets the
+        lines the Telegram buttons give ("✋ … mengambil …", the card as it is now, "✅ …
+        ditutup …"), so both doors see one desk; nothing is queued for the web officer.
+        `form_id` is the form's one-time id: sent twice, once."""
+
+        async def act() -> DeskAnswer:
+            return self._announced(await self.desk.act_on_web(officer, action, ref, argument))
+
+        return await self._officer_turn(officer, form_id, act, queue_replies=False)
+
+    def _announced(self, answer: DeskAnswer) -> DeskAnswer:
+        """`answer` with its replies queued for the officers' chat, if it changed anything
+        (a refusal or "already closed" stays on the web page)."""
+        chat = self.services.officer_chat_id
+        changed = any(isinstance(e, ChangeReport | RelayToPerson) for e in answer.effects)
+        if chat is None or not changed:
+            return answer
+        channel = self.services.officer_channel
+        envelopes = tuple(Envelope(channel, str(chat), r.to_dict()) for r in answer.replies)
+        answer.effects.append(QueueMessages(envelopes))
+        return answer
 
     async def officer_alert_on_web(
         self, officer: Officer, target: str, text: str, form_id: str

@@ -29,6 +29,15 @@ class Conflict(StoreError):
         self.ref = ref
 
 
+class TelegramIdTaken(StoreError):
+    """An officer account was to be linked to a Telegram id another account has; nothing
+    of the change was written."""
+
+    def __init__(self, telegram_id: int) -> None:
+        super().__init__(f"Telegram id {telegram_id} is linked to another account")
+        self.telegram_id = telegram_id
+
+
 @dataclass(frozen=True, slots=True)
 class OutboxItem:
     """One queued message: who it is for and what it says."""

@@ -52,7 +52,7 @@ def hand_made_figures(area: Area = Area()):  # noqa: B008  (a frozen record)
         country=lambda text: {"MY": "Malaysia"}.get(text, ""),
         topics={"page": HOSTILE},
         red_flags={"money": "Asked to pay"},
-        unanswered=[(HOSTILE, 3)],
+        unanswered=[(HOSTILE, 6)],
     )
     return build_figures(tally, names)
 

@@ -165,21 +165,49 @@ async def test_checks_counted_by_verdict_country_and_red_flag(seeded):
     assert all("_" not in label for label in flags), "red flags by their line, not their id"
 
 
-async def test_topics_by_page_title_and_unanswered_questions_without_numbers(seeded):
+async def log_questions(runtime: Runtime, text: str, times: int) -> None:
+    questions = [QuestionLog(f"{text[:20]}{n}", text, "id", (), None, NOW) for n in range(times)]
+    await runtime.store.commit_turn(
+        "test", text[:30], Session(lang="id", node="main"), "", [], NOW, questions=questions
+    )
+
+
+async def test_topics_by_page_title_and_unanswered_questions_by_their_content_words(seeded):
+    await log_questions(seeded, f"berapa biaya visa ke malaysia? wa {REPORTER_PHONE}", 5)
     figures = await figures_of(seeded)
     assert [(t.label, t.value) for t in figures.topics] == [("Apa itu TPPO?", 3)]
-    (question,) = figures.unanswered
-    assert question.value == 1 and "visa" in question.label
-    assert REPORTER_PHONE not in question.label
+    (question,) = figures.unanswered  # the one asked once is not shown
+    assert question.value == 5 and "visa" in question.label and "malaysia" in question.label
+    assert REPORTER_PHONE not in question.label and "wa" not in question.label.split()
+
+
+async def test_an_unanswered_question_never_shows_the_words_someone_typed(seeded):
+    told = "Saya Siti Rahayu dari Kampung Babakan, sponsor Pak Joko pegang paspor saya"
+    await log_questions(seeded, told, 7)
+    await log_questions(seeded, "cek https://bit.ly/x9 atau siti@example.com visa", 6)
+    for lang in ("id", "en"):
+        figures = await figures_of(seeded, lang=lang)
+        text = repr(asdict(figures))
+        for word in ("Siti", "siti", "Rahayu", "rahayu", "Babakan", "babakan", "Joko", "joko"):
+            assert word not in text, word
+        assert "bit.ly" not in text and "example.com" not in text
+        assert any("paspor" in q.label for q in figures.unanswered), figures.unanswered
 
 
 async def test_an_area_officer_sees_small_counts_of_their_area_hidden(seeded):
     anyar = await figures_of(seeded, Area("Anyar"))
     assert anyar.reports.shown == SMALL_TEXT
     assert all(week.other.value is None for week in anyar.weekly)
-    assert [c.shown for c in anyar.kecamatan if c.label == "Anyar"] == [SMALL_TEXT]
+    assert [(c.label, c.shown) for c in anyar.kecamatan] == [("Anyar", SMALL_TEXT)]
     pontang = await figures_of(seeded, Area("pontang"))
     assert pontang.reports.shown == "6" and pontang.time_to_claim.median_hours == 2.0
+    assert [(c.label, c.shown) for c in pontang.kecamatan] == [("Pontang", "6")]
+
+
+async def test_a_desa_officer_sees_one_bar_named_after_their_desa(seeded):
+    await file_report(seeded, "s0", NOW - timedelta(days=1), kecamatan="Pontang")  # no desa
+    desa = await figures_of(seeded, Area("Pontang", "Singarajan"))
+    assert [(c.label, c.shown) for c in desa.kecamatan] == [("Singarajan", SMALL_TEXT)]
 
 
 async def test_no_figure_holds_a_name_a_phone_or_a_report_number(seeded):

@@ -25,9 +25,10 @@ from pathlib import Path
 from bot.actions import load_actions
 from bot.config import Config
 from bot.console.passwords import hash_password, new_totp_secret, totp_uri
-from bot.console.roles import parse_role
+from bot.console.roles import checked_username, parse_role
 from bot.content import load_checked_content
 from bot.officers.statistics import kecamatan_names
+from bot.records import TelegramIdTaken
 from bot.store import Store
 
 PASSWORD_VARIABLE = "OFFICER_PASSWORD"
@@ -68,6 +69,9 @@ async def run(arguments: argparse.Namespace, config: Config) -> int:
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except TelegramIdTaken as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     finally:
         await store.close()
 
@@ -86,11 +90,12 @@ async def _run(store: Store, arguments: argparse.Namespace, config: Config) -> i
         return 0
     username = arguments.username.strip().lower()
     if command == "add":
-        role = parse_role(arguments.role, _kecamatan(config))
-        if not await store.create_account(username, hash_password(read_password()), str(role), now):
+        username = checked_username(arguments.username)
+        role = parse_role(arguments.role, *_places(config))
+        password_hash = hash_password(read_password())
+        telegram_id = arguments.telegram_id or None
+        if not await store.create_account(username, password_hash, str(role), now, telegram_id):
             raise ValueError(f"an account {username!r} exists already")
-        if arguments.telegram_id:
-            await store.update_account(username, telegram_id=arguments.telegram_id)
         return await _done(store, "web_account_added", f"{username} as {role}", now)
     changes: dict[str, object]
     if command in ("disable", "enable"):
@@ -128,6 +133,13 @@ def read_password() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
-def _kecamatan(config: Config) -> tuple[str, ...]:
+def _places(config: Config) -> tuple[tuple[str, ...], dict[str, list[str]]]:
+    """The report form's kecamatan, and each one's desa (content/data/wilayah.yaml)."""
     content = load_checked_content(Path(config.content.dir), load_actions())
-    return kecamatan_names(content)
+    names = kecamatan_names(content)
+    wilayah = content.data.wilayah
+    desa = {}
+    for name in names:
+        found = wilayah.by_name(name) if wilayah else None
+        desa[name] = found.desa_names() if found else []
+    return names, desa

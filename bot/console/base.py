@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 from aiohttp import hdrs, web
 
@@ -23,6 +23,7 @@ from bot.console.markup import Html, el
 from bot.console.pages import View, frame
 from bot.console.signin import COOKIE, Gate, SignedIn, same_token
 from bot.console.texts import LANGUAGES
+from bot.limits import Throttle
 from bot.officers.exports import EXPORT_TYPES
 from bot.records import StoreError
 from bot.runtime import Runtime
@@ -31,6 +32,8 @@ log = logging.getLogger(__name__)
 FORM_BYTES = 16_384
 LANG_COOKIE = "ma_lang"
 NO_STORE = {"Cache-Control": "no-store"}
+EXPORTS_PER_MINUTE = 5  # downloads per account (a burst of 5, then one every 12 s)
+REFRESH_HEADER = "X-Refresh"  # "1" on the queue script's own fetches: not the officer's use
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -52,6 +55,7 @@ class ConsoleBase(Channel):
         self.gate = Gate(runtime, config)
         self.media_dir = media_dir.resolve()
         self.client_address = ClientAddress(trusted_proxies)
+        self.exports = Throttle(EXPORTS_PER_MINUTE, EXPORTS_PER_MINUTE)
 
     def guarded(self, handler: Handler) -> Handler:
         """`handler`, answering a plain "try again" page (503) in the console's style when
@@ -77,14 +81,18 @@ class ConsoleBase(Channel):
 
         return guard
 
-    async def _session(self, request: web.Request) -> SignedIn | None:
-        return await self.gate.session(request.cookies.get(COOKIE, ""))
+    async def _session(self, request: web.Request, used: bool = True) -> SignedIn | None:
+        """The request's session; a request the page's script makes by itself (header
+        `X-Refresh: 1`) does not count as the officer's use of it."""
+        used = used and request.headers.get(REFRESH_HEADER) != "1"
+        return await self.gate.session(request.cookies.get(COOKIE, ""), used)
 
     async def _signed(self, request: web.Request) -> SignedIn:
         """The request's session; without one, to the sign-in page."""
         signed = await self._session(request)
-        if signed is None:
-            redirect = web.HTTPSeeOther("/officer/login", headers=NO_STORE)
+        if signed is None:  # a page asked for is returned to after signing in
+            asked = "?" + urlencode({"next": request.path_qs}) if request.method == "GET" else ""
+            redirect = web.HTTPSeeOther("/officer/login" + asked, headers=NO_STORE)
             if COOKIE in request.cookies:  # ended or expired: the browser forgets it
                 redirect.del_cookie(COOKIE, path="/officer")
             raise redirect
@@ -112,6 +120,32 @@ class ConsoleBase(Channel):
             page = frame(view, view.t("expired_form"), el("h1", view.t("expired_form")))
             raise web.HTTPForbidden(text=page, content_type="text/html", headers=NO_STORE)
         return form
+
+    async def _export_allowed(self, request: web.Request, signed: SignedIn) -> None:
+        """Go on if the account has downloads left this minute; else a plain page (429),
+        audited."""
+        if self.exports.allows(signed.account.id):
+            return
+        await self._audit(signed, "web_export_refused", detail="too many exports")
+        message = self._view(request, signed).t("export_busy")
+        self._refuse(request, signed, message, web.HTTPTooManyRequests)
+
+    def _refuse(
+        self,
+        request: web.Request,
+        signed: SignedIn,
+        message: str,
+        error: type[web.HTTPException],
+    ) -> None:
+        """Stop with `error` and a plain page that says `message`."""
+        view = self._view(request, signed)
+        page = frame(
+            view,
+            message,
+            el("p", message, role="alert"),
+            el("p", el("a", view.t("back_to_queue"), href="/officer")),
+        )
+        raise error(text=page, content_type="text/html", headers=NO_STORE)
 
     async def _audit(self, signed: SignedIn, action: str, ref: str = "", detail: str = "") -> None:
         await self.store.audit(signed.officer.id, action, ref, detail, datetime.now(UTC))

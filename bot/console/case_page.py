@@ -18,7 +18,7 @@ from bot.officers.cards import OUTCOMES
 from bot.records import ReportMessage, ReportRecord
 
 MAX_TEXT = 2_000  # characters of a question or note (a Telegram message holds 4,096)
-DONE = ("claim", "ask", "ask_later", "ask_gone", "note", "close")
+DONE = ("claim", "ask", "note", "close")
 """What the page can say was done (the `done` of its address after an action)."""
 
 

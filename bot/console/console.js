@@ -1,6 +1,7 @@
 // The officers' queue refreshes itself: every few seconds it asks for a small stamp that
 // changes when a report in the officer's area arrives or changes; then it fetches the page
-// again and swaps in the new results. The filters being typed are left alone. Without
+// again and swaps in the new results. The filters being typed are left alone. Neither
+// request keeps the session alive: an open tab nobody uses still signs out. Without
 // this script every page still works (reload to refresh).
 (function () {
   "use strict";
@@ -42,7 +43,12 @@
         if (!answer || answer.stamp === stamp) {
           return null;
         }
-        return fetch(window.location.href, { credentials: "same-origin", cache: "no-store" })
+        // marked as the page's own fetch: it does not keep an idle session alive
+        return fetch(window.location.href, {
+          credentials: "same-origin",
+          cache: "no-store",
+          headers: { "X-Refresh": "1" },
+        })
           .then(function (page) { return page.ok ? page.text() : null; })
           .then(function (html) { if (html) { swap(html); } });
       })

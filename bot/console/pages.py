@@ -87,11 +87,13 @@ def _header(view: View) -> Html:
     return el("header", el("a", view.t("brand"), href="/officer", class_="brand"), nav)
 
 
-def sign_in_page(view: View, form_token: str, message: str = "") -> Html:
-    """The sign-in form; `message` says why the last attempt failed."""
+def sign_in_page(view: View, form_token: str, message: str = "", after: str = "") -> Html:
+    """The sign-in form; `message` says why the last attempt failed, `after` is the console
+    page to return to once signed in (checked by `return_path`)."""
     form = el(
         "form",
         el("input", type="hidden", name="csrf", value=form_token),
+        el("input", type="hidden", name="next", value=after) if after else None,
         _field(view.t("username"), "username", "text", autocomplete="username", required=True),
         _field(
             view.t("password"),
@@ -108,6 +110,15 @@ def sign_in_page(view: View, form_token: str, message: str = "") -> Html:
     )
     notice = el("p", message, class_="error", role="alert") if message else None
     return frame(view, view.t("sign_in_title"), el("h1", view.t("sign_in_title")), notice, form)
+
+
+def return_path(text: str) -> str:
+    """`text` if it is a page of the console to return to after signing in ("/officer" or a
+    path under "/officer/", never "//", a scheme, a backslash or a control character), else
+    "" (the queue)."""
+    if len(text) > 500 or not text.isprintable() or "\\" in text or "//" in text:
+        return ""
+    return text if text == "/officer" or text.startswith(("/officer/", "/officer?")) else ""
 
 
 def _field(label: str, name: str, kind: str, **attributes: object) -> Html:

@@ -17,6 +17,8 @@ MAX_PASSWORD = 1024  # longer ones are refused before hashing (hashing is delibe
 ISSUER = "Migran Aman"
 _hasher = PasswordHasher()
 _DUMMY = _hasher.hash("a password nobody has")  # checked for unknown users: the same time
+CHECKS_AT_ONCE = 2  # argon2 checks running together: a flood of sign-ins queues, never
+# takes every thread and core of the server (`PasswordChecks`)
 
 
 def hash_password(password: str) -> str:
@@ -28,12 +30,21 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-async def password_matches(password_hash: str | None, password: str) -> bool:
-    """Whether `password` matches the hash; with no hash (no such account) a dummy is
-    checked, so the answer takes as long either way. Runs off the event loop."""
-    if not password or len(password) > MAX_PASSWORD:
-        return False
-    return await asyncio.to_thread(_verify, password_hash or _DUMMY, password, password_hash)
+class PasswordChecks:
+    """Password checks off the event loop, at most CHECKS_AT_ONCE at a time (one per
+    server: its semaphore belongs to the event loop it first runs on)."""
+
+    def __init__(self) -> None:
+        self._slots = asyncio.Semaphore(CHECKS_AT_ONCE)
+
+    async def matches(self, password_hash: str | None, password: str) -> bool:
+        """Whether `password` matches the hash; with no hash (no such account) a dummy is
+        checked, so the answer takes as long either way."""
+        if not password or len(password) > MAX_PASSWORD:
+            return False
+        async with self._slots:
+            stored = password_hash or _DUMMY
+            return await asyncio.to_thread(_verify, stored, password, password_hash)
 
 
 def _verify(stored: str, password: str, real: str | None) -> bool:

@@ -63,6 +63,7 @@ class PlannerRoutes(ConsoleBase):
         """The filtered list as a CSV or XLSX download, built in memory; names only for a
         role that may see personal fields, and only of people who allowed it."""
         signed = await self._signed(request)
+        await self._export_allowed(request, signed)
         kind = request.match_info["kind"]
         filters = read_candidate_filters(request.query, kecamatan_names(self.runtime.content))
         listing, shown = await self._listing(signed, filters)

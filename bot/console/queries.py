@@ -21,6 +21,7 @@ MAX_PAGE = 10_000
 TEXT_CHARS = 100
 STATUSES = ("open", "received", "claimed", "closed")
 WIB = timezone(timedelta(hours=7), "WIB")  # Kabupaten Serang's time: dates are its days
+YEARS = range(2000, 2101)  # a date filter outside these years is dropped (a hand-edited link)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +92,13 @@ def report_query(filters: Filters, role: Role, export: bool = False) -> ReportQu
 
 
 def _date_text(text: str) -> str:
+    """A YYYY-MM-DD date of a sane year, or "" (so 9999-12-31 plus a day, or 0001-01-01 in
+    UTC, never overflows)."""
     try:
-        return date.fromisoformat(text).isoformat()
+        day = date.fromisoformat(text)
     except ValueError:
         return ""
+    return day.isoformat() if day.year in YEARS else ""
 
 
 def _day(text: str) -> datetime | None:

@@ -1,4 +1,4 @@
-"""Roles of console accounts and what each may see.
+"""Roles of console accounts and what each may see; what a username may be.
 
 `kabupaten` sees the whole of Kabupaten Serang, `kecamatan:<name>` the reports from one
 kecamatan, `desa:<kecamatan>/<desa>` those from one desa; `admin` sees what `kabupaten`
@@ -11,6 +11,8 @@ reporter's contact details with the office that is responsible for them.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.records import Area, ReportRecord
@@ -54,9 +56,27 @@ class Role:
         return self.kind
 
 
-def parse_role(text: str, kecamatan_names: tuple[str, ...]) -> Role:
+USERNAME = re.compile(r"^[a-z0-9._-]{2,40}$")
+"""A username: 2 to 40 lower-case letters, digits, dots, dashes or underscores."""
+
+
+def checked_username(text: str) -> str:
+    """A new account's username, lower-cased. Raises ValueError when it is not one."""
+    username = text.strip().lower()
+    if not USERNAME.fullmatch(username):
+        raise ValueError(
+            f"{text[:60]!r} is no username: use 2 to 40 letters a-z, digits, '.', '-' or '_'"
+        )
+    return username
+
+
+def parse_role(
+    text: str, kecamatan_names: tuple[str, ...], desa_names: Mapping[str, Sequence[str]]
+) -> Role:
     """A role as written on the command line; the kecamatan must be one of Kabupaten
-    Serang's (any case: the official spelling is kept). Raises ValueError."""
+    Serang's and a desa one of that kecamatan's (`desa_names`: official kecamatan name ->
+    its desa, from content/data/wilayah.yaml), in any case and spacing: the official
+    spelling is kept. Raises ValueError."""
     kind, _, place = text.strip().partition(":")
     kind = kind.lower()
     if kind in ("admin", "kabupaten"):
@@ -66,13 +86,23 @@ def parse_role(text: str, kecamatan_names: tuple[str, ...]) -> Role:
     if kind not in KINDS:
         raise ValueError(f"unknown role {text!r}: use one of {', '.join(KINDS)}")
     kecamatan, _, desa = place.partition("/") if kind == "desa" else (place, "", "")
-    official = {name.casefold(): name for name in kecamatan_names}
-    name = official.get(" ".join(kecamatan.split()).casefold())
+    name = official_name(kecamatan, kecamatan_names)
     if name is None:
         raise ValueError(f"{kecamatan!r} is not a kecamatan of Kabupaten Serang")
-    if kind == "desa" and not desa.strip():
+    if kind == "kecamatan":
+        return Role(kind, Area(name))
+    if not desa.strip():
         raise ValueError("a desa role is written desa:<kecamatan>/<desa>")
-    return Role(kind, Area(name, " ".join(desa.split())))
+    desa_name = official_name(desa, tuple(desa_names.get(name, ())))
+    if desa_name is None:
+        raise ValueError(f"{desa.strip()!r} is not a desa of Kecamatan {name}")
+    return Role(kind, Area(name, desa_name))
+
+
+def official_name(text: str, names: tuple[str, ...]) -> str | None:
+    """The one of `names` that `text` is, in any case and spacing; None if none is."""
+    official = {name.casefold(): name for name in names}
+    return official.get(" ".join(text.split()).casefold())
 
 
 def stored_role(text: str) -> Role:

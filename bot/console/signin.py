@@ -7,7 +7,8 @@ username is "locked" the same way in memory, so the lock-out message does not te
 usernames exist. Each client address has a budget of attempts, whatever the usernames. A
 session is a random token in an HttpOnly, SameSite=Strict cookie, kept in the database only
 as its SHA-256; it ends after `idle_minutes` unused or `session_hours` in all, at sign-out,
-and at "sign out everywhere".
+and at "sign out everywhere". The queue's own polling (the stamp, and the page fetched
+again with `X-Refresh: 1`) is no use: an open tab nobody touches still signs out.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.config import ConsoleConfig
-from bot.console.passwords import password_matches, totp_step
-from bot.console.roles import Role, stored_role
+from bot.console.passwords import PasswordChecks, totp_step
+from bot.console.roles import USERNAME, Role, stored_role
 from bot.limits import Throttle
 from bot.officers.desk import Officer
 from bot.records import OfficerAccount
@@ -30,6 +31,22 @@ COOKIE = "ma_session"
 LOGIN_COOKIE = "ma_login"  # the sign-in form's CSRF token, before there is a session
 CHANNEL = "officer-web"  # the channel name of web officers in desk calls and update ids
 UNKNOWN_KEPT = 10_000  # unknown usernames whose failures are counted in memory
+NO_ACCOUNT = 0  # an account id no account has (they count from 1)
+ANONYMOUS_ATTEMPT = -(2**62)
+"""The audit log's officer id for a sign-in attempt that names no account (0 is the command
+line; a web officer is their Telegram id or the negative account id)."""
+
+
+def officer_id(account: OfficerAccount) -> int:
+    """The id an account's officer has at the desk and in the audit log: their Telegram id
+    when it is linked (one person, one identity), else the negative account id."""
+    return account.telegram_id or -account.id
+
+
+def audit_key(text: str) -> str:
+    """What the audit log keeps of a client address or an attempted username: a short
+    hash, enough to tell one flood from many, never the address or the name itself."""
+    return hashlib.sha256(f"migran-aman sign-in {text}".encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,18 +62,20 @@ class SignedIn:
     def officer(self) -> Officer:
         """The officer as the desk knows them: under their Telegram id when it is linked
         (one person, one identity in the audit log), else the negative account id."""
-        officer_id = self.account.telegram_id or -self.account.id
-        return Officer(CHANNEL, officer_id, self.account.username, officer_id)
+        known_as = officer_id(self.account)
+        return Officer(CHANNEL, known_as, self.account.username, known_as)
 
 
 @dataclass(frozen=True, slots=True)
 class Attempt:
     """How a sign-in went: "ok" (with `token` for the cookie and the account), "wrong",
-    "locked" or "busy" (too many attempts from this address)."""
+    "locked" or "busy" (too many attempts from this address; `first` for the first refusal
+    of a flood, the one that is audited)."""
 
     outcome: str
     token: str = ""
     account: OfficerAccount | None = None
+    first: bool = True
 
 
 def token_hash(token: str) -> str:
@@ -80,22 +99,27 @@ class Gate:
         attempts = config.sign_ins_per_address
         self.by_address = Throttle(attempts, attempts / config.sign_ins_per_address_minutes)
         self._unknown: dict[str, tuple[int, datetime | None]] = {}
+        self.passwords = PasswordChecks()
 
     async def sign_in(self, username: str, password: str, code: str, address: str) -> Attempt:
         """Check a sign-in; on success a session is opened and its token returned."""
-        if not self.by_address.allows(address or "-"):
-            return Attempt("busy")
-        username = username.strip().lower()[:100]
+        verdict = self.by_address.admit(address or "-")
+        if verdict != Throttle.ADMIT:
+            return Attempt("busy", first=verdict == Throttle.NOTIFY)
+        username = username.strip().lower()
+        username = username if USERNAME.fullmatch(username) else ""  # no account has it
         now = datetime.now(UTC)
         found = await self.store.sign_in_secrets(username) if username else None
-        if found is None:
-            await password_matches(None, password)
+        lock_until = now + timedelta(minutes=self.config.lock_minutes)
+        if found is None:  # the same work as a known username's failure: a check, a write
+            await self.passwords.matches(None, password)
+            await self.store.failed_sign_in(NO_ACCOUNT, now, self.config.lock_after, lock_until)
             return self._unknown_failure(username, now)
         account = found.account
         if account.locked_until and account.locked_until > now:
-            await password_matches(None, password)  # as long as any other answer
+            await self.passwords.matches(None, password)  # as long as any other answer
             return Attempt("locked", account=account)
-        matches = await password_matches(found.password_hash, password)
+        matches = await self.passwords.matches(found.password_hash, password)
         step = None
         if matches and account.totp_required:
             step = totp_step(found.totp_secret, code, now)
@@ -106,10 +130,10 @@ class Gate:
                 account.id, token_hash(token), secrets.token_urlsafe(32), now, now - self.idle, step
             )  # False: the code was used meanwhile (two sign-ins at once with one code)
         if not matches or account.disabled:
-            lock_until = now + timedelta(minutes=self.config.lock_minutes)
-            account = await self.store.failed_sign_in(
+            counted = await self.store.failed_sign_in(
                 account.id, now, self.config.lock_after, lock_until
             )
+            account = counted or account
             locked = account.locked_until is not None and account.locked_until > now
             return Attempt("locked" if locked else "wrong", account=account)
         return Attempt("ok", token, account)
@@ -129,13 +153,17 @@ class Gate:
         self._unknown[username] = (failures, None)
         return Attempt("wrong")
 
-    async def session(self, token: str) -> SignedIn | None:
-        """The live session of a cookie's token, if any."""
+    async def session(self, token: str, used: bool = True) -> SignedIn | None:
+        """The live session of a cookie's token, if any; it counts as used (its idle time
+        starts again) only when `used`: a request the officer made, not the page's own
+        background refresh."""
         if not token or len(token) > 100:
             return None
         hashed = token_hash(token)
         now = datetime.now(UTC)
-        found = await self.store.console_session(hashed, now, now - self.idle, now - self.longest)
+        found = await self.store.console_session(
+            hashed, now, now - self.idle, now - self.longest, used
+        )
         if found is None:
             return None
         account, csrf = found

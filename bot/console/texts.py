@@ -40,6 +40,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Too many wrong attempts. This account is locked for {minutes} minutes. "
         "Try again later, or ask an admin to unlock it.",
     ),
+    "export_too_many": (
+        "Ada {count} laporan yang cocok, lebih dari {limit} yang bisa diunduh sekaligus. "
+        "Persempit saringannya (tanggal, kecamatan, status) lalu unduh lagi.",
+        "{count} reports match, more than the {limit} one download can hold. Narrow the "
+        "filters (dates, kecamatan, status) and download again.",
+    ),
+    "export_busy": (
+        "Terlalu banyak unduhan dalam semenit. Tunggu sebentar lalu coba lagi.",
+        "Too many downloads in a minute. Wait a moment and try again.",
+    ),
     "busy": (
         "Terlalu banyak percobaan masuk dari alamat ini. Tunggu beberapa menit.",
         "Too many sign-in attempts from this address. Wait a few minutes.",
@@ -126,16 +136,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "close": ("Tutup dengan hasil", "Close with outcome"),
     "back_to_queue": ("← Kembali ke antrean", "← Back to the queue"),
     "done_claim": ("Laporan ini sekarang Anda tangani.", "You are now handling this report."),
-    "done_ask": ("Pertanyaan terkirim ke pelapor.", "The question was sent to the reporter."),
-    "done_ask_later": (
-        "Pertanyaan disimpan; pelapor memakai web chat dan melihatnya saat memeriksa "
-        "status laporannya.",
-        "The question is saved; the reporter uses the web chat and sees it when they check "
-        "the report's status.",
-    ),
-    "done_ask_gone": (
-        "Pelapor sudah menghapus datanya; pesan disimpan di laporan.",
-        "The reporter has erased their data; the message is kept with the report.",
+    "done_ask": (  # one notice whoever the reporter is: it tells nothing of them
+        "Pertanyaan disimpan di laporan dan diteruskan ke pelapor bila ia bisa dihubungi.",
+        "The question is kept with the report and passed on to the reporter if they can be "
+        "reached.",
     ),
     "done_note": ("Catatan disimpan.", "Note saved."),
     "done_close": ("Laporan ditutup.", "Report closed."),

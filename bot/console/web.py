@@ -33,14 +33,21 @@ from bot.config import Config, ConsoleConfig
 from bot.console.base import NO_STORE, Handler, download
 from bot.console.case_page import MAX_TEXT, case_page
 from bot.console.markup import el
-from bot.console.pages import frame, queue_page, sign_in_page
+from bot.console.pages import frame, queue_page, return_path, sign_in_page
 from bot.console.planner_routes import PlannerRoutes
 from bot.console.queries import read_filters, report_query
-from bot.console.signin import COOKIE, LOGIN_COOKIE, SignedIn, same_token
+from bot.console.signin import (
+    ANONYMOUS_ATTEMPT,
+    COOKIE,
+    LOGIN_COOKIE,
+    SignedIn,
+    audit_key,
+    officer_id,
+    same_token,
+)
 from bot.console.stats_page import period_days, stats_page
 from bot.effects import ChangeReport, RelayToPerson
 from bot.officers.charts import svg_charts
-from bot.officers.desk import PUSH_CHANNELS
 from bot.officers.exports import export_csv, export_xlsx
 from bot.officers.statistics import kecamatan_names, officer_figures
 from bot.records import ReportRecord
@@ -97,13 +104,17 @@ class OfficerConsole(PlannerRoutes):
 
     async def sign_in_form(self, request: web.Request) -> web.StreamResponse:
         """The sign-in page (or the queue, for a browser already signed in)."""
+        after = return_path(request.query.get("next", ""))
         if await self._session(request):
-            raise web.HTTPSeeOther("/officer")
-        return self._sign_in_page(request, "")
+            raise web.HTTPSeeOther(after or "/officer")
+        return self._sign_in_page(request, "", after=after)
 
-    def _sign_in_page(self, request: web.Request, message: str, status: int = 200) -> web.Response:
+    def _sign_in_page(
+        self, request: web.Request, message: str, status: int = 200, after: str = ""
+    ) -> web.Response:
         token = secrets.token_urlsafe(24)
-        response = self._page(request, sign_in_page(self._view(request), token, message), status)
+        html = sign_in_page(self._view(request), token, message, after)
+        response = self._page(request, html, status)
         self._cookie(response, LOGIN_COOKIE, token, max_age=3600)
         return response
 
@@ -111,25 +122,30 @@ class OfficerConsole(PlannerRoutes):
         """Check the sign-in form; on success the session cookie, and on to the queue."""
         form = await self._form(request)
         view = self._view(request)
+        after = return_path(form.get("next", ""))  # the page asked before signing in
         if not same_token(form.get("csrf", ""), request.cookies.get(LOGIN_COOKIE, "")):
-            return self._sign_in_page(request, view.t("expired_form"), 403)
+            return self._sign_in_page(request, view.t("expired_form"), 403, after)
         address, _ = self.client_address.of(request)
+        username = form.get("username", "").strip().lower()[:100]
         attempt = await self.gate.sign_in(
-            form.get("username", ""),
+            username,
             form.get("password", ""),
             form.get("code", ""),
             limit_key(address),
         )
         account = attempt.account
-        officer_id = (account.telegram_id or -account.id) if account else 0
+        known_as = officer_id(account) if account else ANONYMOUS_ATTEMPT
         now = datetime.now(UTC)
         if attempt.outcome != "ok":
-            await self.store.audit(officer_id, f"web_sign_in_{attempt.outcome}", "", "", now)
+            if attempt.first:  # a flood of refusals is audited once per window
+                who = f"client {audit_key(address)}, username {audit_key(username)}"
+                await self.store.audit(known_as, f"web_sign_in_{attempt.outcome}", "", who, now)
             minutes = self.config.lock_minutes
             message = view.t(attempt.outcome, minutes=minutes)
-            return self._sign_in_page(request, message, 429 if attempt.outcome == "busy" else 200)
-        await self.store.audit(officer_id, "web_sign_in", "", "", now)
-        response = web.HTTPSeeOther("/officer")
+            status = 429 if attempt.outcome == "busy" else 200
+            return self._sign_in_page(request, message, status, after)
+        await self.store.audit(known_as, "web_sign_in", "", "", now)
+        response = web.HTTPSeeOther(after or "/officer")
         self._cookie(response, COOKIE, attempt.token)
         response.del_cookie(LOGIN_COOKIE, path="/officer")
         raise response
@@ -167,7 +183,7 @@ class OfficerConsole(PlannerRoutes):
 
     async def stamp(self, request: web.Request) -> web.StreamResponse:
         """What the queue page polls: a stamp that changes when its area's reports do."""
-        signed = await self._session(request)
+        signed = await self._session(request, used=False)
         if signed is None:
             return web.json_response({"signed_in": False}, status=401, headers=NO_STORE)
         stamp = await self.store.queue_stamp(signed.role.area, signed.role.whole)
@@ -176,9 +192,18 @@ class OfficerConsole(PlannerRoutes):
     async def export(self, request: web.Request) -> web.StreamResponse:
         """The filtered queue as a CSV or XLSX download, built in memory."""
         signed = await self._signed(request)
+        await self._export_allowed(request, signed)
         kind = request.match_info["kind"]
         filters = read_filters(request.query, kecamatan_names(self.runtime.content))
         page = await self.store.search_reports(report_query(filters, signed.role, export=True))
+        if page.total > len(page.reports):  # never a file silently cut short
+            await self._audit(
+                signed, "web_export_refused", detail=f"{kind}: {page.total} reports match"
+            )
+            message = self._view(request, signed).t(
+                "export_too_many", count=page.total, limit=len(page.reports)
+            )
+            self._refuse(request, signed, message, web.HTTPUnprocessableEntity)
         personal = signed.role.personal
         build = export_csv if kind == "csv" else export_xlsx
         body = await asyncio.to_thread(build, page.reports, personal)
@@ -213,7 +238,8 @@ class OfficerConsole(PlannerRoutes):
             signed.officer, action, report.ref, argument, form_id
         )
         changed = any(isinstance(effect, ChangeReport | RelayToPerson) for effect in answer.effects)
-        done = _done(action, report) if changed else "not"
+        done = action if changed else "not"  # one notice per action: the reporter's channel,
+        # or whether they erased their data, is not for every role to learn
         raise web.HTTPSeeOther(f"/officer/case/{report.ref}?done={done}")
 
     async def photo(self, request: web.Request) -> web.StreamResponse:
@@ -277,12 +303,3 @@ class OfficerConsole(PlannerRoutes):
         view = self._view(request, signed)
         page = frame(view, view.t("not_found"), el("h1", view.t("not_found")))
         raise web.HTTPNotFound(text=page, content_type="text/html", headers=NO_STORE)
-
-
-def _done(action: str, report: ReportRecord) -> str:
-    """What the case page says after a successful action."""
-    if action != "ask":
-        return action
-    if not report.user:
-        return "ask_gone"
-    return "ask" if report.channel in PUSH_CHANNELS else "ask_later"

@@ -1,6 +1,7 @@
 """The figures of an officer's area and period: the store's counts (`Store.tally`) with what
 only the content knows (the 29 kecamatan of the report form, page titles, country names,
-red-flag lines) and the grouped questions the bot could not answer. The web console's
+red-flag lines) and the grouped questions the bot could not answer, each named by the
+content's words among its normalised terms (never by what someone typed). The web console's
 statistics page and the Telegram `/stats` both start here."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from bot.figures import UNKNOWN, Figures, Names, build_figures
 from bot.records import Area
 from bot.store import Store
 from bot.understanding.unanswered import group_questions
+from bot.understanding.words import Normaliser
 
 KECAMATAN_NODE = "report_kecamatan"
 """The report form's question whose choices are the kecamatan of Kabupaten Serang."""
@@ -31,15 +33,23 @@ async def officer_figures(
     """The figures for `area` from `since` to `now`, labelled in `lang`."""
     tally = await store.tally(area, since, now)
     asked = await store.unanswered(since, limit=UNANSWERED_READ)
-    groups = await asyncio.to_thread(group_questions, asked, content.flows.understanding.normaliser)
+    normaliser = content.flows.understanding.normaliser
+    groups = await asyncio.to_thread(group_questions, asked, normaliser)
     names = Names(
         kecamatan=kecamatan_names(content),
         country=lambda text: _country(content, text, lang),
         topics=page_titles(content, lang),
         red_flags=flag_lines(content, lang),
-        unanswered=[(group.example, group.count) for group in groups],
+        unanswered=[(question_label(group.terms, normaliser), group.count) for group in groups],
     )
     return build_figures(tally, names)
+
+
+def question_label(terms: tuple[str, ...], normaliser: Normaliser) -> str:
+    """A group of unanswered questions as a chart names it: only the terms that are the
+    content's own words, never the words as typed, so a name, a village or a number someone
+    wrote never reaches an officer ("" when no term is the content's)."""
+    return " ".join(term for term in terms if normaliser.knows(term) and term.isalpha())
 
 
 def kecamatan_names(content: Content) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
-from bot.records import OfficerAccount, SignInSecrets
+from bot.records import OfficerAccount, SignInSecrets, TelegramIdTaken
 from bot.store.database import Database
 from bot.store.effects import audit_line
 
@@ -26,17 +26,29 @@ class AccountStore(Database):
     """Accounts, sign-in attempts and sessions of the officers' web console."""
 
     async def create_account(
-        self, username: str, password_hash: str, role: str, now: datetime
+        self,
+        username: str,
+        password_hash: str,
+        role: str,
+        now: datetime,
+        telegram_id: int | None = None,
     ) -> bool:
-        """Add an account; False if the username is taken."""
+        """Add an account, linked to `telegram_id` when given, in one write; False if the
+        username is taken. Raises TelegramIdTaken (nothing written) when another account
+        has that Telegram id."""
 
         def write(db: sqlite_utils.Database) -> bool:
-            cursor = db.execute(
-                "INSERT OR IGNORE INTO officer_accounts (username, password_hash, role, "
-                "created_at) VALUES (?, ?, ?, ?)",
-                [username.lower(), password_hash, role, now.isoformat()],
+            if db.execute(
+                "SELECT 1 FROM officer_accounts WHERE username = ?", [username.lower()]
+            ).fetchone():
+                return False
+            _check_telegram_id_free(db, telegram_id, account_id=None)
+            db.execute(
+                "INSERT INTO officer_accounts (username, password_hash, role, created_at, "
+                "telegram_id) VALUES (?, ?, ?, ?, ?)",
+                [username.lower(), password_hash, role, now.isoformat(), telegram_id],
             )
-            return cursor.rowcount == 1
+            return True
 
         return await self._call(write)
 
@@ -82,7 +94,7 @@ class AccountStore(Database):
         """Change an account (`password_hash`, `role`, `disabled`, `totp_secret`,
         `totp_required`, `telegram_id`); a lock-out is lifted and every session of the
         account ends (a new TOTP secret starts its codes afresh). False if there is no such
-        account."""
+        account; TelegramIdTaken (nothing written) when another account has the Telegram id."""
         allowed = {"password_hash", "role", "disabled", "totp_secret", "totp_required"}
         assert set(changes) <= {*allowed, "telegram_id"}, changes
 
@@ -92,6 +104,7 @@ class AccountStore(Database):
             ).fetchone()
             if row is None:
                 return False
+            _check_telegram_id_free(db, changes.get("telegram_id"), account_id=row[0])
             values = {**changes, "failed_sign_ins": 0, "locked_until": None}
             if "totp_secret" in changes:
                 values["totp_last_step"] = None
@@ -107,11 +120,12 @@ class AccountStore(Database):
 
     async def failed_sign_in(
         self, account_id: int, now: datetime, lock_after: int, locked_until: datetime
-    ) -> OfficerAccount:
+    ) -> OfficerAccount | None:
         """Count a wrong password (or code); the `lock_after`-th in a row locks the account
-        until `locked_until`. Returns the account as it is now."""
+        until `locked_until`. Returns the account as it is now (None for an id no account
+        has: the sign-in does the same work for an unknown username)."""
 
-        def write(db: sqlite_utils.Database) -> OfficerAccount:
+        def write(db: sqlite_utils.Database) -> OfficerAccount | None:
             db.execute(
                 "UPDATE officer_accounts SET failed_sign_ins = failed_sign_ins + 1 WHERE id = ?",
                 [account_id],
@@ -124,7 +138,7 @@ class AccountStore(Database):
             row = db.execute(
                 f"SELECT {ACCOUNT_COLUMNS} FROM officer_accounts WHERE id = ?", [account_id]
             ).fetchone()
-            return _account(row)
+            return _account(row) if row else None
 
         return await self._call(write)
 
@@ -166,11 +180,17 @@ class AccountStore(Database):
         return bool(await self._call(write))
 
     async def console_session(
-        self, token_hash: str, now: datetime, idle_before: datetime, started_before: datetime
+        self,
+        token_hash: str,
+        now: datetime,
+        idle_before: datetime,
+        started_before: datetime,
+        used: bool = True,
     ) -> tuple[OfficerAccount, str] | None:
-        """The account and CSRF token of a live session (and it counts as used now); None
-        if there is no such session, it was idle or open too long (then it is deleted), or
-        the account is disabled."""
+        """The account and CSRF token of a live session (and, when `used`, it counts as used
+        now: a page's own background polling is not a use); None if there is no such
+        session, it was idle or open too long (then it is deleted), or the account is
+        disabled."""
 
         def write(db: sqlite_utils.Database) -> tuple[OfficerAccount, str] | None:
             columns = ", ".join(f"a.{column.strip()}" for column in ACCOUNT_COLUMNS.split(","))
@@ -186,10 +206,11 @@ class AccountStore(Database):
             if expired or account.disabled:
                 db.execute("DELETE FROM officer_sessions WHERE token_hash = ?", [token_hash])
                 return None
-            db.execute(
-                "UPDATE officer_sessions SET seen_at = ? WHERE token_hash = ?",
-                [now.isoformat(), token_hash],
-            )
+            if used:
+                db.execute(
+                    "UPDATE officer_sessions SET seen_at = ? WHERE token_hash = ?",
+                    [now.isoformat(), token_hash],
+                )
             return account, str(row[8])
 
         return await self._call(write)
@@ -216,6 +237,19 @@ class AccountStore(Database):
         """Append a line to the audit log for what is not a change (a page looked at, an
         export, a sign-in); changes write theirs with the change (`ChangeReport`)."""
         await self._call(lambda db: audit_line(db, officer_id, action, ref, detail, now))
+
+
+def _check_telegram_id_free(
+    db: sqlite_utils.Database, telegram_id: int | None, account_id: int | None
+) -> None:
+    """Raise TelegramIdTaken when an account other than `account_id` has `telegram_id`."""
+    if not telegram_id:
+        return
+    row = db.execute(
+        "SELECT id FROM officer_accounts WHERE telegram_id = ?", [telegram_id]
+    ).fetchone()
+    if row is not None and row[0] != account_id:
+        raise TelegramIdTaken(telegram_id)
 
 
 def _account(row: tuple[Any, ...]) -> OfficerAccount:

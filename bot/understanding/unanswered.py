@@ -38,7 +38,8 @@ class AskedQuestion(Protocol):
 
 @dataclass
 class QuestionGroup:
-    """Questions that mean the same: how often, an example, what was offered and chosen."""
+    """Questions that mean the same: how often, an example, what was offered and chosen, and
+    the normaliser's terms they share (in the most recent wording's order)."""
 
     example: str
     count: int = 0
@@ -46,6 +47,7 @@ class QuestionGroup:
     offered: Counter[str] = field(default_factory=Counter)
     chosen: Counter[str] = field(default_factory=Counter)
     last: str = ""
+    terms: tuple[str, ...] = ()
 
 
 def group_questions(
@@ -54,10 +56,12 @@ def group_questions(
     """Groups, most asked first (then most recent)."""
     groups: dict[str, QuestionGroup] = {}
     for question in questions:
-        key = " ".join(sorted(set(normaliser.terms(question.text)))) or normalize(question.text)
+        terms = tuple(dict.fromkeys(normaliser.terms(question.text)))
+        key = " ".join(sorted(terms)) or normalize(question.text)
         group = groups.setdefault(key, QuestionGroup(example=question.text))
         group.count += 1
         group.example = question.text  # the most recent wording
+        group.terms = terms
         group.last = max(group.last, question.asked_at)
         group.languages[question.lang] += 1
         group.offered.update(question.offered)

@@ -97,6 +97,10 @@ class Normaliser:
         self._known = sorted(self._known_set)
         self.correct.cache_clear()
 
+    def knows(self, stem: str) -> bool:
+        """Whether `stem` is one of the content's own words (never a name someone typed)."""
+        return stem in self._known_set
+
     def words(self, text: str) -> tuple[str, ...]:
         """Lower-case words with phrases joined and slang replaced (not stemmed)."""
         plain = _REDUPLICATED.sub(r"\1\2", _REPEATS.sub(r"\1", normalize(text)))

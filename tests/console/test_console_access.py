@@ -5,6 +5,7 @@ test_console_browser.py)."""
 from __future__ import annotations
 
 import sqlite3
+from urllib.parse import quote
 
 from tests.console.conftest import PASSWORD, hidden
 
@@ -99,7 +100,7 @@ async def test_photos_only_for_a_signed_in_officer_of_the_area_and_never_cached(
     await desk.add_account("siti", "kabupaten")
     stranger = client()
     status, _, headers = await stranger.get(f"/officer/case/{ref}/photo/0")
-    assert status == 303 and headers["Location"] == "/officer/login"
+    assert status == 303 and headers["Location"].startswith("/officer/login?next=")
     browser = client()
     await browser.sign_in("siti")
     _, page, _ = await browser.get(f"/officer/case/{ref}")
@@ -120,7 +121,7 @@ async def test_sign_out_everywhere_ends_the_sessions_on_every_device(desk, clien
     status, _, headers = await phone.post("/officer/logout-all", {"csrf": hidden(page, "csrf")})
     assert status == 303 and headers["Location"] == "/officer/login"
     status, _, headers = await office.get("/officer")
-    assert status == 303 and headers["Location"] == "/officer/login"
+    assert status == 303 and headers["Location"] == "/officer/login?next=/officer"
     status, _, _ = await office.get("/officer/queue/stamp")
     assert status == 401
 
@@ -159,6 +160,52 @@ async def test_a_session_ends_when_idle_too_long_or_open_too_long(desk, client):
     assert status == 303 and "ma_session" not in browser.cookies
 
 
+async def test_a_tab_that_only_refreshes_itself_still_signs_out_when_idle(desk, client):
+    import sqlite3
+    from datetime import UTC, datetime, timedelta
+
+    from bot.console.signin import token_hash
+
+    await desk.add_account("siti", "kabupaten")
+    browser = client()
+    await browser.sign_in("siti")
+    hashed = token_hash(browser.cookies["ma_session"])
+
+    def seen_minutes_ago(minutes: int | None = None) -> str:
+        with sqlite3.connect(desk.runtime.store.path) as database:
+            if minutes is not None:
+                seen = datetime.now(UTC) - timedelta(minutes=minutes)
+                database.execute(
+                    "UPDATE officer_sessions SET seen_at = ? WHERE token_hash = ?",
+                    [seen.isoformat(), hashed],
+                )
+            (seen,) = database.execute(
+                "SELECT seen_at FROM officer_sessions WHERE token_hash = ?", [hashed]
+            ).fetchone()
+            return str(seen)
+
+    last_use = seen_minutes_ago(29)  # the officer left the queue open 29 minutes ago
+    for _ in range(3):  # what console.js does meanwhile: the stamp, then the page again
+        status, _, _ = await browser.get("/officer/queue/stamp")
+        assert status == 200
+        status, _, _ = await browser.request("GET", "/officer", headers={"X-Refresh": "1"})
+        assert status == 200
+    assert seen_minutes_ago() == last_use
+    seen_minutes_ago(31)  # two more minutes of polling alone: past the idle time
+    status, _, _ = await browser.get("/officer/queue/stamp")
+    assert status == 401
+    status, _, _ = await browser.get("/officer")
+    assert status == 303
+
+    await browser.sign_in("siti")  # a page the officer opens does count as use
+    hashed = token_hash(browser.cookies["ma_session"])
+    seen_minutes_ago(29)
+    await browser.get("/officer")
+    seen_minutes_ago()
+    status, _, _ = await browser.get("/officer/queue/stamp")
+    assert status == 200
+
+
 async def test_a_form_from_another_site_is_refused(desk, client):
     (ref,) = await desk.seed()
     await desk.add_account("siti", "kabupaten")
@@ -170,3 +217,107 @@ async def test_a_form_from_another_site_is_refused(desk, client):
         "POST", f"/officer/case/{ref}", data=form, headers={"Origin": "https://evil.example"}
     )
     assert status == 403 and (await desk.runtime.store.report(ref)).status == "received"
+
+
+async def test_hand_edited_dates_far_away_are_dropped_not_a_server_error(desk, client, caplog):
+    (ref,) = await desk.seed()
+    await desk.add_account("siti", "kabupaten")
+    browser = client()
+    await browser.sign_in("siti")
+    for query in ("until=9999-12-31", "since=0001-01-01", "since=0001-01-01&until=9999-12-31"):
+        for path in ("/officer", "/officer/export.csv"):
+            status, body, _ = await browser.get(f"{path}?{query}")
+            assert status == 200 and ref in body, (path, query)
+    status, body, _ = await browser.get("/officer?since=2000-01-01&until=2100-12-31")
+    assert status == 200 and 'value="2100-12-31"' in body
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
+
+
+async def test_an_export_is_never_cut_short_and_has_a_limit_per_minute(desk, client, monkeypatch):
+    import sqlite3
+
+    from bot.console import queries
+
+    monkeypatch.setattr(queries, "EXPORT_LIMIT", 3)
+    refs = await desk.seed(4)
+    await desk.add_account("siti", "kabupaten")
+    browser = client()
+    await browser.sign_in("siti")
+    status, page, _ = await browser.get("/officer/export.csv")
+    assert status == 422 and "4 laporan yang cocok" in page and "Persempit" in page
+    status, body, headers = await browser.get(f"/officer/export.csv?text={refs[0]}")
+    assert status == 200 and refs[0] in body and "attachment" in headers["Content-Disposition"]
+    statuses = [(await browser.get("/officer/export.xlsx?status=open"))[0] for _ in range(5)]
+    assert statuses[-1] == 429 and 200 not in statuses[3:], statuses
+    with sqlite3.connect(desk.runtime.store.path) as database:
+        details = database.execute(
+            "SELECT detail FROM audit_log WHERE action = 'web_export_refused'"
+        ).fetchall()
+    assert ("csv: 4 reports match",) in details and ("too many exports",) in details
+
+
+async def test_refused_sign_ins_are_audited_without_names_and_a_flood_once(desk, client):
+    from bot.console.signin import ANONYMOUS_ATTEMPT
+
+    await desk.add_account("siti", "kabupaten")
+    browser = client()
+    await browser.sign_in("siti", "salah-sekali-lagi")
+    statuses = [(await browser.sign_in("orang-asing", "salah-sekali-lagi"))[0] for _ in range(25)]
+    assert statuses.count(429) == 6
+    database = sqlite3.connect(desk.runtime.store.path)
+    rows = database.execute("SELECT officer_id, action, detail FROM audit_log").fetchall()
+    assert [action for _, action, _ in rows].count("web_sign_in_busy") == 1
+    assert all(officer != 0 for officer, _, _ in rows), "0 is the command line"
+    assert {officer for officer, _, _ in rows if officer != -1} == {ANONYMOUS_ATTEMPT}
+    details = {detail for _, _, detail in rows}
+    assert len(details) == 2 and all(d.startswith("client ") for d in details), details
+    text = repr(rows)
+    assert "127.0.0.1" not in text and "orang-asing" not in text and "siti" not in text
+
+
+async def test_a_known_and_an_unknown_username_do_the_same_work(desk, client, monkeypatch):
+    from bot.console import passwords
+
+    await desk.add_account("siti", "kabupaten")
+    store, work = desk.runtime.store, []
+    counted, verify = store.failed_sign_in, passwords._verify
+
+    async def failed_sign_in(*arguments):
+        work.append("write")
+        return await counted(*arguments)
+
+    def checked(*arguments):
+        work.append("check")
+        return verify(*arguments)
+
+    monkeypatch.setattr(store, "failed_sign_in", failed_sign_in)
+    monkeypatch.setattr(passwords, "_verify", checked)
+    browser = client()
+    done = []
+    for username in ("siti", "tidak-ada"):
+        work.clear()
+        _, page, _ = await browser.sign_in(username, "salah-sekali-lagi")
+        done.append((sorted(work), page.count("salah")))
+    assert done[0] == done[1] and done[0][0] == ["check", "write"]
+
+
+async def test_after_signing_in_the_officer_returns_to_the_page_asked(desk, client):
+    (ref,) = await desk.seed()
+    await desk.add_account("siti", "kabupaten")
+    browser = client()
+    status, _, headers = await browser.get(f"/officer/case/{ref}?lang=en")
+    assert status == 303
+    status, page, _ = await browser.get(headers["Location"])
+    assert status == 200 and hidden(page, "next") == f"/officer/case/{ref}?lang=en"
+    form = {"csrf": hidden(page, "csrf"), "username": "siti", "password": PASSWORD}
+    status, _, headers = await browser.post(
+        "/officer/login", {**form, "next": hidden(page, "next")}
+    )
+    assert status == 303 and headers["Location"] == f"/officer/case/{ref}?lang=en"
+    for elsewhere in ("//evil.example/officer/", "https://evil.example/", "/officer/..//x", "/x"):
+        other = client()
+        _, page, _ = await other.get("/officer/login?next=" + quote(elsewhere))
+        assert 'name="next"' not in page, elsewhere
+        form = {"csrf": hidden(page, "csrf"), "username": "siti", "password": PASSWORD}
+        status, _, headers = await other.post("/officer/login", {**form, "next": elsewhere})
+        assert status == 303 and headers["Location"] == "/officer", elsewhere

@@ -29,9 +29,9 @@ def test_officer_accounts_from_the_command_line(tmp_path):
     assert from_stdin.returncode == 0, from_stdin.stderr
     twice = bot("officer", "add", "siti", "--role", "kabupaten", stdin=PASSWORD + "\n", env=env)
     assert twice.returncode == 2 and "exists already" in twice.stderr
-    nowhere = bot("officer", "add", "x", "--role", "kecamatan:Atlantis", stdin=PASSWORD, env=env)
+    nowhere = bot("officer", "add", "xx", "--role", "kecamatan:Atlantis", stdin=PASSWORD, env=env)
     assert nowhere.returncode == 2 and "not a kecamatan" in nowhere.stderr
-    short = bot("officer", "add", "y", "--role", "kabupaten", stdin="pendek\n", env=env)
+    short = bot("officer", "add", "yy", "--role", "kabupaten", stdin="pendek\n", env=env)
     assert short.returncode == 2 and "at least 10" in short.stderr
     assert bot("officer", "disable", "siti", env=env).returncode == 0
     totp = bot("officer", "require-totp", "bupati", env=env)
@@ -49,6 +49,42 @@ def test_officer_accounts_from_the_command_line(tmp_path):
         "web_account_disable",
         "web_account_require_totp",
     ]
+
+
+def test_roles_and_usernames_that_could_never_work_are_refused(tmp_path):
+    env = {"BOT_DB": str(tmp_path / "bot.db"), "OFFICER_PASSWORD": PASSWORD}
+    refused = {
+        ("kades", "desa:Pontang/Singarajaaaan"): "not a desa of Kecamatan Pontang",
+        ("kades", "desa:Pontang/Domas Baru"): "not a desa of Kecamatan Pontang",
+        ("", "kabupaten"): "is no username",
+        ("   ", "kabupaten"): "is no username",
+        ("a" * 150, "kabupaten"): "is no username",
+        ("bad name<script>", "kabupaten"): "is no username",
+    }
+    for (username, role), message in refused.items():
+        result = bot("officer", "add", username, "--role", role, env=env)
+        assert result.returncode == 2 and message in result.stderr, (username, role)
+        assert "Traceback" not in result.stderr
+    added = bot("officer", "add", "Kades.Singarajan", "--role", "desa: PONTANG/singarajan", env=env)
+    assert added.returncode == 0, added.stderr
+    listed = bot("officer", "list", env=env).stdout.splitlines()
+    assert listed == ["kades.singarajan\tdesa:Pontang/Singarajan\tactive"]
+
+
+def test_a_telegram_id_links_one_account_only(tmp_path):
+    env = {"BOT_DB": str(tmp_path / "bot.db"), "OFFICER_PASSWORD": PASSWORD}
+    first = bot("officer", "add", "siti", "--role", "kabupaten", "--telegram-id", "77", env=env)
+    assert first.returncode == 0, first.stderr
+    taken = bot("officer", "add", "budi", "--role", "kabupaten", "--telegram-id", "77", env=env)
+    assert taken.returncode == 1 and "Traceback" not in taken.stderr
+    assert taken.stderr.strip() == "error: Telegram id 77 is linked to another account"
+    assert bot("officer", "add", "budi", "--role", "kabupaten", env=env).returncode == 0
+    link = bot("officer", "link-telegram", "budi", "77", env=env)
+    assert link.returncode == 1 and "Traceback" not in link.stderr
+    assert "Telegram id 77 is linked to another account" in link.stderr
+    assert bot("officer", "link-telegram", "siti", "77", env=env).returncode == 0  # its own
+    listed = bot("officer", "list", env=env).stdout.splitlines()
+    assert listed == ["budi\tkabupaten\tactive", "siti\tkabupaten\tactive telegram:77"]
 
 
 async def test_a_required_second_factor_is_asked_for(desk, client):
