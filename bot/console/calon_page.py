@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from urllib.parse import urlencode
 
 from bot.console.markup import Html, el
-from bot.console.pages import View, frame, role_label, select
+from bot.console.pages import View, filter_form, frame, role_label, select
+from bot.console.queries import filter_link
+from bot.console.roles import official_name
 from bot.officers.candidates import ANY_STEP, RECRUITER_GROUPS, Candidate, CandidateView
 from bot.records import Area
 
@@ -34,18 +35,16 @@ class CandidateFilters:
 
     def link(self, **changes: str) -> str:
         """This page's query string with some filters changed ("" drops one)."""
-        kept = {key: value for key, value in {**asdict(self), **changes}.items() if value}
-        return "?" + urlencode(kept) if kept else "?"
+        return filter_link(asdict(self), dict(changes))
 
 
 def read_candidate_filters(
     query: Mapping[str, str], kecamatan_names: tuple[str, ...]
 ) -> CandidateFilters:
     """The filters of a query string; what is not valid is left out."""
-    official = {name.casefold(): name for name in kecamatan_names}
     recruiter = query.get("recruiter", "")
     return CandidateFilters(
-        kecamatan=official.get(query.get("kecamatan", "").casefold(), ""),
+        kecamatan=official_name(query.get("kecamatan", ""), kecamatan_names) or "",
         recruiter=recruiter if recruiter in RECRUITER_GROUPS else "",
         stuck=" ".join(query.get("stuck", "").split())[:STEP_CHARS],
     )
@@ -115,13 +114,7 @@ def _filter_form(
     if filters.stuck and filters.stuck not in dict(steps):
         steps.append((filters.stuck, filters.stuck))
     fields.append(select(t("stuck_at"), "stuck", steps, filters.stuck))
-    buttons = el(
-        "div",
-        el("button", t("filter"), type="submit"),
-        el("a", t("clear"), href="/officer/calon"),
-        class_="buttons",
-    )
-    return el("form", fields, buttons, method="get", action="/officer/calon", class_="filters")
+    return filter_form(view, fields, "/officer/calon")
 
 
 def _counts(view: View, filters: CandidateFilters, listing: CandidateView) -> Html:

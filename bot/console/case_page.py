@@ -22,9 +22,11 @@ DONE = ("claim", "ask", "note", "close")
 """What the page can say was done (the `done` of its address after an action)."""
 
 
-def case_page(view: View, report: ReportRecord, done: str = "", signed: bool = False) -> Html:
+def case_page(
+    view: View, report: ReportRecord, done: str = "", sign_questions: bool = False
+) -> Html:
     """The case page; `done` names what the officer's last action did ("not" if nothing);
-    `signed`: questions to the reporter carry the officer's name (the office's choice)."""
+    `sign_questions`: questions to the reporter carry the officer's name (the office's choice)."""
     assert view.signed is not None
     t = view.t
     notice = None
@@ -47,7 +49,12 @@ def case_page(view: View, report: ReportRecord, done: str = "", signed: bool = F
         el(
             "div",
             el("section", _facts(view, report), _photos(view, report), class_="facts"),
-            el("section", _actions(view, report, signed), _thread(view, report), class_="work"),
+            el(
+                "section",
+                _actions(view, report, sign_questions),
+                _thread(view, report),
+                class_="work",
+            ),
             class_="case",
         ),
     )
@@ -127,10 +134,12 @@ def _message(view: View, message: ReportMessage) -> Html:
     )
 
 
-def _actions(view: View, report: ReportRecord, signed: bool) -> Html:
+def _actions(view: View, report: ReportRecord, sign_questions: bool) -> Html:
     assert view.signed is not None
     t = view.t
-    hint = t("ask_hint_named", name=view.signed.account.username) if signed else t("ask_hint")
+    hint = (
+        t("ask_hint_named", name=view.signed.account.username) if sign_questions else t("ask_hint")
+    )
     forms = []
     if report.status == "received":
         forms.append(_form(view, report, "claim", el("button", t("claim"), type="submit")))

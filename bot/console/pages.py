@@ -206,13 +206,19 @@ def _filter_form(
         _field(t("to"), "until", "date", value=filters.until),
         _field(t("search"), "text", "search", value=filters.text, maxlength=100),
     ]
+    return filter_form(view, fields, "/officer")
+
+
+def filter_form(view: View, fields: list[Html], path: str) -> Html:
+    """A page's filters: its fields, with "filter" and "clear" (back to `path` unfiltered)."""
+    t = view.t
     buttons = el(
         "div",
         el("button", t("filter"), type="submit"),
-        el("a", t("clear"), href="/officer"),
+        el("a", t("clear"), href=path),
         class_="buttons",
     )
-    return el("form", fields, buttons, method="get", action="/officer", class_="filters")
+    return el("form", fields, buttons, method="get", action=path, class_="filters")
 
 
 def select(label: str, name: str, options: list[tuple[str, str]], chosen: str) -> Html:

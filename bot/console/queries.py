@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from urllib.parse import urlencode
 
-from bot.console.roles import Role
+from bot.console.roles import Role, official_name
 from bot.records import ReportQuery
 
 PER_PAGE = 50
@@ -40,9 +40,15 @@ class Filters:
 
     def link(self, **changes: object) -> str:
         """This page's query string with some filters changed ("" or 1 drops a filter)."""
-        values = {**asdict(self), **changes}
-        kept = {key: value for key, value in values.items() if value not in ("", 1, None)}
-        return "?" + urlencode(kept) if kept else "?"
+        return filter_link(asdict(self), changes)
+
+
+def filter_link(filters: dict[str, object], changes: dict[str, object]) -> str:
+    """A page's query string: its filters with `changes`, leaving out the empty ones (""
+    or 1, the first page)."""
+    values = {**filters, **changes}
+    kept = {key: value for key, value in values.items() if value not in ("", 1, None)}
+    return "?" + urlencode(kept) if kept else "?"
 
 
 def read_filters(query: Mapping[str, str], kecamatan_names: tuple[str, ...]) -> Filters:
@@ -52,7 +58,6 @@ def read_filters(query: Mapping[str, str], kecamatan_names: tuple[str, ...]) -> 
         value = query.get(key, "")
         return value if value in allowed else ""
 
-    official = {name.casefold(): name for name in kecamatan_names}
     try:
         page = min(max(int(query.get("page", "1")), 1), MAX_PAGE)
     except ValueError:
@@ -61,7 +66,7 @@ def read_filters(query: Mapping[str, str], kecamatan_names: tuple[str, ...]) -> 
         status=pick("status", STATUSES),
         urgent=pick("urgent", ("yes", "no")),
         kind=pick("kind", ("report", "question")),
-        kecamatan=official.get(query.get("kecamatan", "").casefold(), ""),
+        kecamatan=official_name(query.get("kecamatan", ""), kecamatan_names) or "",
         country=" ".join(query.get("country", "").split())[:TEXT_CHARS],
         since=_date_text(query.get("since", "")),
         until=_date_text(query.get("until", "")),

@@ -37,11 +37,6 @@ class Role:
         """Whether the role may see (and export) reporters' personal fields."""
         return self.whole
 
-    @property
-    def admin(self) -> bool:
-        """Whether the role manages accounts."""
-        return self.kind == "admin"
-
     def sees(self, report: ReportRecord) -> bool:
         """Whether a case is this role's to see."""
         if report.kind == "question":

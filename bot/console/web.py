@@ -20,6 +20,7 @@ database fails under a page, the answer is a plain "try again" page (503).
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -29,7 +30,7 @@ from aiohttp import web
 
 from bot.channels.media import sniff_image
 from bot.channels.webchat_session import limit_key
-from bot.config import Config, ConsoleConfig
+from bot.config import Config
 from bot.console.base import NO_STORE, Handler, download
 from bot.console.case_page import MAX_TEXT, case_page
 from bot.console.markup import el
@@ -61,16 +62,6 @@ ASSETS = {"console.css": "text/css", "console.js": "application/javascript"}
 
 class OfficerConsole(PlannerRoutes):
     """The officers' web console on the server's aiohttp application."""
-
-    def __init__(
-        self,
-        runtime: Runtime,
-        config: ConsoleConfig,
-        media_dir: Path,
-        trusted_proxies: tuple[str, ...] = (),
-    ) -> None:
-        super().__init__(runtime, config, media_dir, trusted_proxies)
-        self.assets = {name: (STATIC / name).read_bytes() for name in ASSETS}
 
     @classmethod
     def from_config(cls, runtime: Runtime, config: Config) -> OfficerConsole:
@@ -281,10 +272,10 @@ class OfficerConsole(PlannerRoutes):
     async def asset(self, request: web.Request) -> web.StreamResponse:
         """The console's style sheet and script."""
         name = request.match_info["name"]
-        if name not in self.assets:
+        if name not in ASSETS:
             raise web.HTTPNotFound()
         return web.Response(
-            body=self.assets[name],
+            body=_asset(name),
             content_type=ASSETS[name],
             headers={"Cache-Control": "no-cache"},
         )
@@ -303,3 +294,9 @@ class OfficerConsole(PlannerRoutes):
         view = self._view(request, signed)
         page = frame(view, view.t("not_found"), el("h1", view.t("not_found")))
         raise web.HTTPNotFound(text=page, content_type="text/html", headers=NO_STORE)
+
+
+@functools.cache
+def _asset(name: str) -> bytes:
+    """A console file (script or style), read once."""
+    return (STATIC / name).read_bytes()

@@ -97,7 +97,7 @@ def _bars(draw: ImageDraw.ImageDraw, bars: list[Bar], top: int, grouped: bool) -
     row = max(ROW_BESIDE, thickness + 12) if beside else thickness + 34
     texts = [s.shown for b in bars for s in b.segments] if grouped else [b.shown for b in bars]
     value_room = max(font.getlength(_plain(text)) for text in texts) + 12
-    scale = (PANEL - label_room - value_room) / max(SMALL, *(_length(b, grouped) for b in bars))
+    scale = (PANEL - label_room - value_room) / max(SMALL, *(b.length(grouped) for b in bars))
     for number, bar in enumerate(bars):
         y = top + number * row
         bar_y = y + 6 if beside else y + 28
@@ -128,7 +128,7 @@ def _columns(draw: ImageDraw.ImageDraw, columns: list[Bar], top: int) -> int:
     small, plot = _font(SMALL_TEXT_SIZE), 260
     step = PANEL / len(columns)
     every = max(1, -(-64 // int(step)) if step >= 1 else len(columns))
-    scale = plot / max(SMALL, *(_length(column, False) for column in columns))
+    scale = plot / max(SMALL, *(column.length() for column in columns))
     base = top + plot
     draw.line((0, base, PANEL, base), fill=GRID)
     for number, column in enumerate(columns):
@@ -159,11 +159,6 @@ def _box(draw: ImageDraw.ImageDraw, x: float, y: float, w: float, h: float, part
         draw.line((x + start, y + h, x + end, y + h), fill=part.colour, width=2)
     draw.line((x, y, x, y + h), fill=part.colour, width=2)
     draw.line((x + w, y, x + w, y + h), fill=part.colour, width=2)
-
-
-def _length(bar: Bar, grouped: bool) -> int:
-    lengths = [SMALL if part.value is None else part.value for part in bar.segments]
-    return max(lengths, default=0) if grouped else sum(lengths)
 
 
 def _plain(text: str) -> str:

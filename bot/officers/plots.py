@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.figures import UNKNOWN, VERDICTS, Count, Durations, Figures
+from bot.figures import SMALL, UNKNOWN, VERDICTS, Count, Durations, Figures
 
 BLUE, VERMILLION, ORANGE, GREEN, SKY = "#0072B2", "#D55E00", "#E69F00", "#009E73", "#56B4E9"
 
@@ -100,6 +100,12 @@ class Bar:
     label: str
     segments: tuple[Segment, ...]
     shown: str
+
+    def length(self, grouped: bool = False) -> int:
+        """How long the bar is drawn: its parts end to end, or its longest part when each
+        part is a thin bar of its own (`grouped`); a hidden count has one fixed size."""
+        lengths = [SMALL if part.value is None else part.value for part in self.segments]
+        return max(lengths, default=0) if grouped else sum(lengths)
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,7 +56,7 @@ def bar_chart(
     legend_parts, legend_height = _legend(legend, head)
     parts += legend_parts
     top = head + legend_height
-    longest_bar = max(SMALL, *(_length(bar, grouped) for bar in bars))
+    longest_bar = max(SMALL, *(bar.length(grouped) for bar in bars))
     scale = (WIDTH - label_room - value_room) / longest_bar
     for number, bar in enumerate(bars):
         y = top + number * row
@@ -89,7 +89,7 @@ def column_chart(title: str, columns: list[Bar], legend: list[tuple[str, str]], 
     left, gap = 4, 2
     step = (WIDTH - left) / len(columns)
     every = max(1, int(40 // step) + (1 if 40 % step else 0))  # a label every 40 units at most
-    scale = plot / max(SMALL, *(_length(column) for column in columns))
+    scale = plot / max(SMALL, *(column.length() for column in columns))
     base = top + plot
     parts.append(_line(0, base, WIDTH, base))
     for number, column in enumerate(columns):
@@ -104,11 +104,6 @@ def column_chart(title: str, columns: list[Bar], legend: list[tuple[str, str]], 
         if number % every == 0:
             parts.append(_text(x + step / 2, base + 14, column.label, SMALL_SIZE, "middle"))
     return _svg(title, base + 22, parts)
-
-
-def _length(bar: Bar, grouped: bool = False) -> int:
-    lengths = [SMALL if part.value is None else part.value for part in bar.segments]
-    return max(lengths, default=0) if grouped else sum(lengths)
 
 
 def _heading(title: str) -> tuple[list[str], float]:
