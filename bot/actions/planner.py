@@ -69,6 +69,8 @@ LABELS = {
         "all_done": "all done",
     },
 }
+REGISTRATION_ANSWERS = ("reg_", "recruiter_")
+"""The prefixes of the registration form's answers (content/flows/planner.yaml)."""
 CONTACT = {"both": (True, True), "contact": (False, True), "none": (False, False)}
 """The officers' consent answer -> (they may see the name, they may send messages)."""
 
@@ -304,17 +306,18 @@ async def planner_register(context: ActionContext) -> ActionResult:
 
 @action(
     "planner_overview",
-    required=("text", "finished"),
+    required=("text", "finished", "unregistered"),
     check_args=check_args(texts=("text", "finished"), needs=_needs_planner_data),
 )
 async def planner_overview(context: ActionContext) -> ActionResult:
     """The registered plan, how far along it is, the next step, and the warnings that
-    hold today (a recruiter's licence may have changed since)."""
+    hold today (a recruiter's licence may have changed since). Without a registration (it
+    was deleted), the consent screen (`unregistered`)."""
     services, data, lang = context.needs_services(), context.data, context.lang
     assert data.checklist is not None
     registration = await services.store.registration(context.channel, context.user)
     if registration is None:
-        return ActionResult(texts=[pick(context.args["finished"], lang)], failed=True)
+        return ActionResult(goto=str(context.args["unregistered"]))
     fields = stored_fields(registration, data)
     steps = route(data.checklist, registration.country, registration.sector)
     current = first_open(steps, registration.done)
@@ -353,7 +356,22 @@ def stored_fields(registration: Registration, data: ContentData) -> dict[str, An
     }
 
 
-@action("planner_delete")
+@action(
+    "planner_delete",
+    required=("unregistered",),
+)
 async def planner_delete(context: ActionContext) -> ActionResult:
-    """Delete the registration made from this account, with the turn."""
-    return ActionResult(effects=(DeleteRegistration(context.channel, context.user),))
+    """Delete the registration made from this account, with the turn, and the answers
+    that described it; without a registration, the consent screen (`unregistered`)."""
+    services = context.needs_services()
+    if await services.store.registration(context.channel, context.user) is None:
+        return ActionResult(goto=str(context.args["unregistered"]))
+    return ActionResult(
+        effects=(DeleteRegistration(context.channel, context.user),),
+        forget=tuple(key for key in context.answers if _describes_registration(key)),
+    )
+
+
+def _describes_registration(key: str) -> bool:
+    """Whether an answer of the session belongs to the registration form."""
+    return key.startswith(REGISTRATION_ANSWERS) or key.endswith("_typed")

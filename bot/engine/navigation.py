@@ -164,7 +164,9 @@ class Navigator:
         elif session.pending == "fallback":
             self.emit(Reply(self.message("no_answer"), self.options()))
         elif isinstance(node, ActionNode):
-            self.turn.action = ActionCall(session.node or "", node.action, dict(node.args))
+            self.turn.action = ActionCall(
+                session.node or "", node.action, dict(node.args), returning=self._going_back
+            )
         elif isinstance(node, PageNode):
             self._render_page()
         elif node is not None:

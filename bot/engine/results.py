@@ -24,6 +24,7 @@ class ActionResult:
     choices: list[tuple[str, Any]] = field(default_factory=list)
     save: str = ""  # the answer key a picked choice's value is saved under
     effects: tuple[Effect, ...] = ()  # written with the turn; dropped if the action failed
+    forget: tuple[str, ...] = ()  # answer keys the session drops (data the person deleted)
 
     def __post_init__(self) -> None:
         if self.choices and not self.save:

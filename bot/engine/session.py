@@ -70,11 +70,15 @@ class Session:
 
 @dataclass(frozen=True, slots=True)
 class ActionCall:
-    """A request from the engine to the runtime: run this action, then resume."""
+    """A request from the engine to the runtime: run this action, then resume.
+
+    `returning`: the node was reached by the way back ("◀ Kembali"), so an action that
+    writes is not run again (see `_Walker.after_action`)."""
 
     node: str
     name: str
     args: dict[str, Any]
+    returning: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.effects import StopNotices
+from bot.effects import CountCheck, StopNotices
 from bot.engine import drafts
 from bot.engine.answering import Answering
 from bot.engine.choices import state_key
@@ -131,11 +131,20 @@ class _Walker(Answering):
 
     def after_action(self, call: ActionCall, result: ActionResult) -> None:
         node = self.flows.nodes.get(call.node)
+        if call.returning and any(not isinstance(e, CountCheck) for e in result.effects):
+            # an action that writes (a save, a deletion; a check counted for the statistics
+            # is no record of the person) is never done again by the way back, nor with
+            # answers left from a change the person gave up: what came before it is
+            # finished, so the way back ends at the main menu
+            self.go(self.flows.system.start)
+            return
         if result.failed:
             self.turn.prefix.extend(result.texts)
             self.back()
             return
         self.session.answers.update(result.answers)
+        for key in result.forget:
+            self.session.answers.pop(key, None)
         self.turn.effects.extend(result.effects)
         texts = [self.flows.text(node.text, self.lang)] if isinstance(node, ActionNode) else []
         texts = [text for text in (*texts, *result.texts) if text]
