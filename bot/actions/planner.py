@@ -1,7 +1,6 @@
 """Actions of the registration of a plan to work abroad (content/flows/planner.yaml).
 
-The person's place is found forgivingly in the kecamatan and desa of the kabupaten
-(`content/data/wilayah.yaml`); the recruiter is checked by the recruiter check's own
+The person's place is found by `bot.actions.places`; the recruiter is checked by the recruiter check's own
 actions (`recruiter_search`, `recruiter_detail`), whose pick is read here; the plan is
 saved with the turn (`SaveRegistration`), with the warnings about the recruiter and the
 destination given in the same reply. The checklist itself is `planner_steps`.
@@ -87,10 +86,6 @@ def _needs_planner_data(data: ContentData) -> str | None:
     return None
 
 
-def _needs_wilayah(data: ContentData) -> str | None:
-    return None if data.wilayah else "needs the kecamatan and desa content/data/wilayah.yaml"
-
-
 @action("planner_open", required=("registered",), check_args=check_args(needs=_needs_planner_data))
 async def planner_open(context: ActionContext) -> ActionResult:
     """A person who registered sees their plan (`registered`); anyone else the consent."""
@@ -106,67 +101,6 @@ async def planner_consent(context: ActionContext) -> ActionResult:
     """The consent screen, with the retention the configuration sets."""
     days = context.needs_services().planner_retention_days
     return ActionResult(texts=[fill(pick(context.args["text"], context.lang), days=days)])
-
-
-@action(
-    "wilayah_kecamatan",
-    required=("query_from", "save", "unclear"),
-    check_args=check_args(answers=("query_from", "save"), texts=("unclear",), needs=_needs_wilayah),
-    offers_choices=True,
-)
-async def wilayah_kecamatan(context: ActionContext) -> ActionResult:
-    """The kecamatan the person typed; when it is not clear, the closest ones (or all) to
-    pick from."""
-    wilayah, args = context.data.wilayah, context.args
-    assert wilayah is not None
-    query = str(context.answers.get(args["query_from"]) or "")
-    found = wilayah.find(query)
-    if found:
-        return ActionResult(answers={args["save"]: found.name})
-    candidates = wilayah.suggest(query) or wilayah.kecamatan
-    text = fill(pick(args["unclear"], context.lang), query=query)
-    return ActionResult(
-        texts=[text],
-        choices=[(kecamatan.name, kecamatan.name) for kecamatan in candidates],
-        save=args["save"],
-    )
-
-
-@action(
-    "wilayah_desa",
-    required=("query_from", "kecamatan_from", "save", "unclear"),
-    optional=("optional", "retry"),
-    check_args=check_args(
-        answers=("query_from", "kecamatan_from", "save"), texts=("unclear",), needs=_needs_wilayah
-    ),
-    offers_choices=True,
-)
-async def wilayah_desa(context: ActionContext) -> ActionResult:
-    """The desa the person typed, in their kecamatan; when it is not clear, the kecamatan's
-    desa to pick from, or (with `retry`, a node) the `unclear` text with their names
-    ({desa}) before that node asks again. With `optional: true` the desa may be left out:
-    an empty answer (skipped) or an unknown kecamatan saves "" and goes on."""
-    wilayah, args = context.data.wilayah, context.args
-    assert wilayah is not None
-    kecamatan = wilayah.by_name(str(context.answers.get(args["kecamatan_from"]) or ""))
-    query = str(context.answers.get(args["query_from"]) or "")
-    if args.get("optional") is True and (kecamatan is None or not query.strip()):
-        return ActionResult(answers={args["save"]: ""})
-    if kecamatan is None:  # the content changed under the dialog: ask the kecamatan again
-        return ActionResult(failed=True)
-    found = kecamatan.find_desa(query)
-    if found:
-        return ActionResult(answers={args["save"]: found})
-    names = kecamatan.desa_names()
-    text = fill(
-        pick(args["unclear"], context.lang),
-        query=query,
-        kecamatan=kecamatan.name,
-        desa=", ".join(names),
-    )
-    if args.get("retry"):
-        return ActionResult(texts=[text], goto=str(args["retry"]))
-    return ActionResult(texts=[text], choices=[(name, name) for name in names], save=args["save"])
 
 
 @action(

@@ -60,6 +60,10 @@ class Answering(Keywords, Routing):
             pass  # a job advert: checked at once
         elif alarm := self._alarm(text):
             self._alert(alarm)
+        elif text and self.session.offered and self.session.offered.typed:
+            # typed where an action offered choices it can read text for: it reads it again
+            self.session.answers[self.session.offered.typed] = text
+            self.go(self.session.node or self.flows.system.start, push=False)
         elif (
             text
             and (kinds := understanding.answer_kinds(text))

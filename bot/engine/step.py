@@ -156,7 +156,11 @@ class _Walker(Answering):
             self.turn.prefix.extend(texts)
             self.go(target, push=False)
         else:
-            offered = Offered(result.save, tuple(result.choices)) if result.choices else None
+            offered = (
+                Offered(result.save, tuple(result.choices), result.typed)
+                if result.choices
+                else None
+            )
             self.session.offered = offered
             self.emit(Reply("\n\n".join(texts) or self.message("not_understood"), self.options()))
 
