@@ -69,3 +69,47 @@ async def test_deleting_the_registration_forgets_its_answers(person):
     assert await person.store.registration("test", USER) is None
     left = [key for key in person.answers if key.startswith(("reg_", "recruiter_"))]
     assert left == [] and "kecamatan_typed" not in person.answers
+
+
+async def test_a_sponsor_after_a_company_keeps_no_company_name(person):
+    await person.says(*REGISTER, "Perusahaan (PT)", "SAMPEL-001", "Sejahtera", "Lanjut")
+    await person.says("Dalam 3 bulan", "Jangan keduanya", "Simpan", "Rencana saya", "Ubah data")
+    await person.says(*REGISTER[3:], "Sponsor/calo", "Lanjut", "Dalam 3 bulan", "Jangan keduanya")
+    assert "Perekrut: sponsor/calo perorangan" in await person.says("Simpan", "Rencana saya")
+    registration = await person.store.registration("test", USER)
+    assert registration is not None
+    assert (registration.recruiter, registration.recruiter_licence) == ("", "")
+    assert registration.recruiter_status == "individual"
+
+
+async def test_a_departure_not_known_is_stored_and_shown_as_not_known(person):
+    await person.says(*REGISTER, "Belum ada", "Belum tahu", "Jangan keduanya")
+    assert "Rencana berangkat: belum tahu" in person.replies[-1].text
+    await person.says("Simpan")
+    shown = await person.says("Rencana saya")
+    assert "Rencana berangkat: belum tahu" in shown and "sekitar" not in shown
+    registration = await person.store.registration("test", USER)
+    assert registration is not None and registration.departure is None
+    # kept for the configured time after it was saved, then anonymised
+    kept = person.services.planner_undated_retention_days
+    saved_on = person.now
+    long_ago = saved_on.date() - timedelta(days=10_000)
+    assert (
+        await person.store.anonymise_registrations(long_ago, saved_on - timedelta(days=1), saved_on)
+        == 0
+    )
+    later = saved_on + timedelta(days=kept + 1)
+    assert (
+        await person.store.anonymise_registrations(long_ago, later - timedelta(days=kept), later)
+        == 1
+    )
+
+
+async def test_continuing_without_picking_a_listed_company_is_stored_as_unchecked(person):
+    await person.says(*REGISTER, "Perusahaan (PT)", "Sejahtera")
+    assert "Hasil pencarian" in person.replies[-1].text or "mirip" in person.replies[-1].text
+    await person.says("Lanjut", "Dalam 3 bulan", "Jangan keduanya")
+    saved = await person.says("Simpan")
+    assert "belum dicocokkan" in saved and "tidak ada di daftar P3MI" not in saved
+    registration = await person.store.registration("test", USER)
+    assert registration is not None and registration.recruiter_status == "unchecked"

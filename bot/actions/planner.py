@@ -1,9 +1,9 @@
 """Actions of the registration of a plan to work abroad (content/flows/planner.yaml).
 
-The person's place is found by `bot.actions.places`; the recruiter is checked by the recruiter check's own
-actions (`recruiter_search`, `recruiter_detail`), whose pick is read here; the plan is
-saved with the turn (`SaveRegistration`), with the warnings about the recruiter and the
-destination given in the same reply. The checklist itself is `planner_steps`.
+The person's place is found by `bot.actions.places`; the recruiter is checked by the
+recruiter check's own actions (`recruiter_search`, `recruiter_detail`), whose pick is read
+here; the plan is saved with the turn (`SaveRegistration`), with the warnings about the
+recruiter and the destination given in the same reply. The checklist itself is `planner_steps`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from bot.planner.progress import (
     departure_month,
     destination_warnings,
     first_open,
+    recruiter_kind,
     recruiter_status,
     recruiter_warning,
     route,
@@ -98,9 +99,14 @@ async def planner_open(context: ActionContext) -> ActionResult:
 
 @action("planner_consent", required=("text",), check_args=check_args(texts=("text",)))
 async def planner_consent(context: ActionContext) -> ActionResult:
-    """The consent screen, with the retention the configuration sets."""
-    days = context.needs_services().planner_retention_days
-    return ActionResult(texts=[fill(pick(context.args["text"], context.lang), days=days)])
+    """The consent screen, with the retentions the configuration sets."""
+    services = context.needs_services()
+    text = fill(
+        pick(context.args["text"], context.lang),
+        days=services.planner_retention_days,
+        undated=services.planner_undated_retention_days,
+    )
+    return ActionResult(texts=[text])
 
 
 @action(
@@ -125,10 +131,13 @@ def registration_fields(context: ActionContext) -> dict[str, Any]:
     """The registration the answers describe, as the store's columns."""
     answers, data = context.answers, context.data
     kind = str(answers.get("reg_recruiter") or "none")
-    query = str(answers.get("recruiter_query") or "")
+    query = str(answers.get("recruiter_query") or "") if kind == "company" else ""
     licence = str(answers.get("recruiter_pick") or "") if kind == "company" else ""
-    if licence not in {match.agency.licence for match in data.agencies.search(query)}:
+    listed = {match.agency.licence for match in data.agencies.search(query)} if query else set()
+    if licence not in listed:
         licence = ""  # picked in an earlier search; the last one found nothing picked
+    if kind == "company" and not licence and listed:
+        kind = "unchecked"  # names like it are listed, and she picked none of them
     agency = data.agencies.by_licence(licence) if licence else None
     recruiter = agency.name if agency else query
     kecamatan = str(answers.get("reg_kecamatan") or "")
@@ -143,11 +152,10 @@ def registration_fields(context: ActionContext) -> dict[str, Any]:
         "desa_code": place.desa_code(desa) if place else "",
         "country": str(answers.get("reg_country") or "other"),
         "sector": str(answers.get("reg_sector") or "other"),
-        "recruiter": recruiter if kind != "none" else "",
+        "recruiter": recruiter,
         "recruiter_licence": licence,
         "recruiter_status": recruiter_status(data.agencies, licence, kind),
         "departure": departure_month(str(answers.get("reg_departure")), local_today(context.now)),
-        "departure_choice": str(answers.get("reg_departure") or ""),
         "lang": context.lang,
         "show_name": show_name,
         "contact": contact,
@@ -167,11 +175,8 @@ def details(fields: dict[str, Any], data: ContentData, lang: str) -> str:
     officers = (
         "show_both" if fields["show_name"] else "show_contact" if fields["contact"] else "show_none"
     )
-    departure = (
-        labels["unsure"]
-        if fields.get("departure_choice") == "unknown"
-        else f"{labels['by']} {fields['departure']:%m-%Y}"
-    )
+    planned = fields["departure"]
+    departure = f"{labels['by']} {planned:%m-%Y}" if planned else labels["unsure"]
     lines = [
         f"{labels['name']}: {name}",
         f"{labels['place']}: {fields['desa']}, Kec. {fields['kecamatan']}",
@@ -270,9 +275,7 @@ async def planner_overview(context: ActionContext) -> ActionResult:
 
 def stored_fields(registration: Registration, data: ContentData) -> dict[str, Any]:
     """A stored registration as registration fields, its recruiter's status read afresh."""
-    kind = {"none": "none", "individual": "individual"}.get(
-        registration.recruiter_status, "company"
-    )
+    kind = recruiter_kind(registration.recruiter_status)
     return {
         "for_whom": registration.for_whom,
         "name": registration.name,
@@ -284,7 +287,6 @@ def stored_fields(registration: Registration, data: ContentData) -> dict[str, An
         "recruiter_licence": registration.recruiter_licence,
         "recruiter_status": recruiter_status(data.agencies, registration.recruiter_licence, kind),
         "departure": registration.departure,
-        "departure_choice": "",
         "show_name": registration.show_name,
         "contact": registration.contact,
     }

@@ -62,6 +62,7 @@ NoticeName = Literal[
     "recruiter_suspended",
     "recruiter_revoked",
     "recruiter_not_found",
+    "recruiter_unchecked",
     "recruiter_individual",
 ]
 """The texts the follow-up sends, and the registration shows, about a person's plan."""
