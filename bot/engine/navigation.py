@@ -24,6 +24,18 @@ MAX_STACK = 30
 CARRIED = "carried"  # the answer listing keys carried over from a check (skipped questions)
 
 
+def pack(texts: Sequence[str], screen: int) -> list[str]:
+    """`texts` in as few messages as fit on a screen each, in order (a text longer than
+    the screen stays whole: page nodes split theirs themselves)."""
+    packed: list[str] = []
+    for text in texts:
+        if packed and len(packed[-1]) + 2 + len(text) <= screen:
+            packed[-1] = f"{packed[-1]}\n\n{text}"
+        else:
+            packed.append(text)
+    return packed
+
+
 class Navigator:
     """Mutable state of one step; discarded when the step returns."""
 
@@ -63,15 +75,15 @@ class Navigator:
 
     def emit(self, reply: Reply) -> None:
         """Send `reply`, after what the turn said first: in the same message when both fit
-        one screen, else as a message of its own."""
+        one screen, else as messages of their own (as many as the screen needs)."""
         if self.turn.prefix:
-            said = "\n\n".join(self.turn.prefix)
+            said = pack(self.turn.prefix, self.flows.system.screen_chars)
             self.turn.prefix.clear()
-            joined = f"{said}\n\n{reply.text}"
+            joined = f"{said[-1]}\n\n{reply.text}"
             if len(joined) <= self.flows.system.screen_chars:
                 reply = Reply(joined, reply.options, reply.media, reply.expects)
-            else:
-                self.turn.replies.append(Reply(said))
+                said.pop()
+            self.turn.replies.extend(Reply(text) for text in said)
         self.turn.replies.append(reply)
 
     def short_reply(self, text: str) -> None:

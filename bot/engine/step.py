@@ -22,7 +22,7 @@ from bot.engine import drafts
 from bot.engine.answering import Answering
 from bot.engine.choices import state_key
 from bot.engine.flows import Flows
-from bot.engine.navigation import MAX_STACK
+from bot.engine.navigation import MAX_STACK, pack
 from bot.engine.results import ActionResult
 from bot.engine.session import ActionCall, Offered, Session, Turn
 from bot.engine.spec import ActionNode, AskNode, KeywordName, MessageName
@@ -162,7 +162,10 @@ class _Walker(Answering):
                 else None
             )
             self.session.offered = offered
-            self.emit(Reply("\n\n".join(texts) or self.message("not_understood"), self.options()))
+            # texts too long for one screen together go as messages of their own
+            self.turn.prefix.extend(texts[:-1])
+            last = texts[-1] if texts else self.message("not_understood")
+            self.emit(Reply(last, self.options()))
 
     def finish(self, now: datetime) -> Turn:
         turn = self.turn
@@ -172,6 +175,7 @@ class _Walker(Answering):
         self.session.updated_at = now
         turn.session = self.session
         if turn.action is None and turn.prefix:
-            turn.replies.append(Reply("\n\n".join(turn.prefix)))
+            screen = self.flows.system.screen_chars
+            turn.replies.extend(Reply(text) for text in pack(turn.prefix, screen))
             turn.prefix.clear()
         return turn
