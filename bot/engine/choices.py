@@ -160,7 +160,8 @@ def _guesses(flows: Flows, session: Session) -> list[Choice]:
         if route.node and route.node not in flows.nodes:
             continue  # the content changed since the guess was made
         title = understanding.title(route.node, session.lang) if route.node else route.target
-        items.append((title, ("route", index)))
+        if title:  # a node with no name to show is not offered
+            items.append((title, ("route", index)))
     return items + _ask_officer(flows, session) + _navigation(flows, session)
 
 
