@@ -75,15 +75,16 @@ class Navigator:
 
     def emit(self, reply: Reply) -> None:
         """Send `reply`, after what the turn said first: in the same message when both fit
-        one screen, else as messages of their own (as many as the screen needs)."""
+        one screen, else as messages of their own (as many as the screen needs); the
+        texts just before the reply stay with it, and its buttons, while they fit."""
         if self.turn.prefix:
-            said = pack(self.turn.prefix, self.flows.system.screen_chars)
+            said, screen = list(self.turn.prefix), self.flows.system.screen_chars
             self.turn.prefix.clear()
-            joined = f"{said[-1]}\n\n{reply.text}"
-            if len(joined) <= self.flows.system.screen_chars:
-                reply = Reply(joined, reply.options, reply.media, reply.expects)
-                said.pop()
-            self.turn.replies.extend(Reply(text) for text in said)
+            text = reply.text
+            while said and len(said[-1]) + 2 + len(text) <= screen:
+                text = f"{said.pop()}\n\n{text}"
+            reply = Reply(text, reply.options, reply.media, reply.expects)
+            self.turn.replies.extend(Reply(earlier) for earlier in pack(said, screen))
         self.turn.replies.append(reply)
 
     def short_reply(self, text: str) -> None:
