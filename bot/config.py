@@ -208,10 +208,12 @@ class NoticesConfig(_Section):
 
 class PlannerConfig(_Section):
     """Registered plans to work abroad: when a step left open gets its one reminder, and how
-    long after the planned departure the registration is anonymised."""
+    long after the planned departure (or, when the person does not know the month yet,
+    after the registration was last saved) the registration is anonymised."""
 
     reminder_days: int = Field(default=14, ge=1, le=365)
     retention_days_after_departure: int = Field(default=180, ge=0, le=3650)
+    retention_days_without_departure: int = Field(default=545, ge=0, le=3650)
 
 
 class ConsoleConfig(_Section):

@@ -243,7 +243,11 @@ def _reachable(
     seen = {root for root in roots if root is not None and root in nodes}
     queue = deque(seen)
     while queue:
-        for _, target in _links(nodes[queue.popleft()]):
+        node = nodes[queue.popleft()]
+        targets = [target for _, target in _links(node)]
+        if isinstance(node, ActionNode):  # where the action itself may lead (`found: node`)
+            targets += [value for value in node.args.values() if isinstance(value, str)]
+        for target in targets:
             if target in nodes and target not in seen:
                 seen.add(target)
                 queue.append(target)

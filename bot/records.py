@@ -200,7 +200,7 @@ class Registration:
     recruiter: str
     recruiter_licence: str
     recruiter_status: str  # active, suspended, revoked, not_found, individual, none
-    departure: date
+    departure: date | None  # the last day of the planned month; None: "belum tahu"
     lang: str
     show_name: bool  # officers may see the name
     contact: bool  # officers may write to the person through the bot

@@ -35,6 +35,7 @@ class Services:
     notice_key_days: int = 90  # a sent notice's key is kept this long
     planner_reminder_days: int = 14  # a step open this long gets one reminder
     planner_retention_days: int = 180  # a plan is anonymised this long after its departure
+    planner_undated_retention_days: int = 545  # or, with no month planned, after it was saved
 
     @classmethod
     def from_config(cls, store: Store, config: Config) -> Services:
@@ -57,6 +58,7 @@ class Services:
             notice_key_days=config.notices.key_retention_days,
             planner_reminder_days=config.planner.reminder_days,
             planner_retention_days=config.planner.retention_days_after_departure,
+            planner_undated_retention_days=config.planner.retention_days_without_departure,
         )
 
 

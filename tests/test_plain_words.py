@@ -205,8 +205,8 @@ def with_screen(content: Content, chars: int) -> Content:
 async def test_a_transcript_fails_on_a_reply_longer_than_the_screen(
     shipped_content, actions, tmp_path
 ):
-    transcript = tmp_path / "jobs.yaml"
-    transcript.write_text("name: jobs\nsteps:\n  - send: halo\n  - press: Lowongan resmi\n")
+    transcript = tmp_path / "report.yaml"  # a single text longer than 200 characters
+    transcript.write_text("name: report\nsteps:\n  - send: halo\n  - press: Laporkan penipuan\n")
     small = with_screen(shipped_content, 200)
     result = await run_transcript(transcript, small, actions)
     assert any("over the screen (200, screen_chars)" in failure for failure in result.failures)

@@ -48,6 +48,10 @@ class Phone:
         self.last = self.api.sent(self.user)[self.seen - 1]
         return self.last
 
+    async def read_next(self) -> dict:
+        """The next message of the same reply (a reply longer than a screen is split)."""
+        return await self._next()
+
     async def type(self, text: str) -> dict:
         self.api.push(text_update(self.user, text))
         return await self._next()
@@ -79,6 +83,7 @@ async def test_is_this_recruiter_licensed(channel, bot_api):
     assert "Ketik nama perusahaannya" in phone.text
     await phone.type("pt contoh sejahtra")
     assert "Tidak ada P3MI yang namanya persis" in phone.text
+    await phone.read_next()  # the results and their buttons: together over one screen
     assert "contoh data, bukan daftar resmi" in phone.text
     assert phone.labels[:3] == ["✅ Sejahtera", "⛔ Sejahtera Abadi", "⚠️ Sejahtera Mandiri"]
     results = phone.last

@@ -123,6 +123,7 @@ def load_actions() -> dict[str, ActionSpec]:
         contacts,
         jobs,
         offer,
+        places,
         planner,
         planner_steps,
         recruiters,

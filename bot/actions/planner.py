@@ -1,10 +1,9 @@
 """Actions of the registration of a plan to work abroad (content/flows/planner.yaml).
 
-The person's place is found forgivingly in the kecamatan and desa of the kabupaten
-(`content/data/wilayah.yaml`); the recruiter is checked by the recruiter check's own
-actions (`recruiter_search`, `recruiter_detail`), whose pick is read here; the plan is
-saved with the turn (`SaveRegistration`), with the warnings about the recruiter and the
-destination given in the same reply. The checklist itself is `planner_steps`.
+The person's place is found by `bot.actions.places`; the recruiter is checked by the
+recruiter check's own actions (`recruiter_search`, `recruiter_detail`), whose pick is read
+here; the plan is saved with the turn (`SaveRegistration`), with the warnings about the
+recruiter and the destination given in the same reply. The checklist itself is `planner_steps`.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from bot.planner.progress import (
     departure_month,
     destination_warnings,
     first_open,
+    recruiter_kind,
     recruiter_status,
     recruiter_warning,
     route,
@@ -69,6 +69,8 @@ LABELS = {
         "all_done": "all done",
     },
 }
+REGISTRATION_ANSWERS = ("reg_", "recruiter_")
+"""The prefixes of the registration form's answers (content/flows/planner.yaml)."""
 CONTACT = {"both": (True, True), "contact": (False, True), "none": (False, False)}
 """The officers' consent answer -> (they may see the name, they may send messages)."""
 
@@ -85,10 +87,6 @@ def _needs_planner_data(data: ContentData) -> str | None:
     return None
 
 
-def _needs_wilayah(data: ContentData) -> str | None:
-    return None if data.wilayah else "needs the kecamatan and desa content/data/wilayah.yaml"
-
-
 @action("planner_open", required=("registered",), check_args=check_args(needs=_needs_planner_data))
 async def planner_open(context: ActionContext) -> ActionResult:
     """A person who registered sees their plan (`registered`); anyone else the consent."""
@@ -101,70 +99,14 @@ async def planner_open(context: ActionContext) -> ActionResult:
 
 @action("planner_consent", required=("text",), check_args=check_args(texts=("text",)))
 async def planner_consent(context: ActionContext) -> ActionResult:
-    """The consent screen, with the retention the configuration sets."""
-    days = context.needs_services().planner_retention_days
-    return ActionResult(texts=[fill(pick(context.args["text"], context.lang), days=days)])
-
-
-@action(
-    "wilayah_kecamatan",
-    required=("query_from", "save", "unclear"),
-    check_args=check_args(answers=("query_from", "save"), texts=("unclear",), needs=_needs_wilayah),
-    offers_choices=True,
-)
-async def wilayah_kecamatan(context: ActionContext) -> ActionResult:
-    """The kecamatan the person typed; when it is not clear, the closest ones (or all) to
-    pick from."""
-    wilayah, args = context.data.wilayah, context.args
-    assert wilayah is not None
-    query = str(context.answers.get(args["query_from"]) or "")
-    found = wilayah.find(query)
-    if found:
-        return ActionResult(answers={args["save"]: found.name})
-    candidates = wilayah.suggest(query) or wilayah.kecamatan
-    text = fill(pick(args["unclear"], context.lang), query=query)
-    return ActionResult(
-        texts=[text],
-        choices=[(kecamatan.name, kecamatan.name) for kecamatan in candidates],
-        save=args["save"],
-    )
-
-
-@action(
-    "wilayah_desa",
-    required=("query_from", "kecamatan_from", "save", "unclear"),
-    optional=("optional", "retry"),
-    check_args=check_args(
-        answers=("query_from", "kecamatan_from", "save"), texts=("unclear",), needs=_needs_wilayah
-    ),
-    offers_choices=True,
-)
-async def wilayah_desa(context: ActionContext) -> ActionResult:
-    """The desa the person typed, in their kecamatan; when it is not clear, the kecamatan's
-    desa to pick from, or (with `retry`, a node) the `unclear` text with their names
-    ({desa}) before that node asks again. With `optional: true` the desa may be left out:
-    an empty answer (skipped) or an unknown kecamatan saves "" and goes on."""
-    wilayah, args = context.data.wilayah, context.args
-    assert wilayah is not None
-    kecamatan = wilayah.by_name(str(context.answers.get(args["kecamatan_from"]) or ""))
-    query = str(context.answers.get(args["query_from"]) or "")
-    if args.get("optional") is True and (kecamatan is None or not query.strip()):
-        return ActionResult(answers={args["save"]: ""})
-    if kecamatan is None:  # the content changed under the dialog: ask the kecamatan again
-        return ActionResult(failed=True)
-    found = kecamatan.find_desa(query)
-    if found:
-        return ActionResult(answers={args["save"]: found})
-    names = kecamatan.desa_names()
+    """The consent screen, with the retentions the configuration sets."""
+    services = context.needs_services()
     text = fill(
-        pick(args["unclear"], context.lang),
-        query=query,
-        kecamatan=kecamatan.name,
-        desa=", ".join(names),
+        pick(context.args["text"], context.lang),
+        days=services.planner_retention_days,
+        undated=services.planner_undated_retention_days,
     )
-    if args.get("retry"):
-        return ActionResult(texts=[text], goto=str(args["retry"]))
-    return ActionResult(texts=[text], choices=[(name, name) for name in names], save=args["save"])
+    return ActionResult(texts=[text])
 
 
 @action(
@@ -189,10 +131,13 @@ def registration_fields(context: ActionContext) -> dict[str, Any]:
     """The registration the answers describe, as the store's columns."""
     answers, data = context.answers, context.data
     kind = str(answers.get("reg_recruiter") or "none")
-    query = str(answers.get("recruiter_query") or "")
+    query = str(answers.get("recruiter_query") or "") if kind == "company" else ""
     licence = str(answers.get("recruiter_pick") or "") if kind == "company" else ""
-    if licence not in {match.agency.licence for match in data.agencies.search(query)}:
+    listed = {match.agency.licence for match in data.agencies.search(query)} if query else set()
+    if licence not in listed:
         licence = ""  # picked in an earlier search; the last one found nothing picked
+    if kind == "company" and not licence and listed:
+        kind = "unchecked"  # names like it are listed, and she picked none of them
     agency = data.agencies.by_licence(licence) if licence else None
     recruiter = agency.name if agency else query
     kecamatan = str(answers.get("reg_kecamatan") or "")
@@ -207,11 +152,10 @@ def registration_fields(context: ActionContext) -> dict[str, Any]:
         "desa_code": place.desa_code(desa) if place else "",
         "country": str(answers.get("reg_country") or "other"),
         "sector": str(answers.get("reg_sector") or "other"),
-        "recruiter": recruiter if kind != "none" else "",
+        "recruiter": recruiter,
         "recruiter_licence": licence,
         "recruiter_status": recruiter_status(data.agencies, licence, kind),
         "departure": departure_month(str(answers.get("reg_departure")), local_today(context.now)),
-        "departure_choice": str(answers.get("reg_departure") or ""),
         "lang": context.lang,
         "show_name": show_name,
         "contact": contact,
@@ -231,11 +175,8 @@ def details(fields: dict[str, Any], data: ContentData, lang: str) -> str:
     officers = (
         "show_both" if fields["show_name"] else "show_contact" if fields["contact"] else "show_none"
     )
-    departure = (
-        labels["unsure"]
-        if fields.get("departure_choice") == "unknown"
-        else f"{labels['by']} {fields['departure']:%m-%Y}"
-    )
+    planned = fields["departure"]
+    departure = f"{labels['by']} {planned:%m-%Y}" if planned else labels["unsure"]
     lines = [
         f"{labels['name']}: {name}",
         f"{labels['place']}: {fields['desa']}, Kec. {fields['kecamatan']}",
@@ -304,17 +245,18 @@ async def planner_register(context: ActionContext) -> ActionResult:
 
 @action(
     "planner_overview",
-    required=("text", "finished"),
+    required=("text", "finished", "unregistered"),
     check_args=check_args(texts=("text", "finished"), needs=_needs_planner_data),
 )
 async def planner_overview(context: ActionContext) -> ActionResult:
     """The registered plan, how far along it is, the next step, and the warnings that
-    hold today (a recruiter's licence may have changed since)."""
+    hold today (a recruiter's licence may have changed since). Without a registration (it
+    was deleted), the consent screen (`unregistered`)."""
     services, data, lang = context.needs_services(), context.data, context.lang
     assert data.checklist is not None
     registration = await services.store.registration(context.channel, context.user)
     if registration is None:
-        return ActionResult(texts=[pick(context.args["finished"], lang)], failed=True)
+        return ActionResult(goto=str(context.args["unregistered"]))
     fields = stored_fields(registration, data)
     steps = route(data.checklist, registration.country, registration.sector)
     current = first_open(steps, registration.done)
@@ -333,9 +275,7 @@ async def planner_overview(context: ActionContext) -> ActionResult:
 
 def stored_fields(registration: Registration, data: ContentData) -> dict[str, Any]:
     """A stored registration as registration fields, its recruiter's status read afresh."""
-    kind = {"none": "none", "individual": "individual"}.get(
-        registration.recruiter_status, "company"
-    )
+    kind = recruiter_kind(registration.recruiter_status)
     return {
         "for_whom": registration.for_whom,
         "name": registration.name,
@@ -347,13 +287,27 @@ def stored_fields(registration: Registration, data: ContentData) -> dict[str, An
         "recruiter_licence": registration.recruiter_licence,
         "recruiter_status": recruiter_status(data.agencies, registration.recruiter_licence, kind),
         "departure": registration.departure,
-        "departure_choice": "",
         "show_name": registration.show_name,
         "contact": registration.contact,
     }
 
 
-@action("planner_delete")
+@action(
+    "planner_delete",
+    required=("unregistered",),
+)
 async def planner_delete(context: ActionContext) -> ActionResult:
-    """Delete the registration made from this account, with the turn."""
-    return ActionResult(effects=(DeleteRegistration(context.channel, context.user),))
+    """Delete the registration made from this account, with the turn, and the answers
+    that described it; without a registration, the consent screen (`unregistered`)."""
+    services = context.needs_services()
+    if await services.store.registration(context.channel, context.user) is None:
+        return ActionResult(goto=str(context.args["unregistered"]))
+    return ActionResult(
+        effects=(DeleteRegistration(context.channel, context.user),),
+        forget=tuple(key for key in context.answers if _describes_registration(key)),
+    )
+
+
+def _describes_registration(key: str) -> bool:
+    """Whether an answer of the session belongs to the registration form."""
+    return key.startswith(REGISTRATION_ANSWERS) or key.endswith("_typed")

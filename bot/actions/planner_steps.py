@@ -97,6 +97,11 @@ async def planner_steps(context: ActionContext) -> ActionResult:
         result = _page(context, steps, done, page, pages)
     else:
         result = _detail(lang, step, numbers[step.id], done, page)
+        reviewed = data.checklist.reviewed.strftime("%d-%m-%Y")
+        if context.flows is not None:  # where the step comes from, as on every page
+            sources = "; ".join(step.sources)
+            named = context.flows.message("sources", lang, sources=sources, reviewed=reviewed)
+            result = ([*result[0][:-1], f"{result[0][-1]}\n\n{named}"], result[1])
     return ActionResult(
         texts=[*texts, *result[0]],
         choices=result[1],

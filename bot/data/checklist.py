@@ -18,6 +18,7 @@ from bot.yamlsource import Problem, line_of, load_model
 STEP_ID = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
 TITLE_CHARS = 24  # a title is also a button label (a WhatsApp list row)
 DETAIL_CHARS = 600  # a step's detail is one screen
+SOURCES_LINE = 40  # its "Sumber: ... Diperiksa: dd-mm-yyyy." line, without the sources
 
 
 class _Strict(BaseModel):
@@ -62,6 +63,7 @@ NoticeName = Literal[
     "recruiter_suspended",
     "recruiter_revoked",
     "recruiter_not_found",
+    "recruiter_unchecked",
     "recruiter_individual",
 ]
 """The texts the follow-up sends, and the registration shows, about a person's plan."""
@@ -160,6 +162,7 @@ def _item_problems(
             if len(title) > TITLE_CHARS:
                 found.append(("title", f"'{title}' ({lang}) is over {TITLE_CHARS} characters"))
             detail = sum(len(text.get(lang, "")) for text in texts.values()) + 60
+            detail += len("; ".join(item.sources)) + SOURCES_LINE
             if detail > DETAIL_CHARS:
                 found.append(
                     (

@@ -21,7 +21,8 @@ from bot.yamlsource import Problem, line_of, load_model
 
 KABUPATEN_CODE = re.compile(r"^\d{2}\.\d{2}$")
 PLACE_WORDS = re.compile(r"^(?:kecamatan|kec|kc|desa|ds|des|kelurahan|kel|kampung|kp|di|dari)\b\s*")
-SUGGEST_SCORE = 60  # how close a name must be to be offered when nothing matched clearly
+SUGGEST_SCORE = 70  # how close a name must be to be offered when nothing matched clearly
+# (at 60, "walantaka", a kecamatan of Kota Serang, was offered Tanara and Mancak)
 
 
 class Kecamatan(BaseModel):

@@ -60,6 +60,10 @@ class Answering(Keywords, Routing):
             pass  # a job advert: checked at once
         elif alarm := self._alarm(text):
             self._alert(alarm)
+        elif text and self.session.offered and self.session.offered.typed:
+            # typed where an action offered choices it can read text for: it reads it again
+            self.session.answers[self.session.offered.typed] = text
+            self.go(self.session.node or self.flows.system.start, push=False)
         elif (
             text
             and (kinds := understanding.answer_kinds(text))
@@ -78,9 +82,15 @@ class Answering(Keywords, Routing):
             self.short_reply(self.message("not_understood"))
 
     def _confirming(self) -> bool:
-        """A menu with a single way forward: "ya" means that way."""
-        node = self.node
-        return not self.session.pending and isinstance(node, MenuNode) and len(node.options) == 1
+        """A menu, or an action's screen with its options (and no choices it offered): when
+        its options have a single way forward, "ya" means that way."""
+        node, session = self.node, self.session
+        return (
+            not session.pending
+            and not session.offered
+            and isinstance(node, MenuNode | ActionNode)
+            and bool(node.options)
+        )
 
     def _answer(self, inbound: Inbound, node: AskNode) -> None:
         """A message where an `ask` node waits: a button label, else the validated answer."""

@@ -45,8 +45,9 @@ def everyday_pick(
     """The act an everyday answer (its `kinds`, from `Understanding.answer_kinds`) means
     among the choices ("gak" -> the "Tidak" button).
 
-    With `confirming` (a menu with one way forward, such as "Kirim ke petugas"),
-    "ya" / "ok" / "lanjut" take that way.
+    With `confirming` (a node whose options have one way forward, such as "Kirim ke
+    petugas"), "ya" / "ok" / "lanjut" take that way; an option whose content `means` yes
+    or no is taken by that answer wherever it is.
     """
     for kind in kinds:
         by_value = [act for _, act in choices if _valued(act, kind)]
@@ -64,6 +65,8 @@ def everyday_pick(
 def _valued(act: tuple[Any, ...], kind: Everyday) -> bool:
     """Whether an act's value says `kind` (an answer True/"yes", "Ya, hapus", ...)."""
     name: str = act[0]
+    if name == "goto":  # a link is a yes or a no only when the content says so
+        return len(act) > 2 and act[2] == kind
     if kind == "next":
         return name == "next"
     if name in ACT_ANSWERS:

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from bot.engine.flows import Flows
 
 Act = tuple[Any, ...]
-"""What pressing an option does: ("goto", node), ("next",), ("back",), ("menu",),
+"""What pressing an option does: ("goto", node) (or ("goto", node, "yes"|"no"): typed yes
+or no presses it), ("next",), ("back",), ("menu",),
 ("answer", value), ("pick", value) (a choice an action offered), ("lang", code),
 ("delete_yes",), ("delete_no",), ("route", index) (a "did you mean" guess),
 ("ask_officer",), ("not_this",), ("stay",), ("leave", keyword) (a form) or ("resume", form)."""
@@ -139,7 +140,10 @@ def _node_choices(flows: Flows, session: Session) -> list[Choice]:
         if isinstance(node, ActionNode) and session.offered:
             items += [(label, ("pick", value)) for label, value in session.offered.items]
         items += [
-            (flows.text(option.label, lang), ("goto", option.goto)) for option in node.options
+            (flows.text(option.label, lang), ("goto", option.goto, option.means))
+            if option.means
+            else (flows.text(option.label, lang), ("goto", option.goto))
+            for option in node.options
         ]
     question = session.question
     if question and question.get("mode") == "answered" and question.get("node") == session.node:
@@ -156,7 +160,8 @@ def _guesses(flows: Flows, session: Session) -> list[Choice]:
         if route.node and route.node not in flows.nodes:
             continue  # the content changed since the guess was made
         title = understanding.title(route.node, session.lang) if route.node else route.target
-        items.append((title, ("route", index)))
+        if title:  # a node with no name to show is not offered
+            items.append((title, ("route", index)))
     return items + _ask_officer(flows, session) + _navigation(flows, session)
 
 

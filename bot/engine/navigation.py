@@ -24,6 +24,18 @@ MAX_STACK = 30
 CARRIED = "carried"  # the answer listing keys carried over from a check (skipped questions)
 
 
+def pack(texts: Sequence[str], screen: int) -> list[str]:
+    """`texts` in as few messages as fit on a screen each, in order (a text longer than
+    the screen stays whole: page nodes split theirs themselves)."""
+    packed: list[str] = []
+    for text in texts:
+        if packed and len(packed[-1]) + 2 + len(text) <= screen:
+            packed[-1] = f"{packed[-1]}\n\n{text}"
+        else:
+            packed.append(text)
+    return packed
+
+
 class Navigator:
     """Mutable state of one step; discarded when the step returns."""
 
@@ -63,15 +75,16 @@ class Navigator:
 
     def emit(self, reply: Reply) -> None:
         """Send `reply`, after what the turn said first: in the same message when both fit
-        one screen, else as a message of its own."""
+        one screen, else as messages of their own (as many as the screen needs); the
+        texts just before the reply stay with it, and its buttons, while they fit."""
         if self.turn.prefix:
-            said = "\n\n".join(self.turn.prefix)
+            said, screen = list(self.turn.prefix), self.flows.system.screen_chars
             self.turn.prefix.clear()
-            joined = f"{said}\n\n{reply.text}"
-            if len(joined) <= self.flows.system.screen_chars:
-                reply = Reply(joined, reply.options, reply.media, reply.expects)
-            else:
-                self.turn.replies.append(Reply(said))
+            text = reply.text
+            while said and len(said[-1]) + 2 + len(text) <= screen:
+                text = f"{said.pop()}\n\n{text}"
+            reply = Reply(text, reply.options, reply.media, reply.expects)
+            self.turn.replies.extend(Reply(earlier) for earlier in pack(said, screen))
         self.turn.replies.append(reply)
 
     def short_reply(self, text: str) -> None:
@@ -164,7 +177,9 @@ class Navigator:
         elif session.pending == "fallback":
             self.emit(Reply(self.message("no_answer"), self.options()))
         elif isinstance(node, ActionNode):
-            self.turn.action = ActionCall(session.node or "", node.action, dict(node.args))
+            self.turn.action = ActionCall(
+                session.node or "", node.action, dict(node.args), returning=self._going_back
+            )
         elif isinstance(node, PageNode):
             self._render_page()
         elif node is not None:

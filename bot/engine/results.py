@@ -23,7 +23,9 @@ class ActionResult:
     failed: bool = False  # the action could not do its job: say so and go back, never onward
     choices: list[tuple[str, Any]] = field(default_factory=list)
     save: str = ""  # the answer key a picked choice's value is saved under
+    typed: str = ""  # with choices: text typed instead is saved under this key, and it runs again
     effects: tuple[Effect, ...] = ()  # written with the turn; dropped if the action failed
+    forget: tuple[str, ...] = ()  # answer keys the session drops (data the person deleted)
 
     def __post_init__(self) -> None:
         if self.choices and not self.save:

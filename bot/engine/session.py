@@ -12,19 +12,24 @@ from bot.messages import Reply
 
 @dataclass(frozen=True, slots=True)
 class Offered:
-    """Choices an action offered: (label, value) pairs; a pick is saved as answers[save]."""
+    """Choices an action offered: (label, value) pairs; a pick is saved as answers[save].
+    With `typed`, text typed instead of a pick is saved as answers[typed] and the action
+    runs again (a place name typed at a list of places)."""
 
     save: str
     items: tuple[tuple[str, Any], ...]
+    typed: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form, for the store and the state key."""
-        return {"save": self.save, "items": [[label, value] for label, value in self.items]}
+        found = {"save": self.save, "items": [[label, value] for label, value in self.items]}
+        return found | ({"typed": self.typed} if self.typed else {})
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Offered:
         """The inverse of `to_dict`."""
-        return cls(data["save"], tuple((label, value) for label, value in data["items"]))
+        items = tuple((label, value) for label, value in data["items"])
+        return cls(data["save"], items, str(data.get("typed") or ""))
 
 
 @dataclass(slots=True)
@@ -70,11 +75,15 @@ class Session:
 
 @dataclass(frozen=True, slots=True)
 class ActionCall:
-    """A request from the engine to the runtime: run this action, then resume."""
+    """A request from the engine to the runtime: run this action, then resume.
+
+    `returning`: the node was reached by the way back ("◀ Kembali"), so an action that
+    writes is not run again (see `_Walker.after_action`)."""
 
     node: str
     name: str
     args: dict[str, Any]
+    returning: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -140,10 +140,12 @@ class SystemSpec(_Strict):
 
 
 class OptionSpec(_Strict):
-    """A button in a menu or under a page: a label and the node it leads to."""
+    """A button in a menu or under a page: a label and the node it leads to; with `means`,
+    a typed everyday "ya" (yes) or "tidak" (no) presses it (a consent, a save)."""
 
     label: I18n
     goto: str
+    means: Literal["yes", "no"] | None = None
 
 
 class ChoiceSpec(_Strict):

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.effects import StopNotices
+from bot.effects import CountCheck, StopNotices
 from bot.engine import drafts
 from bot.engine.answering import Answering
 from bot.engine.choices import state_key
 from bot.engine.flows import Flows
-from bot.engine.navigation import MAX_STACK
+from bot.engine.navigation import MAX_STACK, pack
 from bot.engine.results import ActionResult
 from bot.engine.session import ActionCall, Offered, Session, Turn
 from bot.engine.spec import ActionNode, AskNode, KeywordName, MessageName
@@ -131,11 +131,20 @@ class _Walker(Answering):
 
     def after_action(self, call: ActionCall, result: ActionResult) -> None:
         node = self.flows.nodes.get(call.node)
+        if call.returning and any(not isinstance(e, CountCheck) for e in result.effects):
+            # an action that writes (a save, a deletion; a check counted for the statistics
+            # is no record of the person) is never done again by the way back, nor with
+            # answers left from a change the person gave up: what came before it is
+            # finished, so the way back ends at the main menu
+            self.go(self.flows.system.start)
+            return
         if result.failed:
             self.turn.prefix.extend(result.texts)
             self.back()
             return
         self.session.answers.update(result.answers)
+        for key in result.forget:
+            self.session.answers.pop(key, None)
         self.turn.effects.extend(result.effects)
         texts = [self.flows.text(node.text, self.lang)] if isinstance(node, ActionNode) else []
         texts = [text for text in (*texts, *result.texts) if text]
@@ -147,9 +156,16 @@ class _Walker(Answering):
             self.turn.prefix.extend(texts)
             self.go(target, push=False)
         else:
-            offered = Offered(result.save, tuple(result.choices)) if result.choices else None
+            offered = (
+                Offered(result.save, tuple(result.choices), result.typed)
+                if result.choices
+                else None
+            )
             self.session.offered = offered
-            self.emit(Reply("\n\n".join(texts) or self.message("not_understood"), self.options()))
+            # texts too long for one screen together go as messages of their own
+            self.turn.prefix.extend(texts[:-1])
+            last = texts[-1] if texts else self.message("not_understood")
+            self.emit(Reply(last, self.options()))
 
     def finish(self, now: datetime) -> Turn:
         turn = self.turn
@@ -159,6 +175,7 @@ class _Walker(Answering):
         self.session.updated_at = now
         turn.session = self.session
         if turn.action is None and turn.prefix:
-            turn.replies.append(Reply("\n\n".join(turn.prefix)))
+            screen = self.flows.system.screen_chars
+            turn.replies.extend(Reply(text) for text in pack(turn.prefix, screen))
             turn.prefix.clear()
         return turn

@@ -21,7 +21,7 @@ from bot.effects import AuditLine
 from bot.messages import Option, Reply
 from bot.officers.cards import PREFIX
 from bot.officers.relay import PUSH_CHANNELS, REFERENCE
-from bot.planner.progress import first_open, recruiter_status, route
+from bot.planner.progress import first_open, recruiter_kind, recruiter_status, route
 from bot.records import Area, Registration
 from bot.services import Services
 
@@ -32,10 +32,11 @@ RECRUITER_WORDS = {
     "suspended": "⚠️ izin dibekukan",
     "revoked": "⛔ izin dicabut",
     "not_found": "⚠️ tidak ada di daftar P3MI",
+    "unchecked": "⚠️ belum dipilih dari daftar P3MI",
     "individual": "⚠️ sponsor/calo",
     "none": "belum ada perekrut",
 }
-UNLICENSED = frozenset({"suspended", "revoked", "not_found", "individual"})
+UNLICENSED = frozenset({"suspended", "revoked", "not_found", "unchecked", "individual"})
 RECRUITER_GROUPS: dict[str, frozenset[str]] = {
     "licensed": frozenset({"active"}),
     "unlicensed": UNLICENSED,
@@ -113,9 +114,7 @@ def _candidate(
         route(data.checklist, registration.country, registration.sector) if data.checklist else []
     )
     current = first_open(steps, registration.done)
-    kind = {"none": "none", "individual": "individual"}.get(
-        registration.recruiter_status, "company"
-    )
+    kind = recruiter_kind(registration.recruiter_status)
     status = recruiter_status(data.agencies, registration.recruiter_licence, kind)
     words = RECRUITER_WORDS.get(status, status)
     if registration.recruiter and status not in ("none", "individual"):

@@ -11,8 +11,7 @@ from bot.actions.wording import day, fill
 from bot.data.agencies import AgencyRegistry
 from bot.data.checklist import Checklist, NoticeName, Step
 
-UNSURE_MONTHS = 12  # "not sure yet" counts as a year ahead (for the retention)
-WARNED_STATUSES = frozenset({"suspended", "revoked", "not_found", "individual"})
+WARNED_STATUSES = frozenset({"suspended", "revoked", "not_found", "unchecked", "individual"})
 """Recruiter statuses a person is warned about: the licence is not active, or none."""
 
 
@@ -26,10 +25,12 @@ def first_open(steps: list[Step], done: dict[str, str]) -> Step | None:
     return next((step for step in steps if step.id not in done), None)
 
 
-def departure_month(months: str, today: date) -> date:
-    """The last day of the month the person plans to leave in, `months` ahead ("unknown":
-    a year)."""
-    ahead = int(months) if months.isdigit() else UNSURE_MONTHS
+def departure_month(months: str, today: date) -> date | None:
+    """The last day of the month the person plans to leave in, `months` ahead (None when
+    she does not know yet: "unknown")."""
+    if not months.isdigit():
+        return None
+    ahead = int(months)
     month_index = today.month - 1 + ahead
     year, month = today.year + month_index // 12, month_index % 12 + 1
     return date(year, month, calendar.monthrange(year, month)[1])
@@ -37,14 +38,20 @@ def departure_month(months: str, today: date) -> date:
 
 def recruiter_status(registry: AgencyRegistry, licence: str, kind: str) -> str:
     """What the registry says of the person's recruiter now: a licence status (active,
-    suspended, revoked), "not_found" (a company not picked from, or gone from, the list),
-    "individual" (a broker or sponsor) or "none"."""
-    if kind == "individual":
-        return "individual"
-    if kind != "company":
-        return "none"
+    suspended, revoked), "not_found" (a company not in, or gone from, the list),
+    "unchecked" (a company like names in the list, none of them picked: kind
+    "unchecked"), "individual" (a broker or sponsor) or "none"."""
+    if kind in ("individual", "none"):
+        return kind
     agency = registry.by_licence(licence) if licence else None
-    return agency.status if agency else "not_found"
+    if agency:
+        return agency.status
+    return "unchecked" if kind == "unchecked" else "not_found" if kind == "company" else "none"
+
+
+def recruiter_kind(stored_status: str) -> str:
+    """The kind of recruiter a stored status stands for (its `recruiter_status` kind)."""
+    return stored_status if stored_status in ("none", "individual", "unchecked") else "company"
 
 
 def recruiter_warning(

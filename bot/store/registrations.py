@@ -112,14 +112,21 @@ class RegistrationStore(Database):
 
         return await self._call(read)
 
-    async def anonymise_registrations(self, departed_before: date, now: datetime) -> int:
-        """Anonymise the registrations whose planned departure was before `departed_before`:
-        the account, the name and the recruiter go; the place, destination, kind of work and
-        steps stay for the statistics. Returns how many."""
+    async def anonymise_registrations(
+        self, departed_before: date, undated_before: datetime, now: datetime
+    ) -> int:
+        """Anonymise the registrations whose planned departure was before `departed_before`,
+        or, without a planned month ("belum tahu"), that were last saved before
+        `undated_before`: the account, the name and the recruiter go; the place,
+        destination, kind of work and steps stay for the statistics. Returns how many."""
 
         def write(db: sqlite_utils.Database) -> int:
-            ending = f"SELECT id FROM registrations WHERE {ACTIVE} AND departure < ?"
-            before = [departed_before.isoformat()]
+            ended = (
+                "(CASE WHEN COALESCE(departure, '') = '' THEN updated_at < ? "
+                "ELSE departure < ? END)"
+            )
+            ending = f"SELECT id FROM registrations WHERE {ACTIVE} AND {ended}"
+            before = [undated_before.isoformat(), departed_before.isoformat()]
             db.execute(
                 f"DELETE FROM registration_messages WHERE registration_id IN ({ending})", before
             )
@@ -132,7 +139,7 @@ class RegistrationStore(Database):
                 db.execute(
                     "UPDATE registrations SET channel = NULL, user_ref = NULL, name = NULL, "
                     "recruiter = NULL, recruiter_licence = NULL, anonymised_at = ? "
-                    f"WHERE {ACTIVE} AND departure < ?",
+                    f"WHERE {ACTIVE} AND {ended}",
                     [now.isoformat(), *before],
                 ).rowcount
             )
@@ -200,7 +207,8 @@ def _save(db: sqlite_utils.Database, effect: SaveRegistration, now: datetime) ->
     values: dict[str, Any] = {name: effect.fields[name] for name in FIELDS}
     values["show_name"] = int(bool(values["show_name"]))
     values["contact"] = int(bool(values["contact"]))
-    values["departure"] = str(values["departure"])  # a date, as ISO
+    departure = values["departure"]  # a date, as ISO; "" when she does not know yet
+    values["departure"] = departure.isoformat() if departure else ""
     current = str(effect.fields.get("current_step", ""))
     if not values["contact"]:  # contact withdrawn: an open conversation ends now
         _close_relay(db, effect.channel, effect.user)
@@ -275,7 +283,7 @@ def _record(row: tuple[Any, ...]) -> Registration:
         recruiter=recruiter or "",
         recruiter_licence=licence or "",
         recruiter_status=status or "none",
-        departure=date.fromisoformat(departure),
+        departure=date.fromisoformat(departure) if departure else None,
         lang=lang or "id",
         show_name=bool(show_name),
         contact=bool(contact),

@@ -37,6 +37,7 @@ SUGGEST = 0.27  # the best page scores at least this: "did you mean...?"
 SUGGESTIONS = 3
 EVERYDAY_CHARS = 60  # longer than this, a message is not a "ya" or a "gk tau"
 ADVERT_CHARS = 3_000  # an advert is kept (for its check and a report) up to this length
+TITLE_CHARS = 30  # a title made from a node's text is cut to fit a button
 READ_CHARS = 500  # a question is read from its first 500 characters (a long text costs CPU)
 
 __all__ = ["Alarm", "Everyday", "Reading", "Route", "Understanding", "UnderstandingFiles"]
@@ -94,6 +95,7 @@ class Understanding:
         files = files or UnderstandingFiles()
         self.normaliser = Normaliser(files.words)
         self.titles = _titles(system, nodes)
+        self._text_titles = _text_titles(nodes)
         self.normaliser.know(_content_words(nodes, files.examples))  # not split, not "corrected"
         passages = list(self._passages(nodes, files.examples))
         self.normaliser.know(stem for passage in passages for stem in passage.stems)
@@ -128,6 +130,8 @@ class Understanding:
         for node_id, node in nodes.items():
             if not (isinstance(node, PageNode | MenuNode) or node_id in examples):
                 continue
+            if _confirmation(node) and node_id not in examples:
+                continue  # "Hapus pendaftaran ini?": reached only by its own button
             for title in self.titles.get(node_id, {}).values():
                 yield Passage(node_id, frozenset(terms(title)), TITLE_WEIGHT)
             for text in (getattr(node, "text", None) or {}).values():
@@ -140,9 +144,10 @@ class Understanding:
                         yield Passage(node_id, frozenset(terms(line)), TEXT_WEIGHT, covering=True)
 
     def title(self, node: str, lang: str) -> str:
-        """A short name of a node for a button (the label of a button that leads to it)."""
-        names = self.titles.get(node) or {}
-        return names.get(lang) or next(iter(names.values()), node)
+        """A short name of a node for a button (the label of a button that leads to it, or
+        the start of its text); never its id: "" when it has neither."""
+        names = self.titles.get(node) or self._text_titles.get(node) or {}
+        return names.get(lang) or next(iter(names.values()), "")
 
     def alarm(self, text: str) -> Alarm | None:
         """The alarm a message raises, if it reads as a cry for help."""
@@ -205,6 +210,18 @@ def _content_words(
     return {word for text in texts for word in normalize(text).split() if word.isalpha()}
 
 
+def _confirmation(node: Node) -> bool:
+    """A menu that only confirms an act (its every option `means` yes or no)."""
+    options = getattr(node, "options", None) or []
+    return isinstance(node, MenuNode) and bool(options) and all(o.means for o in options)
+
+
+def _first_line(text: str) -> str:
+    """The start of a text's first line, short enough for a button."""
+    line = next((line for line in text.splitlines() if line.strip()), "").strip(" *")
+    return line if len(line) <= TITLE_CHARS else line[: TITLE_CHARS - 1].rstrip() + "…"
+
+
 def _titles(system: SystemSpec, nodes: Mapping[str, Node]) -> dict[str, I18n]:
     """Each node's first button label, walking the menus from the start breadth-first."""
     titles: dict[str, I18n] = {}
@@ -218,3 +235,12 @@ def _titles(system: SystemSpec, nodes: Mapping[str, Node]) -> dict[str, I18n]:
                 seen.add(option.goto)
                 queue.append(option.goto)
     return titles
+
+
+def _text_titles(nodes: Mapping[str, Node]) -> dict[str, I18n]:
+    """The start of each node's text, for a node no button names."""
+    return {
+        node_id: {lang: _first_line(value) for lang, value in text.items()}
+        for node_id, node in nodes.items()
+        if (text := getattr(node, "text", None) or {})
+    }
