@@ -2,9 +2,12 @@
 
 A sign-in is refused alike, in words and in time, whether the username is unknown, the
 password wrong, the second factor's code wrong or used before, or the account disabled.
-Wrong attempts in a row (`lock_after`) lock the account for `lock_minutes`; an unknown
-username is "locked" the same way in memory, so the lock-out message does not tell which
-usernames exist. Each client address has a budget of attempts, whatever the usernames. A
+Wrong attempts in a row (`lock_after`) from one client address lock the account at that
+address for `lock_minutes` (kept in memory), so somebody who only knows a username cannot
+keep its officer out at the office; `ACCOUNT_WIDE` times as many failures from anywhere lock
+the account everywhere (in the database), which still bounds guessing from many addresses. An
+unknown username is "locked" the same way in memory, so the lock-out message does not tell
+which usernames exist. Each client address has a budget of attempts, whatever the usernames. A
 session is a random token in an HttpOnly, SameSite=Strict cookie, kept in the database only
 as its SHA-256; it ends after `idle_minutes` unused or `session_hours` in all, at sign-out,
 and at "sign out everywhere". The queue's own polling (the stamp, and the page fetched
@@ -18,6 +21,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from bot.config import ConsoleConfig
 from bot.console.passwords import PasswordChecks, totp_step
@@ -30,7 +34,9 @@ from bot.runtime import Runtime
 COOKIE = "ma_session"
 LOGIN_COOKIE = "ma_login"  # the sign-in form's CSRF token, before there is a session
 CHANNEL = "officer-web"  # the channel name of web officers in desk calls and update ids
-UNKNOWN_KEPT = 10_000  # unknown usernames whose failures are counted in memory
+UNKNOWN_KEPT = 10_000  # unknown usernames (and account-address pairs) counted in memory
+Failures = dict[Any, tuple[int, datetime | None]]  # failures and lock-out, by key, in memory
+ACCOUNT_WIDE = 4  # lock_after × this failures from any addresses lock the account everywhere
 NO_ACCOUNT = 0  # an account id no account has (they count from 1)
 ANONYMOUS_ATTEMPT = -(2**62)
 """The audit log's officer id for a sign-in attempt that names no account (0 is the command
@@ -99,6 +105,7 @@ class Gate:
         attempts = config.sign_ins_per_address
         self.by_address = Throttle(attempts, attempts / config.sign_ins_per_address_minutes)
         self._unknown: dict[str, tuple[int, datetime | None]] = {}
+        self._pairs: dict[tuple[int, str], tuple[int, datetime | None]] = {}
         self.passwords = PasswordChecks()
 
     async def sign_in(self, username: str, password: str, code: str, address: str) -> Attempt:
@@ -116,7 +123,8 @@ class Gate:
             await self.store.failed_sign_in(NO_ACCOUNT, now, self.config.lock_after, lock_until)
             return self._unknown_failure(username, now)
         account = found.account
-        if account.locked_until and account.locked_until > now:
+        pair = (account.id, address or "-")
+        if _locked(self._pairs, pair, now) or (account.locked_until and account.locked_until > now):
             await self.passwords.matches(None, password)  # as long as any other answer
             return Attempt("locked", account=account)
         matches = await self.passwords.matches(found.password_hash, password)
@@ -131,27 +139,31 @@ class Gate:
             )  # False: the code was used meanwhile (two sign-ins at once with one code)
         if not matches or account.disabled:
             counted = await self.store.failed_sign_in(
-                account.id, now, self.config.lock_after, lock_until
+                account.id, now, self.config.lock_after * ACCOUNT_WIDE, lock_until
             )
             account = counted or account
             locked = account.locked_until is not None and account.locked_until > now
+            locked = self._count(self._pairs, pair, now) or locked
             return Attempt("locked" if locked else "wrong", account=account)
+        self._pairs.pop(pair, None)
         return Attempt("ok", token, account)
 
     def _unknown_failure(self, username: str, now: datetime) -> Attempt:
         """Count a failure for a username that has no account, as if it had one."""
-        if len(self._unknown) >= UNKNOWN_KEPT:
-            self._unknown.clear()
-        failures, locked_until = self._unknown.get(username, (0, None))
-        if locked_until and locked_until > now:
+        if _locked(self._unknown, username, now):
             return Attempt("locked")
-        failures += 1
-        if failures >= self.config.lock_after:
-            locked = now + timedelta(minutes=self.config.lock_minutes)
-            self._unknown[username] = (0, locked)
-            return Attempt("locked")
-        self._unknown[username] = (failures, None)
-        return Attempt("wrong")
+        return Attempt("locked" if self._count(self._unknown, username, now) else "wrong")
+
+    def _count(self, failures: Failures, key: Any, now: datetime) -> bool:
+        """One more failure for `key` (kept in memory); True when it locks it now."""
+        if len(failures) >= UNKNOWN_KEPT:
+            failures.clear()
+        count = failures.get(key, (0, None))[0] + 1
+        if count >= self.config.lock_after:
+            failures[key] = (0, now + timedelta(minutes=self.config.lock_minutes))
+            return True
+        failures[key] = (count, None)
+        return False
 
     async def session(self, token: str, used: bool = True) -> SignedIn | None:
         """The live session of a cookie's token, if any; it counts as used (its idle time
@@ -175,3 +187,9 @@ class Gate:
             await self.store.close_console_sessions(signed.account.id)
         else:
             await self.store.close_console_session(signed.token_hash)
+
+
+def _locked(failures: Failures, key: Any, now: datetime) -> bool:
+    """Whether `key` is locked out now (in the in-memory counts)."""
+    locked_until = failures.get(key, (0, None))[1]
+    return locked_until is not None and locked_until > now

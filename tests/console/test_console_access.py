@@ -7,6 +7,8 @@ from __future__ import annotations
 import sqlite3
 from urllib.parse import quote
 
+from bot.config import ConsoleConfig
+from bot.console.signin import Gate
 from tests.console.conftest import PASSWORD, hidden
 
 
@@ -43,6 +45,19 @@ async def test_five_wrong_passwords_lock_the_account_without_telling_who_exists(
     database = sqlite3.connect(desk.runtime.store.path)
     actions = [row[0] for row in database.execute("SELECT action FROM audit_log")]
     assert actions.count("web_sign_in_wrong") == 8 and "web_sign_in_locked" in actions
+
+
+async def test_a_stranger_who_knows_a_username_cannot_keep_its_officer_out(desk):
+    await desk.add_account("siti", "kabupaten")
+    gate = Gate(desk.runtime, ConsoleConfig())
+    stranger, office = "203.0.113.9", "198.51.100.20"
+    answers = [(await gate.sign_in("siti", "tebak-tebak", "", stranger)).outcome for _ in range(5)]
+    assert answers[-1] == "locked"  # five wrong in a row lock the account at that address
+    assert (await gate.sign_in("siti", PASSWORD, "", stranger)).outcome == "locked"
+    assert (await gate.sign_in("siti", PASSWORD, "", office)).outcome == "ok"  # not at the office
+    for number in range(4 * 5):  # many failures from many addresses lock it everywhere
+        await gate.sign_in("siti", "tebak-tebak", "", f"192.0.2.{number}")
+    assert (await gate.sign_in("siti", PASSWORD, "", office)).outcome == "locked"
 
 
 async def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(desk, client):
