@@ -7,7 +7,8 @@
   is remembered quietly, so that a later suspension is told again.
 
 The decisions are notices (`bot.notices.Notice`, sent under the delivery policy) and
-`FollowedUp` effects that remember them; keys make a repeated pass harmless.
+`FollowedUp` effects that remember them, each only if its notice was queued (a reminder
+to someone who said stop is not remembered as told); keys make a repeated pass harmless.
 """
 
 from __future__ import annotations
@@ -37,16 +38,16 @@ def follow_up(
         warning = _recruiter_change(registration, data)
         if warning is not None:
             status, text = warning
+            key = f"plan:{registration.id}:recruiter:{status}" if text else ""
             if text:
-                key = f"plan:{registration.id}:recruiter:{status}"
                 notices.append(_notice(registration, "warning", text, key))
-            remembered.append(FollowedUp(registration.id, warned_status=status))
+            remembered.append(FollowedUp(registration.id, warned_status=status, notice_key=key))
         reminder = _reminder(registration, data, now, remind_after)
         if reminder:
             step_id, text = reminder
             key = f"plan:{registration.id}:step:{step_id}"
             notices.append(_notice(registration, "reminder", text, key))
-            remembered.append(FollowedUp(registration.id, reminded_step=step_id))
+            remembered.append(FollowedUp(registration.id, reminded_step=step_id, notice_key=key))
     return notices, remembered
 
 
