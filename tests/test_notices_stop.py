@@ -5,33 +5,19 @@ to someone who had something to stop, and never the warnings about their own pla
 
 from __future__ import annotations
 
-import dataclasses
 import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.data.agencies import AgencyRegistry
 from bot.runtime import Runtime
 from tests.people import TelegramPerson, telegram_channel
+from tests.plans import register, set_recruiter_status
 
 USER = 701
 REPORT_START = ["halo", "Laporkan penipuan", "Buat laporan", "Setuju"]
 OFFER = "Ditawari kerja di kapal ikan Taiwan, bayar 10 juta ke sponsor"
-PLAN = [
-    "halo",
-    "Rencana ke luar negeri",
-    "Setuju, lanjut",
-    "Saya sendiri",
-    "Siti",
-    "kec cikande",
-    "cikande permai",
-    "Taiwan",
-    "Perawat lansia",
-    "Perusahaan (PT)",
-    "SAMPEL-001",
-]
 
 
 @pytest.fixture
@@ -84,30 +70,6 @@ async def test_a_stop_with_nothing_to_stop_says_nothing_about_alerts(person):
         assert db.execute("SELECT COUNT(*) FROM notice_stops").fetchone()[0] == 0
 
 
-async def register(person: TelegramPerson) -> None:
-    for words in PLAN:
-        await person.says(words)
-    for words in ("Pilih", "Lanjut", "Dalam 3 bulan", "Boleh keduanya"):
-        if words == "Pilih":  # the licence number names one company: pick it
-            words = person.api.sent(USER)[-1]["reply_markup"]["inline_keyboard"][0][0]["text"]
-        await person.says(words)
-    assert "Rencana tersimpan" in await person.says("Simpan")
-
-
-def suspend_recruiter(runtime: Runtime, licence: str) -> None:
-    """The registry now says the recruiter's licence is suspended."""
-    data = runtime.content.data
-    agencies = [
-        dataclasses.replace(agency, status="suspended", status_date=date(2026, 7, 1))
-        if agency.licence == licence
-        else agency
-        for agency in data.agencies.agencies
-    ]
-    registry = AgencyRegistry(agencies, data.agencies.source, data.agencies.as_of, sample=True)
-    changed = dataclasses.replace(data, agencies=registry)
-    runtime.content = dataclasses.replace(runtime.content, data=changed)
-
-
 async def test_a_stop_ends_plan_reminders_but_not_the_warning_about_her_recruiter(person):
     runtime = runtime_of(person)
     await register(person)
@@ -122,7 +84,7 @@ async def test_a_stop_ends_plan_reminders_but_not_the_warning_about_her_recruite
     assert registration.reminded_step == "", "not sent, so not remembered as sent"
 
     count = len(person.texts())
-    suspend_recruiter(runtime, registration.recruiter_licence)
+    set_recruiter_status(runtime, registration.recruiter_licence, "suspended", date(2026, 7, 1))
     await runtime.follow_up_plans(later)
     await person.api.wait_for(lambda: len(person.texts()) > count)
     await person.settle()
