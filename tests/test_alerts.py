@@ -17,6 +17,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.channels.telegram import TelegramChannel
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.config import TelegramConfig, WhatsAppConfig
+from bot.effects import Subscribe
 from bot.importer import import_jobs
 from bot.job_alerts import announce_jobs
 from bot.notice_wording import load_notice_wording
@@ -225,3 +226,18 @@ async def test_import_jobs_tells_the_subscribers_of_a_new_listing(world, tmp_pat
         import_jobs, upload, content, date(2026, 11, 28), lines.append, announce
     )
     assert "0 new open listing(s)" in "\n".join(lines)
+
+
+async def test_an_alert_counts_and_tells_only_people_it_can_reach(world):
+    await subscribe_tg(world, CIKANDE, "Peringatan kecamatan", "Cikande")
+    web = Subscribe("web", "browser-1", "id", "kecamatan", "Cikande")  # kept before refusals
+    await world.runtime.store.commit_effects("web", "browser-1", datetime.now(UTC), [web])
+    preview = await world.officer(message_update(OFFICER, chat=GROUP, text="/alert semua Awas"))
+    assert "semua pelanggan: 1 orang" in preview["text"]
+    buttons = [b for row in preview["reply_markup"]["inline_keyboard"] for b in row]
+    assert buttons[0]["text"] == "Kirim ke 1 orang"
+    done = await world.officer(callback_update(OFFICER, buttons[0]["callback_data"], chat=GROUP))
+    assert "diantrekan untuk 1 orang" in done["text"]
+    with sqlite3.connect(world.runtime.store.path) as connection:
+        audit = connection.execute("SELECT detail FROM audit_log WHERE action = 'alert'")
+        assert audit.fetchall() == [("semua: 1 recipients",)]

@@ -35,6 +35,8 @@ NO_CONTACT = (
     "w.user_ref = {table}.user_ref)"
 )
 """A WhatsApp user whose contact is gone (idle past retention): no message can reach them."""
+REACHABLE = "channel IN ({})".format(", ".join(f"'{c}'" for c in sorted(REACHABLE_CHANNELS)))
+"""Rows of a channel a notice can reach."""
 WAITING = "status IN ('pending', 'held', 'quiet')"
 UNSTOPPABLE = "warning"
 """The kind of notice a stop does not end: a warning about the person's own registered plan
@@ -91,20 +93,22 @@ class SubscriptionStore(Database):
 
     async def subscribers(self, topic: str, values: list[str]) -> list[Subscription]:
         """The subscriptions on `topic` to any of `values` (compared in lower case); with
-        topic "" every subscriber, once each (an alert to everyone)."""
+        topic "" every subscriber, once each (an alert to everyone). Only those a notice
+        can reach (a web chat's subscription, from before it was refused, counts for none)."""
 
         def read(db: sqlite_utils.Database) -> list[Subscription]:
             if not topic:
                 rows = db.execute(
                     "SELECT channel, user_ref, MIN(lang), '', '' FROM subscriptions "
-                    "GROUP BY channel, user_ref ORDER BY channel, user_ref"
+                    f"WHERE {REACHABLE} GROUP BY channel, user_ref ORDER BY channel, user_ref"
                 ).fetchall()
             else:
                 keys = sorted({value.casefold() for value in values})
                 marks = ", ".join("?" * len(keys))
                 rows = db.execute(
-                    "SELECT channel, user_ref, lang, topic, value FROM subscriptions "
-                    f"WHERE topic = ? AND value IN ({marks}) ORDER BY channel, user_ref, value",
+                    "SELECT channel, user_ref, lang, topic, value FROM subscriptions WHERE "
+                    f"{REACHABLE} AND topic = ? AND value IN ({marks}) "
+                    "ORDER BY channel, user_ref, value",
                     [topic, *keys],
                 ).fetchall()
             return [Subscription(*row) for row in rows]
