@@ -26,6 +26,7 @@ from bot.effects import AlertDraft, StopNotices, Subscribe
 from bot.notices import REACHABLE_CHANNELS, Notice
 from bot.records import OUTBOX_BULK, AlertDraftRecord, Subscription
 from bot.store.database import Database
+from bot.store.migration_21 import BASELINE
 from bot.store.rows import to_json
 
 NOT_STOPPED = "NOT EXISTS (SELECT 1 FROM notice_stops s WHERE s.channel = ? AND s.user_ref = ?)"
@@ -77,6 +78,33 @@ class SubscriptionStore(Database):
             return Stoppable(any=bool(plan or other), plan=bool(plan))
 
         return await self._call(read)
+
+    async def unannounced_listings(self, refs: list[str]) -> list[str] | None:
+        """Which of these job listings were not announced yet; None on the first pass after
+        migration 21 (the board found then is recorded without announcing it)."""
+
+        def read(db: sqlite_utils.Database) -> list[str] | None:
+            if db.execute("SELECT 1 FROM announced_listings WHERE ref = ?", [BASELINE]).fetchone():
+                return None
+            known = {row[0] for row in db.execute("SELECT ref FROM announced_listings")}
+            return [ref for ref in refs if ref not in known]
+
+        return await self._call(read)
+
+    async def announce_listings(self, notices: list[Notice], refs: list[str], now: datetime) -> int:
+        """Queue the job alerts and record their listings as announced, together (a
+        failed write leaves them to announce again); returns how many were queued."""
+
+        def write(db: sqlite_utils.Database) -> int:
+            queued = queue_notices(db, notices, now)
+            db.execute("DELETE FROM announced_listings WHERE ref = ?", [BASELINE])
+            db.conn.executemany(
+                "INSERT OR IGNORE INTO announced_listings VALUES (?, ?)",
+                [(ref, now.isoformat()) for ref in refs],
+            )
+            return len(queued)
+
+        return await self._call(write)
 
     async def subscriptions_of(self, channel: str, user: str) -> list[Subscription]:
         """A user's subscriptions, by topic and value."""
