@@ -16,8 +16,6 @@ from typing import Any, TypeVar
 from bot.actions import load_actions
 from bot.config import Config, ConfigError, load_config
 from bot.content import ContentLoadError, load_checked_content, load_content
-from bot.data.jobs import Job
-from bot.data.vocabulary import Vocabulary
 from bot.store import Store, StoreError
 from bot.transcripts import content_edges, run_all
 
@@ -165,27 +163,21 @@ def check_content(content_dir: Path, quiet: bool = False) -> int:
 def import_list(
     command: str, arguments: argparse.Namespace, content_dir: Path, database: Path
 ) -> int:
-    """Run `import-agencies` or `import-jobs`; the report goes to stdout. New listings are
-    announced to their subscribers through the database's outbox."""
+    """Run `import-agencies` or `import-jobs`; the report goes to stdout. The running bot
+    loads the new file by itself and announces new listings (`bot.content_watch`)."""
     from bot.importer import import_agencies, import_jobs
-    from bot.job_alerts import announce_jobs
     from bot.notice_wording import NoticeWordingError, load_notice_wording
 
     today = date.today()
     if command == "import-jobs":
         try:  # the job alerts' wording, checked before anything is imported
-            wording = load_notice_wording(content_dir)
+            load_notice_wording(content_dir)
         except NoticeWordingError as error:
             print(
                 f"{error}\nthe job alert's texts have problems; fix them first. Nothing imported."
             )
             return 1
-
-        def announce(jobs: list[Job], vocabulary: Vocabulary, sample: bool) -> int:
-            now = datetime.now(UTC)
-            return asyncio.run(announce_jobs(database, jobs, wording, vocabulary, sample, now))
-
-        return import_jobs(arguments.file, content_dir, today, print, announce)
+        return import_jobs(arguments.file, content_dir, today, print)
     return import_agencies(
         arguments.file, content_dir, today, print, arguments.source, arguments.as_of
     )

@@ -149,10 +149,13 @@ class Subscribe:
 @dataclass(frozen=True, slots=True)
 class StopNotices:
     """The user said "berhenti / stop": every subscription ends, notices waiting for them
-    are dropped, and no notice reaches them until they subscribe again."""
+    are dropped, and no notice reaches them until they subscribe again (a warning about
+    their own registered plan still does). `tell`: the reply is to begin with what was
+    stopped, if anything was (the stop word; a menu's "stop all" says so itself)."""
 
     channel: str
     user: str
+    tell: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,11 +190,14 @@ class DeleteRegistration:
 @dataclass(frozen=True, slots=True)
 class FollowedUp:
     """The follow-up pass reminded this registration of its open step, or warned it about
-    its recruiter's licence status: remembered so that it is not repeated ("" unchanged)."""
+    its recruiter's licence status: remembered so that it is not repeated ("" unchanged).
+    With a `notice_key`, remembered only if the notice of that key was queued in the same
+    transaction (a stop, or a key sent before, drops it: then it was not told)."""
 
     registration_id: int
     reminded_step: str = ""
     warned_status: str = ""
+    notice_key: str = ""
 
 
 @dataclass(frozen=True, slots=True)

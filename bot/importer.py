@@ -3,9 +3,9 @@
 Every row is checked with the same rules `check-content` uses. If any row is
 rejected, the report lists each one as `file:line: reason` and nothing is
 written. Otherwise the file is rewritten in one atomic step (a reader sees the
-old list or the new one, never half of it); a running bot picks it up on its
-next content reload (SIGHUP). New open listings are announced to their subscribers
-(`bot.job_alerts`).
+old list or the new one, never half of it); a running bot notices the file changed and
+loads it within seconds, then announces the new open listings to their subscribers
+(`bot.content_watch`, `bot.job_alerts`); a sample list is announced to nobody.
 """
 
 from __future__ import annotations
@@ -20,17 +20,15 @@ from bot.data.agencies import COLUMNS as AGENCY_COLUMNS
 from bot.data.agencies import AgencyRegistry, load_agencies, parse_agencies
 from bot.data.csvfile import CsvError, Table, read_table, render_table, write_atomically
 from bot.data.jobs import COLUMNS as JOB_COLUMNS
-from bot.data.jobs import Job, load_jobs, parse_jobs
+from bot.data.jobs import load_jobs, parse_jobs
 from bot.data.loading import AGENCIES, JOBS, VOCABULARY
 from bot.data.vocabulary import Vocabulary, load_vocabulary
 from bot.yamlsource import Problem
 
 Print = Callable[[str], None]
-Announce = Callable[[list[Job], Vocabulary, bool], int]
-"""Tells subscribers of new listings (listings, vocabulary, sample?); returns alerts queued."""
 RELOAD_HINT = (
-    "The running bot picks it up on its next content reload: kill -HUP <pid> "
-    "(check first with: python -m bot check-content)."
+    "The running bot loads the new file within a few seconds (it watches it; kill -HUP <pid> "
+    "reloads all content at once)."
 )
 SAMPLE_COMMENT = "SAMPEL / SAMPLE: contoh data, bukan daftar resmi. Example data, not official."
 
@@ -72,12 +70,10 @@ def import_agencies(
     return 0
 
 
-def import_jobs(
-    file: Path, content_dir: Path, today: date, out: Print, announce: Announce | None = None
-) -> int:
+def import_jobs(file: Path, content_dir: Path, today: date, out: Print) -> int:
     """Replace the verified listings with `file`; every P3MI must be active in the registry.
-    With `announce`, the open listings that were not in the old file are handed to it (the
-    subscribers' job alerts)."""
+    Says how many open listings are new (the running bot announces them once it loaded the
+    file), or that a sample list is announced to nobody."""
     table = _read(file, out)
     if table is None:
         return 1
@@ -102,10 +98,14 @@ def import_jobs(
         f"imported {len(rows)} listings into {target}; {still_open} open today, "
         f"{len(rows) - still_open} already closed (not shown)."
     )
-    if announce:
-        fresh = [job for job in board.open(today, registry) if job.ref not in known]
-        queued = announce(fresh, vocabulary, board.sample)
-        out(f"{len(fresh)} new open listing(s): {queued} job alert(s) queued for subscribers.")
+    fresh = [job for job in board.open(today, registry) if job.ref not in known]
+    if board.sample:
+        out(f"{len(fresh)} new open listing(s); sample data: not announced to subscribers.")
+    else:
+        out(
+            f"{len(fresh)} new open listing(s): the running bot tells their subscribers once "
+            "it has loaded the file (once each; recorded in its database)."
+        )
     out(RELOAD_HINT)
     return 0
 

@@ -1,9 +1,11 @@
-"""Job alerts: after `import-jobs`, subscribers hear of the new listings that match them.
+"""Job alerts: subscribers hear of the new listings that match them, once the running bot
+has loaded them (`bot.content_watch`: after `import-jobs`, or any reload).
 
 A listing matches a subscriber of its country or of its sector. Each subscriber gets one
 message listing their new matches (at most `MAX_LISTED`, then "and N more"), keyed by
-the listings' numbers, so importing the same file again tells nobody twice. Listings of
-sample data say so in the alert, as everywhere else.
+the listings' numbers; the listings announced are recorded in the database with the alerts,
+so loading the same file again tells nobody twice, and a failed write is announced on the
+next pass. A sample board (`# sample: true`) is never announced.
 
 The wording is content (`job_alert`, `job_alert_line`, `job_alert_more` in system.yaml, see
 `bot.notice_wording`); an alert names as many vacancies as fit one screen, the SAMPEL note
@@ -16,13 +18,13 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 
 from bot.actions.wording import day, sample_note
+from bot.data import ContentData
 from bot.data.jobs import Job
 from bot.data.vocabulary import Vocabulary
 from bot.notice_wording import NoticeWording
-from bot.notices import Notice
+from bot.notices import JAKARTA, Notice
 from bot.records import Subscription
 from bot.store import Store
 
@@ -97,24 +99,22 @@ def _listing(lines: list[str], total: int, more: Callable[[int], str]) -> str:
     return "\n".join([*lines, more(rest)] if rest else lines)
 
 
-async def announce_jobs(
-    database: Path,
-    jobs: list[Job],
-    wording: NoticeWording,
-    vocabulary: Vocabulary,
-    sample: bool,
-    now: datetime,
+async def announce_new_jobs(
+    store: Store, data: ContentData, wording: NoticeWording, now: datetime
 ) -> int:
-    """Tell the subscribers of `jobs`' countries and sectors; returns how many were queued.
-    The running bot's outbox sends them (it looks for due messages every few seconds)."""
-    if not jobs:
+    """Tell the subscribers of the open listings of the loaded board that were not announced
+    yet, and record them as announced in the same transaction; returns how many alerts were
+    queued. A sample board is announced to nobody (its listings are not real vacancies)."""
+    board = data.jobs
+    jobs = board.open(now.astimezone(JAKARTA).date(), data.agencies) if board.loaded else []
+    fresh = await store.unannounced_listings([job.ref for job in jobs])
+    if fresh is None:  # the first pass after migration 21: known already
+        await store.announce_listings([], [job.ref for job in jobs], now)
         return 0
-    store = Store(database)
-    await store.open()
-    try:
-        subscribers = await store.subscribers("country", [job.country for job in jobs])
-        subscribers += await store.subscribers("sector", [job.sector for job in jobs])
-        notices = job_notices(jobs, subscribers, wording, vocabulary, sample)
-        return await store.send_notices(notices, now)
-    finally:
-        await store.close()
+    if board.sample or not fresh:
+        return 0
+    new = [job for job in jobs if job.ref in fresh]
+    subscribers = await store.subscribers("country", [job.country for job in new])
+    subscribers += await store.subscribers("sector", [job.sector for job in new])
+    notices = job_notices(new, subscribers, wording, data.vocabulary, board.sample)
+    return await store.announce_listings(notices, fresh, now)

@@ -28,6 +28,7 @@ from bot.channels.whatsapp import ROUTE as WHATSAPP_ROUTE
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.config import Config
 from bot.console.web import OfficerConsole
+from bot.content_watch import WATCH_EVERY_SECONDS, ContentWatch
 from bot.records import StoreError
 from bot.runtime import Runtime
 
@@ -220,6 +221,7 @@ async def serve(config: Config) -> None:
         chores = [
             asyncio.create_task(_prune_forever(runtime, config.session.retention_days)),
             asyncio.create_task(_follow_up_forever(runtime)),
+            asyncio.create_task(_watch_forever(ContentWatch(runtime))),
         ]
         officers_on = any(channel.name == config.officers.channel for channel in started)
         if officers_on and config.officers.chat_id is not None:
@@ -288,6 +290,16 @@ async def _remind_forever(runtime: Runtime) -> None:
         except StoreError as error:
             log.error("urgent reminders: database error: %s", error)
         await asyncio.sleep(REMIND_EVERY_SECONDS)
+
+
+async def _watch_forever(watch: ContentWatch) -> None:
+    """Every few seconds: reload after an import, announce new job listings."""
+    while True:
+        try:
+            await watch.check(datetime.now(UTC))
+        except StoreError as error:
+            log.error("job alerts: database error: %s", error)
+        await asyncio.sleep(WATCH_EVERY_SECONDS)
 
 
 async def _follow_up_forever(runtime: Runtime) -> None:

@@ -38,6 +38,7 @@ from bot.store import Store
 from bot.yamlsource import YamlSourceError, line_of, load_yaml
 
 START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+CHANNEL = "telegram"  # the person writes from a messaging app (one that receives alerts)
 STEP_KEYS = {
     "send",
     "press",
@@ -110,7 +111,7 @@ async def run_transcript(
         _record(result, before, turn.visits)
         last = turn.replies
         if services is not None and turn.effects:  # a report filed: as the runtime commits it
-            report = await services.store.commit_effects("test", "", now, turn.effects)
+            report = await services.store.commit_effects(CHANNEL, "", now, turn.effects)
             last = name_report(last, report)
         budget = content.flows.system.screen_chars
         for reply in last:  # what the person reads: action screens and prefixes included
@@ -138,30 +139,30 @@ async def run_transcript(
 def _inbound(step: dict[str, Any], last: list[Reply], now: datetime) -> Inbound | str | None:
     user = "transcript"
     if "send" in step:
-        return Inbound("test", user, InboundKind.TEXT, now, text=str(step["send"]))
+        return Inbound(CHANNEL, user, InboundKind.TEXT, now, text=str(step["send"]))
     if "press" in step:
         wanted = str(step["press"])
         options = [option for reply in last for option in reply.options]
         matches = [option for option in options if wanted in option.label]
         if not matches:
             return f"no button containing {wanted!r}; buttons: {[o.label for o in options]}"
-        return Inbound("test", user, InboundKind.CHOICE, now, choice=matches[-1].id)
+        return Inbound(CHANNEL, user, InboundKind.CHOICE, now, choice=matches[-1].id)
     if step.get("photo"):
         media = Media("image", "image/jpeg", 1000, "transcript-photo.jpg")
-        return Inbound("test", user, InboundKind.MEDIA, now, media=(media,))
+        return Inbound(CHANNEL, user, InboundKind.MEDIA, now, media=(media,))
     if "location" in step:
         latitude, longitude = step["location"]
         return Inbound(
-            "test",
+            CHANNEL,
             user,
             InboundKind.LOCATION,
             now,
             location=Location(float(latitude), float(longitude)),
         )
     if step.get("sticker"):
-        return Inbound("test", user, InboundKind.UNSUPPORTED, now)
+        return Inbound(CHANNEL, user, InboundKind.UNSUPPORTED, now)
     if step.get("open"):
-        return Inbound("test", user, InboundKind.OPEN, now)
+        return Inbound(CHANNEL, user, InboundKind.OPEN, now)
     return (
         None
         if "wait_minutes" in step

@@ -5,7 +5,6 @@ fake Graph API); an officer sends a warning with /alert from the officers' Teleg
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 import sqlite3
 from datetime import UTC, date, datetime
@@ -17,9 +16,10 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.channels.telegram import TelegramChannel
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.config import TelegramConfig, WhatsAppConfig
+from bot.content_watch import ContentWatch
+from bot.effects import Subscribe
 from bot.importer import import_jobs
-from bot.job_alerts import announce_jobs
-from bot.notice_wording import load_notice_wording
+from bot.records import StoreError
 from bot.server import build_app
 from tests.conftest import ROOT
 from tests.fakes.bot_api import FakeBotApi, callback_update, message_update, text_update
@@ -178,7 +178,13 @@ async def test_an_officer_warning_reaches_only_its_kecamatan_and_not_who_said_st
     assert (OFFICER, "alert", "Cikande: 1 recipients") in audit
 
 
-async def test_import_jobs_tells_the_subscribers_of_a_new_listing(world, tmp_path):
+LISTING = (
+    "JO-77,Jepang,Pabrik,Operator pabrik,Contoh KK,SAMPEL-001,JPY 180000,0,5,2099-12-31,"
+    "Disnaker Kab. Serang,2026-11-20\n"
+)
+
+
+async def test_import_jobs_tells_subscribers_once_the_bot_shows_the_listing(world, tmp_path):
     assert "Berlangganan: Jepang" in await subscribe_tg(
         world, CIKANDE, "Lowongan per negara", "Jepang"
     )
@@ -188,40 +194,72 @@ async def test_import_jobs_tells_the_subscribers_of_a_new_listing(world, tmp_pat
     before_tg, before_wa = len(world.telegram.sent(ANYAR)), len(world.graph.sent(WA))
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
-    upload = tmp_path / "jobs.csv"
-    upload.write_text(
-        "# sample: true\n"
-        + JOB_HEADER
-        + "JO-77,Jepang,Pabrik,Operator pabrik (SAMPEL),Contoh KK (SAMPEL),SAMPEL-001,"
-        "JPY 180000,0,5,2099-12-31,Disnaker Kab. Serang,2026-11-20\n"
-    )
-    database = Path(world.runtime.store.path)
-    lines: list[str] = []
+    world.runtime.content_dir = content
+    watch = ContentWatch(world.runtime)  # what the server runs every few seconds
+    assert await watch.check(datetime.now(UTC)) == 0, "the board found first is known"
 
-    wording = load_notice_wording(content)
+    upload, lines = tmp_path / "jobs.csv", []
+    upload.write_text("# sample: true\n" + JOB_HEADER + LISTING)
+    assert import_jobs(upload, content, date(2026, 11, 28), lines.append) == 0, lines
+    assert "sample data: not announced to subscribers" in "\n".join(lines)
+    assert await watch.check(datetime.now(UTC)) == 0, "a sample board is announced to nobody"
 
-    def announce(jobs, vocabulary, sample) -> int:  # what `python -m bot import-jobs` does
-        now = datetime.now(UTC)
-        return asyncio.run(announce_jobs(database, jobs, wording, vocabulary, sample, now))
-
-    code = await asyncio.to_thread(
-        import_jobs, upload, content, date(2026, 11, 28), lines.append, announce
-    )
-    assert code == 0, lines
-    assert "1 new open listing(s): 2 job alert(s) queued" in "\n".join(lines)
-    world.runtime.mailroom.wake_all()
+    lines.clear()
+    upload.write_text(JOB_HEADER + LISTING)
+    assert import_jobs(upload, content, date(2026, 11, 28), lines.append) == 0, lines
+    assert "the running bot tells their subscribers" in "\n".join(lines)
+    await watch.check(datetime.now(UTC))
+    assert any(job.ref == "JO-77" for job in world.runtime.content.data.jobs.jobs), "loaded"
     await world.telegram.wait_for(
         lambda: "Operator pabrik" in world.telegram.sent(CIKANDE)[-1]["text"]
     )
     await world.graph.wait_for(lambda: "Operator pabrik" in sent_text(world.graph.sent(WA)[-1]))
     alert = world.telegram.sent(CIKANDE)[-1]["text"]
-    assert "Lowongan terverifikasi baru" in alert and "SAMPEL" in alert
+    assert "Lowongan terverifikasi baru" in alert and "SAMPEL" not in alert
     await world.settle()
     assert len(world.telegram.sent(ANYAR)) == before_tg
     assert len(world.graph.sent(WA)) == before_wa + 1
 
-    lines.clear()  # the same file again: nobody is told twice
-    await asyncio.to_thread(
-        import_jobs, upload, content, date(2026, 11, 28), lines.append, announce
+    # a reload of the same listings (SIGHUP, a restart): nobody is told twice
+    world.runtime.reload()
+    assert await ContentWatch(world.runtime).check(datetime.now(UTC)) == 0
+
+
+async def test_listings_whose_announcement_failed_are_announced_next_time(world, tmp_path):
+    await subscribe_tg(world, CIKANDE, "Lowongan per negara", "Jepang")
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    world.runtime.content_dir = content
+    watch = ContentWatch(world.runtime)
+    await watch.check(datetime.now(UTC))
+    upload = tmp_path / "jobs.csv"
+    upload.write_text(JOB_HEADER + LISTING)
+    assert import_jobs(upload, content, date(2026, 11, 28), lambda line: None) == 0
+    with sqlite3.connect(world.runtime.store.path) as connection:  # the write fails
+        connection.execute(
+            "CREATE TRIGGER fail BEFORE INSERT ON announced_listings "
+            "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+        )
+    with pytest.raises(StoreError):
+        await watch.check(datetime.now(UTC))
+    with sqlite3.connect(world.runtime.store.path) as connection:
+        connection.execute("DROP TRIGGER fail")
+    assert await watch.check(datetime.now(UTC)) == 1, "announced on the next pass"
+    await world.telegram.wait_for(
+        lambda: "Operator pabrik" in world.telegram.sent(CIKANDE)[-1]["text"]
     )
-    assert "0 new open listing(s)" in "\n".join(lines)
+
+
+async def test_an_alert_counts_and_tells_only_people_it_can_reach(world):
+    await subscribe_tg(world, CIKANDE, "Peringatan kecamatan", "Cikande")
+    web = Subscribe("web", "browser-1", "id", "kecamatan", "Cikande")  # kept before refusals
+    await world.runtime.store.commit_effects("web", "browser-1", datetime.now(UTC), [web])
+    preview = await world.officer(message_update(OFFICER, chat=GROUP, text="/alert semua Awas"))
+    assert "semua pelanggan: 1 orang" in preview["text"]
+    buttons = [b for row in preview["reply_markup"]["inline_keyboard"] for b in row]
+    assert buttons[0]["text"] == "Kirim ke 1 orang"
+    done = await world.officer(callback_update(OFFICER, buttons[0]["callback_data"], chat=GROUP))
+    assert "diantrekan untuk 1 orang" in done["text"]
+    with sqlite3.connect(world.runtime.store.path) as connection:
+        audit = connection.execute("SELECT detail FROM audit_log WHERE action = 'alert'")
+        assert audit.fetchall() == [("semua: 1 recipients",)]

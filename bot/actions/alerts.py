@@ -3,7 +3,8 @@
 A user subscribes to new verified job listings of chosen countries or sectors (the codes
 of `content/data/vocabulary.yaml`, as the listings use them) and to officers' warnings for
 a kecamatan (the choices of the report form's kecamatan question, so the list lives in one
-place). What is kept is the chat id and the choice; "berhenti / stop" ends every
+place). Only Telegram and WhatsApp can receive them: the web chat is told so. What is
+kept is the chat id and the choice; "berhenti / stop" ends every
 subscription at once, "hapus data" erases them.
 """
 
@@ -16,6 +17,7 @@ from bot.actions.wording import check_args, fill, pick
 from bot.data import ContentData
 from bot.effects import StopNotices, Subscribe
 from bot.engine.spec import AskNode
+from bot.notices import REACHABLE_CHANNELS
 
 TOPICS = ("country", "sector", "kecamatan")
 KECAMATAN_NODE = "report_kecamatan"  # its choices are the kecamatan of Kabupaten Serang
@@ -58,11 +60,14 @@ def topic_values(context: ActionContext, topic: str) -> dict[str, str]:
 
 @action(
     "alerts_subscribe",
-    required=("value_from", "done"),
-    check_args=check_args(answers=("value_from",), texts=("done",)),
+    required=("value_from", "done", "unreachable"),
+    check_args=check_args(answers=("value_from",), texts=("done", "unreachable")),
 )
 async def alerts_subscribe(context: ActionContext) -> ActionResult:
-    """Subscribe to the chosen topic and value; says what was subscribed."""
+    """Subscribe to the chosen topic and value; says what was subscribed. Refused, with
+    `unreachable`, on a channel that cannot receive a message later (the web chat)."""
+    if context.channel not in REACHABLE_CHANNELS:
+        return ActionResult(texts=[pick(context.args["unreachable"], context.lang)])
     chosen = context.answers.get(context.args["value_from"])
     if not isinstance(chosen, dict) or chosen.get("topic") not in TOPICS:
         return ActionResult(failed=True)

@@ -1,18 +1,23 @@
 """System keywords ("menu", "kembali", "bahasa", "hapus", ...) and leaving a form.
 
-A keyword works anywhere. In a form that was started, "menu" and "stop" ask first
+A keyword works anywhere. In a form that was started, "menu", "stop" and "end" ask first
 whether to leave (the draft is kept either way); the answer to that question is
-handled here too, as is a report number typed anywhere.
+handled here too, as is a report number typed anywhere. "stop" ("berhenti") also ends
+every alert and reminder, once the conversation really ends (a stop in a form that the
+person then decides to continue stops nothing); "end" ("selesai", "keluar": everyday
+goodbyes) only ends the conversation.
 """
 
 from __future__ import annotations
 
+from bot.effects import StopNotices
 from bot.engine import drafts
 from bot.engine.choices import Act
 from bot.engine.navigation import Navigator
 from bot.messages import Option, Reply
 
-FORM_LEAVING_KEYWORDS = ("menu", "stop")  # asked first in a form; other keywords keep a draft
+FORM_LEAVING_KEYWORDS = ("menu", "stop", "end")  # asked first in a form; others keep a draft
+ENDING_KEYWORDS = ("stop", "end")  # end the conversation
 
 
 class Keywords(Navigator):
@@ -27,9 +32,9 @@ class Keywords(Navigator):
             session.pending = f"leave:{keyword}"  # ask first: a half-filled report is not lost
             self.render()
             return
-        if keyword in ("menu", "stop", "help", "emergency"):
+        if keyword in ("menu", "help", "emergency", *ENDING_KEYWORDS):
             self._leaving = True
-        if keyword == "stop":
+        if keyword in ENDING_KEYWORDS:
             drafts.keep(session, self.node, self.flows.nodes, self.now)
         self._obey(keyword)
 
@@ -49,7 +54,9 @@ class Keywords(Navigator):
         elif keyword == "delete":
             session.pending = "delete"
             self.render()
-        elif keyword == "stop":
+        elif keyword in ENDING_KEYWORDS:
+            if keyword == "stop":  # the line saying so is the runtime's: it knows what was on
+                self.turn.effects.append(StopNotices(*self._sender, tell=True))
             self._reset()
             session.node = None
             self.emit(

@@ -54,6 +54,7 @@ class Navigator:
         self._asked: dict[str, Any] | None = None  # the question routed in the previous turn
         self._fresh = False  # a question was routed in this turn
         self._update_id = ""
+        self._sender = ("", "")  # the inbound message's channel and user
         self._forwarded = False  # the message was forwarded from another chat
         self._media_ref: str | None = None  # a photo sent unasked: its platform reference
 

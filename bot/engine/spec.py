@@ -17,7 +17,8 @@ from bot.engine.text import SCREEN_CHARS
 I18n = dict[str, str]
 """A user-visible string: language code -> text."""
 
-KeywordName = Literal["menu", "back", "help", "emergency", "language", "stop", "delete"]
+KeywordName = Literal["menu", "back", "help", "emergency", "language", "stop", "end", "delete"]
+"""`stop` ends the conversation and every alert and reminder; `end` only the conversation."""
 MessageName = Literal[
     "welcome",
     "welcome_back",
@@ -27,6 +28,7 @@ MessageName = Literal[
     "unsupported",
     "stopped",
     "notices_stopped",
+    "notices_stopped_plan",
     "officer_alert",
     "job_alert",
     "job_alert_line",
@@ -95,7 +97,7 @@ class _Strict(BaseModel):
 class FormSpec(_Strict):
     """A multi-step form (the report) whose answers are kept as a draft when the user leaves."""
 
-    leave: I18n  # asked when the user types "menu" or "stop" in the middle
+    leave: I18n  # asked when the user types "menu", "stop" or "end" in the middle
     resume: I18n  # said at the main menu while a draft waits
     resume_label: I18n  # the button that continues the draft
     keep_hours: int = Field(default=72, ge=1, le=24 * 30)

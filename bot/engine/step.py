@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.effects import CountCheck, StopNotices
+from bot.effects import CountCheck
 from bot.engine import drafts
 from bot.engine.answering import Answering
 from bot.engine.choices import state_key
@@ -32,7 +32,7 @@ from bot.messages import Inbound, InboundKind, Reply
 __all__ = ["DEFAULT_TIMEOUT", "MAX_STACK", "resume", "state_key", "step"]
 
 DEFAULT_TIMEOUT = timedelta(minutes=30)
-RESTART_KEYWORDS = ("emergency", "help", "language", "delete", "stop")  # even on a restart
+RESTART_KEYWORDS = ("emergency", "help", "language", "delete", "stop", "end")  # even on a restart
 
 
 def step(
@@ -65,6 +65,7 @@ class _Walker(Answering):
     def handle(self, inbound: Inbound, is_new: bool, timeout: timedelta) -> None:
         session, now = self.session, self.now
         self._update_id = inbound.update_id
+        self._sender = (inbound.channel, inbound.user)
         self._forwarded = inbound.forwarded
         self._media_ref = inbound.media_ref if inbound.kind == InboundKind.MEDIA else None
         self._asked = session.question
@@ -74,9 +75,6 @@ class _Walker(Answering):
             drafts.waiting(session, self.flows.system.forms, now)  # forget an expired draft
         text = inbound.text if inbound.kind == InboundKind.TEXT else ""
         keyword = self.flows.keywords.get(normalize(text)) if text else None
-        if keyword == "stop":  # ends every alert and reminder at once, whatever else it does
-            self.turn.effects.append(StopNotices(inbound.channel, inbound.user))
-            self.say("notices_stopped")
         restart: MessageName | None = None  # why the dialog starts again at the main menu
         if is_new:
             restart = "welcome"

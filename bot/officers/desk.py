@@ -40,7 +40,9 @@ from bot.services import Services
 log = logging.getLogger(__name__)
 REFUSED = "Maaf, ini hanya untuk petugas yang terdaftar."
 REFUSALS_PER_MINUTE = 3  # answers (and audit lines) for a non-officer trying officer input
-ENDING_KEYWORDS = frozenset({"menu", "back", "stop", "emergency", "delete", "help", "language"})
+ENDING_KEYWORDS = frozenset(
+    {"menu", "back", "stop", "end", "emergency", "delete", "help", "language"}
+)
 UNKNOWN_BUTTON = "Tombol ini tidak dikenal."
 
 

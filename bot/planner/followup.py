@@ -7,7 +7,8 @@
   is remembered quietly, so that a later suspension is told again.
 
 The decisions are notices (`bot.notices.Notice`, sent under the delivery policy) and
-`FollowedUp` effects that remember them; keys make a repeated pass harmless.
+`FollowedUp` effects that remember them, each only if its notice was queued (a reminder
+to someone who said stop is not remembered as told); keys make a repeated pass harmless.
 """
 
 from __future__ import annotations
@@ -36,33 +37,44 @@ def follow_up(
             continue
         warning = _recruiter_change(registration, data)
         if warning is not None:
-            status, text = warning
+            status, text, since = warning
+            key = _key(registration, "recruiter", status, since) if text else ""
             if text:
-                key = f"plan:{registration.id}:recruiter:{status}"
                 notices.append(_notice(registration, "warning", text, key))
-            remembered.append(FollowedUp(registration.id, warned_status=status))
+            remembered.append(FollowedUp(registration.id, warned_status=status, notice_key=key))
         reminder = _reminder(registration, data, now, remind_after)
         if reminder:
             step_id, text = reminder
-            key = f"plan:{registration.id}:step:{step_id}"
+            key = _key(registration, "step", step_id, registration.current_since.date().isoformat())
             notices.append(_notice(registration, "reminder", text, key))
-            remembered.append(FollowedUp(registration.id, reminded_step=step_id))
+            remembered.append(FollowedUp(registration.id, reminded_step=step_id, notice_key=key))
     return notices, remembered
+
+
+def _key(registration: Registration, *parts: str) -> str:
+    """A notice's key: the registration's number (never given twice, unlike its id) and
+    what changed (a licence status and its date, a step and since when it is open), so a
+    second suspension, or a new registration, is told again."""
+    number = registration.ref or f"id{registration.id}"  # registered before numbers
+    return ":".join(("plan", number, *parts))
 
 
 def _notice(registration: Registration, kind: str, text: str, key: str) -> Notice:
     return Notice(registration.channel, registration.user, registration.lang, kind, text, key)
 
 
-def _recruiter_change(registration: Registration, data: ContentData) -> tuple[str, str] | None:
-    """(the recruiter's status now, the warning to send or "") when it changed since the
-    person was last told; None when nothing changed."""
+def _recruiter_change(registration: Registration, data: ContentData) -> tuple[str, str, str] | None:
+    """(the recruiter's status now, the warning to send or "", the date of that status, or
+    of the registry for a licence gone from it) when it changed since the person was last
+    told; None when nothing changed."""
     if not registration.recruiter_licence:
         return None
     status = recruiter_status(data.agencies, registration.recruiter_licence, "company")
     if status == registration.warned_status:
         return None
     assert data.checklist is not None
+    agency = data.agencies.by_licence(registration.recruiter_licence)
+    since = agency.status_date if agency else data.agencies.as_of
     text = ""
     if status in WARNED_STATUSES:
         text = recruiter_warning(
@@ -73,7 +85,7 @@ def _recruiter_change(registration: Registration, data: ContentData) -> tuple[st
             registration.recruiter_licence,
             registration.lang,
         )
-    return status, text
+    return status, text, since.isoformat() if since else ""
 
 
 def _reminder(

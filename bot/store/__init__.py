@@ -6,7 +6,7 @@ each in its own module over the shared writer thread of `database.py`:
 | module        | concern                                                                  |
 |---------------|--------------------------------------------------------------------------|
 | `database`    | the connection, its writer thread, group commit, `healthy()`              |
-| `migrations`  | the schema, as numbered migrations (`migration_18`: in its own module)   |
+| `migrations`  | the schema, as numbered migrations (`migration_18`, `_21`: own modules)   |
 | `turns`       | `load_session`, `begin_turn`, `commit_turn`, `commit_effects`,           |
 |               | `skip_update`                                                            |
 | `effects`     | writing a turn's effects (`bot.effects`) inside its transaction: a       |

@@ -18,6 +18,7 @@ from bot.effects import (
     CountCheck,
     Effect,
     FileReport,
+    FollowedUp,
     QueueMessages,
     RelayToOfficers,
     RelayToPerson,
@@ -48,6 +49,7 @@ def apply_effects(db: sqlite_utils.Database, effects: list[Effect], now: datetim
     caller's transaction is rolled back) when an officer's change finds the report changed
     since it was read."""
     report, new = "", False
+    queued: set[str] = set()  # the keys of the notices queued so far
     filings = [effect for effect in effects if isinstance(effect, FileReport)]
     assert len(filings) <= 1, "one report per turn: REPORT_NUMBER names it"
     for filing in filings:  # first: the other effects' texts may name its number
@@ -87,7 +89,11 @@ def apply_effects(db: sqlite_utils.Database, effects: list[Effect], now: datetim
         elif isinstance(effect, AlertDraft):
             save_alert_draft(db, effect, now)
         elif isinstance(effect, SendNotices):  # in the turn's order: a stop before it holds
-            queue_notices(db, list(effect.notices), now)
+            queued.update(n.key for n in queue_notices(db, list(effect.notices), now))
+        elif isinstance(effect, FollowedUp) and effect.notice_key:
+            if effect.notice_key in queued:  # told now: remembered; otherwise asked again
+                apply_registration(db, effect, now)
+            continue  # its notice was not queued: not told, so not remembered
         elif isinstance(effect, RegistrationEffect):
             apply_registration(db, effect, now)
         elif isinstance(effect, CountCheck):

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import sqlite_utils
 
 from bot.store.migration_18 import migration_18
+from bot.store.migration_21 import migration_21
 from bot.store.rows import update_key
 
 log = logging.getLogger(__name__)
@@ -366,6 +367,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     16: _migration_16,
     17: _migration_17,
     18: migration_18,
+    21: migration_21,
 }
 """Each migration by its version number; a version once released never changes."""
 

@@ -185,13 +185,18 @@ def apply_registration(
 
 def erase_registration(db: sqlite_utils.Database, channel: str, user: str) -> None:
     """Delete the registration made from this account ("hapus data", or on request), its
-    thread with officers, and a conversation with them about it that is open."""
+    thread with officers, a conversation with them about it that is open, and the keys of
+    the reminders and warnings it was sent."""
     mine = "SELECT id FROM registrations WHERE channel = ? AND user_ref = ?"
     db.execute(
         f"DELETE FROM registration_messages WHERE registration_id IN ({mine})", [channel, user]
     )
     _close_relay(db, channel, user)
     db.execute("DELETE FROM registrations WHERE channel = ? AND user_ref = ?", [channel, user])
+    db.execute(
+        "DELETE FROM notice_keys WHERE channel = ? AND user_ref = ? AND key LIKE 'plan:%'",
+        [channel, user],
+    )
 
 
 def _close_relay(db: sqlite_utils.Database, channel: str, user: str) -> None:

@@ -1,9 +1,9 @@
 """Subscriptions and notices: who wants which alerts, who said stop, what was sent.
 
 A notice (`bot.notices.Notice`) is queued in the outbox like any message, marked with its
-kind in the outbox's `notice` column, unless its user said "berhenti / stop" or was sent a
-notice with the same key before. Many notices (an alert to 10,000 subscribers) are
-written with one statement each for the outbox and the keys, in one transaction.
+kind in the outbox's `notice` column, unless its user said "berhenti / stop" (a warning
+about their own registered plan still goes) or was sent a notice with the same key before.
+Many notices (an alert to 10,000 subscribers) are written in one transaction.
 
 Retention (`prune_notices`, hourly): a sent notice's key is kept `key_days` (the senders
 remember on their own what they sent: plans their follow-ups, imports the listings they
@@ -17,6 +17,7 @@ data": Telegram can reach a subscriber however long they stay silent.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlite_utils
@@ -25,6 +26,7 @@ from bot.effects import AlertDraft, StopNotices, Subscribe
 from bot.notices import REACHABLE_CHANNELS, Notice
 from bot.records import OUTBOX_BULK, AlertDraftRecord, Subscription
 from bot.store.database import Database
+from bot.store.migration_21 import BASELINE
 from bot.store.rows import to_json
 
 NOT_STOPPED = "NOT EXISTS (SELECT 1 FROM notice_stops s WHERE s.channel = ? AND s.user_ref = ?)"
@@ -34,8 +36,21 @@ NO_CONTACT = (
     "w.user_ref = {table}.user_ref)"
 )
 """A WhatsApp user whose contact is gone (idle past retention): no message can reach them."""
+REACHABLE = "channel IN ({})".format(", ".join(f"'{c}'" for c in sorted(REACHABLE_CHANNELS)))
+"""Rows of a channel a notice can reach."""
 WAITING = "status IN ('pending', 'held', 'quiet')"
+UNSTOPPABLE = "warning"
+"""The kind of notice a stop does not end: a warning about the person's own registered plan
+(its recruiter lost its licence); they end it by deleting the plan or their data."""
 """Outbox statuses of a message not sent yet (held: WhatsApp's window; quiet: quiet hours)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stoppable:
+    """What "berhenti / stop" would end for one user (`SubscriptionStore.stoppable`)."""
+
+    any: bool
+    plan: bool
 
 
 class SubscriptionStore(Database):
@@ -43,7 +58,53 @@ class SubscriptionStore(Database):
 
     async def send_notices(self, notices: list[Notice], now: datetime) -> int:
         """Queue notices outside a turn (after an import); returns how many were queued."""
-        return await self._call(lambda db: queue_notices(db, notices, now))
+        return len(await self._call(lambda db: queue_notices(db, notices, now)))
+
+    async def stoppable(self, channel: str, user: str) -> Stoppable:
+        """What a stop would end for this user: subscriptions or notices waiting (`any`),
+        and whether they have a registered plan (its reminders end, its warnings do not)."""
+
+        def read(db: sqlite_utils.Database) -> Stoppable:
+            who = [channel, user]
+            plan = db.execute(
+                "SELECT 1 FROM registrations WHERE channel = ? AND user_ref = ?", who
+            ).fetchone()
+            other = db.execute(
+                "SELECT 1 FROM subscriptions WHERE channel = ? AND user_ref = ? UNION ALL "
+                "SELECT 1 FROM outbox WHERE channel = ? AND user_ref = ? AND notice IS NOT "
+                f"NULL AND {WAITING} LIMIT 1",
+                who + who,
+            ).fetchone()
+            return Stoppable(any=bool(plan or other), plan=bool(plan))
+
+        return await self._call(read)
+
+    async def unannounced_listings(self, refs: list[str]) -> list[str] | None:
+        """Which of these job listings were not announced yet; None on the first pass after
+        migration 21 (the board found then is recorded without announcing it)."""
+
+        def read(db: sqlite_utils.Database) -> list[str] | None:
+            if db.execute("SELECT 1 FROM announced_listings WHERE ref = ?", [BASELINE]).fetchone():
+                return None
+            known = {row[0] for row in db.execute("SELECT ref FROM announced_listings")}
+            return [ref for ref in refs if ref not in known]
+
+        return await self._call(read)
+
+    async def announce_listings(self, notices: list[Notice], refs: list[str], now: datetime) -> int:
+        """Queue the job alerts and record their listings as announced, together (a
+        failed write leaves them to announce again); returns how many were queued."""
+
+        def write(db: sqlite_utils.Database) -> int:
+            queued = queue_notices(db, notices, now)
+            db.execute("DELETE FROM announced_listings WHERE ref = ?", [BASELINE])
+            db.conn.executemany(
+                "INSERT OR IGNORE INTO announced_listings VALUES (?, ?)",
+                [(ref, now.isoformat()) for ref in refs],
+            )
+            return len(queued)
+
+        return await self._call(write)
 
     async def subscriptions_of(self, channel: str, user: str) -> list[Subscription]:
         """A user's subscriptions, by topic and value."""
@@ -60,20 +121,22 @@ class SubscriptionStore(Database):
 
     async def subscribers(self, topic: str, values: list[str]) -> list[Subscription]:
         """The subscriptions on `topic` to any of `values` (compared in lower case); with
-        topic "" every subscriber, once each (an alert to everyone)."""
+        topic "" every subscriber, once each (an alert to everyone). Only those a notice
+        can reach (a web chat's subscription, from before it was refused, counts for none)."""
 
         def read(db: sqlite_utils.Database) -> list[Subscription]:
             if not topic:
                 rows = db.execute(
                     "SELECT channel, user_ref, MIN(lang), '', '' FROM subscriptions "
-                    "GROUP BY channel, user_ref ORDER BY channel, user_ref"
+                    f"WHERE {REACHABLE} GROUP BY channel, user_ref ORDER BY channel, user_ref"
                 ).fetchall()
             else:
                 keys = sorted({value.casefold() for value in values})
                 marks = ", ".join("?" * len(keys))
                 rows = db.execute(
-                    "SELECT channel, user_ref, lang, topic, value FROM subscriptions "
-                    f"WHERE topic = ? AND value IN ({marks}) ORDER BY channel, user_ref, value",
+                    "SELECT channel, user_ref, lang, topic, value FROM subscriptions WHERE "
+                    f"{REACHABLE} AND topic = ? AND value IN ({marks}) "
+                    "ORDER BY channel, user_ref, value",
                     [topic, *keys],
                 ).fetchall()
             return [Subscription(*row) for row in rows]
@@ -129,37 +192,43 @@ def save_alert_draft(db: sqlite_utils.Database, effect: AlertDraft, now: datetim
         )
 
 
-def queue_notices(db: sqlite_utils.Database, notices: list[Notice], now: datetime) -> int:
-    """Queue notices in the caller's transaction, except to users who said stop and keys
-    sent to that user already (also within `notices`); returns how many were queued."""
+def queue_notices(db: sqlite_utils.Database, notices: list[Notice], now: datetime) -> list[Notice]:
+    """Queue notices in the caller's transaction, except to users who said stop (a warning
+    about their own plan excepted) and keys sent to that user already (also within
+    `notices`); returns the notices queued."""
     seen: set[tuple[str, str, str]] = set()
-    fresh: list[Notice] = []
+    queued: list[Notice] = []
+    created = now.isoformat()
     for notice in notices:
         identity = (notice.channel, notice.user_ref, notice.key)
-        if notice.channel in REACHABLE_CHANNELS and identity not in seen:
-            seen.add(identity)
-            fresh.append(notice)
-    created = now.isoformat()
-    queued = db.conn.executemany(
-        "INSERT INTO outbox (channel, user_ref, body, priority, created_at, notice) "
-        "SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM notice_keys k WHERE "
-        f"k.channel = ? AND k.user_ref = ? AND k.key = ?) AND {NOT_STOPPED}",
-        [
-            (n.channel, n.user_ref, to_json(n.body()), OUTBOX_BULK, created, n.kind, *key_of(n))
-            for n in fresh
-        ],
-    ).rowcount
+        if notice.channel not in REACHABLE_CHANNELS or identity in seen:
+            continue
+        seen.add(identity)
+        inserted = db.conn.execute(
+            "INSERT INTO outbox (channel, user_ref, body, priority, created_at, notice) "
+            "SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM notice_keys k WHERE "
+            f"k.channel = ? AND k.user_ref = ? AND k.key = ?) AND (? = '{UNSTOPPABLE}' OR "
+            f"{NOT_STOPPED})",
+            [
+                notice.channel,
+                notice.user_ref,
+                to_json(notice.body()),
+                OUTBOX_BULK,
+                created,
+                notice.kind,
+                *identity,
+                notice.kind,
+                notice.channel,
+                notice.user_ref,
+            ],
+        ).rowcount
+        if inserted > 0:
+            queued.append(notice)
     db.conn.executemany(
-        "INSERT OR IGNORE INTO notice_keys (channel, user_ref, key, queued_at) "
-        f"SELECT ?, ?, ?, ? WHERE {NOT_STOPPED}",
-        [(n.channel, n.user_ref, n.key, created, n.channel, n.user_ref) for n in fresh],
+        "INSERT OR IGNORE INTO notice_keys (channel, user_ref, key, queued_at) VALUES (?, ?, ?, ?)",
+        [(n.channel, n.user_ref, n.key, created) for n in queued],
     )
-    return max(queued, 0)
-
-
-def key_of(notice: Notice) -> tuple[str, ...]:
-    """The parameters of the "not sent before, not stopped" condition for `notice`."""
-    return (notice.channel, notice.user_ref, notice.key, notice.channel, notice.user_ref)
+    return queued
 
 
 def subscribe(db: sqlite_utils.Database, effect: Subscribe, now: datetime) -> None:
@@ -187,12 +256,13 @@ def subscribe(db: sqlite_utils.Database, effect: Subscribe, now: datetime) -> No
 
 
 def stop_notices(db: sqlite_utils.Database, effect: StopNotices, now: datetime) -> None:
-    """End every subscription of the user, drop their waiting notices, remember the stop."""
+    """End every subscription of the user, drop their waiting notices (a warning about
+    their plan excepted), remember the stop."""
     who = [effect.channel, effect.user]
     db.execute("DELETE FROM subscriptions WHERE channel = ? AND user_ref = ?", who)
     db.execute(
         "DELETE FROM outbox WHERE channel = ? AND user_ref = ? AND notice IS NOT NULL "
-        f"AND {WAITING}",
+        f"AND notice != '{UNSTOPPABLE}' AND {WAITING}",
         who,
     )
     db.execute("INSERT OR REPLACE INTO notice_stops VALUES (?, ?, ?)", [*who, now.isoformat()])

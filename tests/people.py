@@ -1,0 +1,59 @@
+"""People talking to the bot in tests: a Telegram user through the real python-telegram-bot
+client and the fake Bot API, who says something and waits for the bot's answer (and for
+everything due to be sent). `telegram_channel` starts the channel those people talk to."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from bot.channels.telegram import TelegramChannel
+from bot.config import TelegramConfig
+from bot.runtime import Runtime
+from tests.fakes.bot_api import FakeBotApi, text_update
+from tests.waiting import settled
+
+
+@asynccontextmanager
+async def telegram_channel(
+    runtime: Runtime, bot_api: FakeBotApi, media_dir: Path
+) -> AsyncIterator[TelegramChannel]:
+    """The Telegram channel of `runtime` on the fake Bot API, polling its outbox often."""
+    channel = TelegramChannel(
+        runtime,
+        TelegramConfig(token=bot_api.token, api_url=bot_api.url),
+        media_dir,
+        100_000,
+        retry_base_delay=0.05,
+    )
+    channel.outbox.idle_poll = 0.05
+    await channel.start()
+    try:
+        yield channel
+    finally:
+        await channel.stop()
+
+
+class TelegramPerson:
+    """One Telegram user talking to the bot."""
+
+    def __init__(self, api: FakeBotApi, channel: TelegramChannel, user: int) -> None:
+        self.api, self.channel, self.user = api, channel, user
+
+    async def says(self, words: str) -> str:
+        """Send `words`; the bot's last answer once everything due is sent."""
+        count = len(self.api.sent(self.user))
+        self.api.push(text_update(self.user, words))
+        await self.api.wait_for(lambda: len(self.api.sent(self.user)) > count)
+        await self.settle()
+        return str(self.api.sent(self.user)[-1]["text"])
+
+    def texts(self) -> list[str]:
+        """Everything the bot sent this person so far."""
+        return [str(message["text"]) for message in self.api.sent(self.user)]
+
+    async def settle(self) -> None:
+        """Until every update is answered and every due message is sent."""
+        queue = self.channel.application.update_queue
+        await settled(lambda: queue.qsize() == 0, self.channel.outbox.idle)
