@@ -205,6 +205,13 @@ class NoticesConfig(_Section):
             raise ValueError('write the time in quotes, e.g. "21:00"')
         return value
 
+    @field_validator("quiet_from", "quiet_until")
+    @classmethod
+    def _jakarta_clock(cls, value: time) -> time:
+        if value.tzinfo is not None:  # the hours are Asia/Jakarta's; an offset cannot be compared
+            raise ValueError('a time of day in Asia/Jakarta without a time zone, e.g. "21:00"')
+        return value
+
 
 class PlannerConfig(_Section):
     """Registered plans to work abroad: when a step left open gets its one reminder, and how

@@ -213,6 +213,11 @@ async def serve(config: Config) -> None:
             log.info("WhatsApp: off (WHATSAPP_TOKEN is not set)")
         else:
             log.info("WhatsApp: webhook at %s", WHATSAPP_ROUTE)
+            if "warning" not in config.whatsapp.notice_templates:
+                log.warning(
+                    "WhatsApp: no approved template for warnings (whatsapp.notice_templates: "
+                    "warning): a warning about someone's recruiter waits until they write again"
+                )
         if not (config.telegram.token and config.officers.chat_id and config.officers.telegram_ids):
             log.warning(
                 "reports are stored but NO officer is notified: set TELEGRAM_BOT_TOKEN, "

@@ -76,3 +76,12 @@ def test_bad_environment_value_names_the_variable():
 def test_missing_config_file_is_reported():
     with pytest.raises(ConfigError, match=r"BOT_CONFIG=/nope\.yaml: no such file"):
         load_config({"BOT_CONFIG": "/nope.yaml"})
+
+
+def test_quiet_hours_with_a_time_zone_are_refused_at_start_up(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text('notices:\n  quiet_from: "21:00+07:00"\n')
+    with pytest.raises(ConfigError) as error:
+        load_config({"BOT_CONFIG": str(path)})
+    assert f"{path}:2: notices.quiet_from" in str(error.value)
+    assert "without a time zone" in str(error.value)
