@@ -29,7 +29,8 @@ KINDS = ("reminder", "warning", "jobs", "alert")
 """What a notice may be: a plan reminder, a warning about the person's own plan, new job
 listings they subscribed to, an officers' alert."""
 REACHABLE_CHANNELS = frozenset({"telegram", "whatsapp"})
-"""Channels a notice can reach: the web chat and the console only answer requests."""
+"""Channels that can receive a message the bot sends unasked (a notice, or an officer's
+message through the relay): the web chat and the console only answer requests."""
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
 

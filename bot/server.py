@@ -14,7 +14,7 @@ import gc
 import logging
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import cast
@@ -223,14 +223,28 @@ async def serve(config: Config) -> None:
                 "reports are stored but NO officer is notified: set TELEGRAM_BOT_TOKEN, "
                 "OFFICER_CHAT_ID and OFFICER_TELEGRAM_IDS"
             )
+        retention_days = config.session.retention_days
+
+        async def prune(now: datetime) -> None:
+            """Erase idle sessions and personal data past their retention."""
+            await runtime.prune(now, retention_days)
+
         chores = [
-            asyncio.create_task(_prune_forever(runtime, config.session.retention_days)),
-            asyncio.create_task(_follow_up_forever(runtime)),
-            asyncio.create_task(_watch_forever(ContentWatch(runtime))),
+            asyncio.create_task(_every(PRUNE_EVERY_SECONDS, prune, "pruning")),
+            asyncio.create_task(
+                _every(REMIND_EVERY_SECONDS, runtime.follow_up_plans, "plan follow-up")
+            ),
+            asyncio.create_task(
+                _every(WATCH_EVERY_SECONDS, ContentWatch(runtime).check, "job alerts")
+            ),
         ]
         officers_on = any(channel.name == config.officers.channel for channel in started)
         if officers_on and config.officers.chat_id is not None:
-            chores.append(asyncio.create_task(_remind_forever(runtime)))
+            chores.append(
+                asyncio.create_task(
+                    _every(REMIND_EVERY_SECONDS, runtime.remind_officers, "urgent reminders")
+                )
+            )
         try:
             await stopping.wait()
         finally:
@@ -276,42 +290,12 @@ async def _start(channel: Channel) -> bool:
     return True
 
 
-async def _prune_forever(runtime: Runtime, retention_days: int) -> None:
-    """Hourly: erase idle sessions, personal data of reports and unanswered questions past
-    their retention."""
+async def _every(seconds: float, chore: Callable[[datetime], Awaitable[object]], what: str) -> None:
+    """Run `chore` (given the time) every `seconds`, for ever; a database error is logged
+    and the next round tries again."""
     while True:
         try:
-            await runtime.prune(datetime.now(UTC), retention_days)
+            await chore(datetime.now(UTC))
         except StoreError as error:
-            log.error("pruning failed: %s", error)
-        await asyncio.sleep(PRUNE_EVERY_SECONDS)
-
-
-async def _remind_forever(runtime: Runtime) -> None:
-    """Once a minute: announce again the urgent reports nobody claimed in time."""
-    while True:
-        try:
-            await runtime.remind_officers(datetime.now(UTC))
-        except StoreError as error:
-            log.error("urgent reminders: database error: %s", error)
-        await asyncio.sleep(REMIND_EVERY_SECONDS)
-
-
-async def _watch_forever(watch: ContentWatch) -> None:
-    """Every few seconds: reload after an import, announce new job listings."""
-    while True:
-        try:
-            await watch.check(datetime.now(UTC))
-        except StoreError as error:
-            log.error("job alerts: database error: %s", error)
-        await asyncio.sleep(WATCH_EVERY_SECONDS)
-
-
-async def _follow_up_forever(runtime: Runtime) -> None:
-    """Once a minute: the reminders and warnings due about registered plans."""
-    while True:
-        try:
-            await runtime.follow_up_plans(datetime.now(UTC))
-        except StoreError as error:
-            log.error("plan follow-up: database error: %s", error)
-        await asyncio.sleep(REMIND_EVERY_SECONDS)
+            log.error("%s: database error: %s", what, error)
+        await asyncio.sleep(seconds)

@@ -19,8 +19,9 @@ from datetime import UTC, datetime, timedelta
 from bot.data import ContentData
 from bot.effects import AuditLine
 from bot.messages import Option, Reply
+from bot.notices import REACHABLE_CHANNELS
 from bot.officers.cards import PREFIX
-from bot.officers.relay import PUSH_CHANNELS, REFERENCE
+from bot.officers.relay import REFERENCE
 from bot.planner.progress import first_open, recruiter_kind, recruiter_status, route
 from bot.records import Area, Registration
 from bot.services import Services
@@ -142,7 +143,7 @@ def _candidate(
 
 def _writable(registration: Registration) -> bool:
     """Whether officers may write to this person through the bot, and it can reach them."""
-    return registration.contact and registration.channel in PUSH_CHANNELS
+    return registration.contact and registration.channel in REACHABLE_CHANNELS
 
 
 def as_messages(view: CandidateView, limit: int = TELEGRAM_TEXT) -> list[str]:

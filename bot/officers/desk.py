@@ -33,7 +33,6 @@ from bot.officers import alerts, commands, relay
 from bot.officers.cards import OUTCOMES, PREFIX, STATUS, card, outcome_choices
 from bot.officers.commands import COMMANDS
 from bot.officers.relay import PROMPT_MINUTES, PROMPT_START, REFERENCE
-from bot.officers.relay import PUSH_CHANNELS as PUSH_CHANNELS  # the console asks it
 from bot.records import DIGEST_AFTER, OUTBOX_URGENT, Envelope, ReportMessage, ReportRecord
 from bot.services import Services
 

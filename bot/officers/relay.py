@@ -19,11 +19,11 @@ from bot.effects import AuditLine, CloseRelay, Effect, RelayToPerson, SetPrompt
 from bot.engine.flows import Flows
 from bot.engine.spec import MessageName
 from bot.messages import Option, Reply
+from bot.notices import REACHABLE_CHANNELS
 from bot.officers.cards import PREFIX
 from bot.records import Correspondent, Envelope, ReportMessage
 from bot.store import Store
 
-PUSH_CHANNELS = frozenset({"telegram", "whatsapp"})  # channels that can receive a relayed message
 PROMPT_MINUTES = 15  # "reply with your question": an officer's prompt expires after this
 PROMPT_START = "Balas (reply) pesan ini"  # how a prompt begins; in a group only a reply to it
 REFERENCE = re.compile(r"\b[A-Z]{2,6}-\d{4}-\d{5,}\b")  # a report's or registration's number
@@ -74,7 +74,7 @@ async def send(
     refused = _refusal(person, ref, officer_id)
     if person is None or refused:
         return refused or _unknown(ref, officer_id)
-    reachable = bool(person.user) and person.channel in PUSH_CHANNELS
+    reachable = bool(person.user) and person.channel in REACHABLE_CHANNELS
     envelopes: tuple[Envelope, ...] = ()
     if reachable:
         relayed = text
@@ -143,7 +143,7 @@ def _refusal(person: Correspondent | None, ref: str, officer_id: int) -> Answer 
         why, reason = "datanya sudah dianonimkan (masa simpannya habis)", "anonymised"
     elif not person.contact:
         why, reason = "tidak mengizinkan petugas mengirim pesan", "no consent"
-    elif person.channel not in PUSH_CHANNELS:
+    elif person.channel not in REACHABLE_CHANNELS:
         why, reason = "mendaftar lewat web chat: pesan tidak bisa dikirim ke sana", "web chat"
     else:
         return None
