@@ -6,7 +6,6 @@ to a person who allowed it through the bot's relay (and to nobody else)."""
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 import sqlite3
 from datetime import UTC, date, datetime, timedelta
@@ -14,80 +13,26 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.telegram import TelegramChannel
-from bot.config import TelegramConfig
-from bot.data.agencies import AgencyRegistry
 from bot.planner.followup import follow_up
 from tests.fakes.bot_api import (
     FakeBotApi,
     callback_update,
     message_update,
     reply_to_bot,
-    text_update,
 )
-from tests.waiting import settled
+from tests.people import TelegramPerson, telegram_channel
+from tests.plans import register, set_recruiter_status
 
 SITI = 601
 OFFICER = 42
 GROUP = {"id": -100, "type": "supergroup", "title": "Petugas"}
-REGISTRATION = [
-    "halo",
-    "Rencana ke luar negeri",
-    "Setuju, lanjut",
-    "Saya sendiri",
-    "Siti",
-    "kec cikande",
-    "cikande permai",
-    "Taiwan",
-    "Perawat lansia",
-    "Perusahaan (PT)",
-    "SAMPEL-001",
-]
-
-
-class Person:
-    """One Telegram user talking to the bot."""
-
-    def __init__(self, api: FakeBotApi, channel: TelegramChannel, user: int) -> None:
-        self.api, self.channel, self.user = api, channel, user
-
-    async def says(self, words: str) -> str:
-        count = len(self.api.sent(self.user))
-        self.api.push(text_update(self.user, words))
-        await self.api.wait_for(lambda: len(self.api.sent(self.user)) > count)
-        await self.settle()
-        return str(self.api.sent(self.user)[-1]["text"])
-
-    async def settle(self) -> None:
-        queue = self.channel.application.update_queue
-        await settled(lambda: queue.qsize() == 0, self.channel.outbox.idle)
 
 
 @pytest.fixture
 async def siti(tmp_path: Path, bot_api, make_runtime, shipped_content, actions):
     runtime = await make_runtime(shipped_content, actions, officers=True)
-    telegram = TelegramChannel(
-        runtime,
-        TelegramConfig(token=bot_api.token, api_url=bot_api.url),
-        tmp_path / "media",
-        100_000,
-        retry_base_delay=0.05,
-    )
-    telegram.outbox.idle_poll = 0.05
-    await telegram.start()
-    yield runtime, Person(bot_api, telegram, SITI)
-    await telegram.stop()
-
-
-async def register(person: Person, officers: str = "Boleh keduanya") -> str:
-    for words in REGISTRATION:
-        await person.says(words)
-    for words in ("Pilih", "Lanjut", "Dalam 3 bulan", officers):
-        if words == "Pilih":  # the licence number names one company: pick it
-            reply = person.api.sent(person.user)[-1]
-            words = reply["reply_markup"]["inline_keyboard"][0][0]["text"]
-        await person.says(words)
-    return await person.says("Simpan")
+    async with telegram_channel(runtime, bot_api, tmp_path / "media") as telegram:
+        yield runtime, TelegramPerson(bot_api, telegram, SITI)
 
 
 async def test_a_step_left_open_is_reminded_once_on_telegram(siti, tmp_path):
@@ -115,15 +60,8 @@ async def test_a_recruiter_suspended_after_registration_is_warned_at_once(siti):
     await register(person)
     registration = await runtime.store.registration("telegram", str(SITI))
     assert registration is not None and registration.recruiter_status == "active"
-    data = runtime.content.data
-    suspended = [
-        dataclasses.replace(agency, status="suspended", status_date=date(2026, 7, 1))
-        if agency.licence == registration.recruiter_licence
-        else agency
-        for agency in data.agencies.agencies
-    ]
-    registry = AgencyRegistry(suspended, data.agencies.source, data.agencies.as_of, sample=True)
-    changed = dataclasses.replace(data, agencies=registry)
+    set_recruiter_status(runtime, registration.recruiter_licence, "suspended", date(2026, 7, 1))
+    changed = runtime.content.data
     notices, remembered = follow_up([registration], changed, datetime.now(UTC), timedelta(days=14))
     assert [notice.kind for notice in notices] == ["warning"]
     assert "dibekukan sejak 01-07-2026" in notices[0].text
