@@ -1,17 +1,24 @@
 """People talking to the bot in tests: a Telegram user through the real python-telegram-bot
 client and the fake Bot API, who says something and waits for the bot's answer (and for
-everything due to be sent). `telegram_channel` starts the channel those people talk to."""
+everything due to be sent). `telegram_channel` starts the channel those people talk to;
+`both_platforms` starts WhatsApp and Telegram together."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+from aiohttp.test_utils import TestClient, TestServer
+
 from bot.channels.telegram import TelegramChannel
-from bot.config import TelegramConfig
+from bot.channels.whatsapp import WhatsAppChannel
+from bot.config import TelegramConfig, WhatsAppConfig
 from bot.runtime import Runtime
+from bot.server import build_app
 from tests.fakes.bot_api import FakeBotApi, text_update
+from tests.fakes.graph_api import PHONE_NUMBER_ID, FakeGraphApi
 from tests.waiting import settled
 
 
@@ -33,6 +40,61 @@ async def telegram_channel(
         yield channel
     finally:
         await channel.stop()
+
+
+@dataclass
+class Platforms:
+    """WhatsApp (signed webhooks into the app, the fake Graph API) and Telegram (the fake Bot
+    API) both running for one runtime."""
+
+    graph: FakeGraphApi
+    whatsapp: WhatsAppChannel
+    telegram: TelegramChannel
+    client: TestClient
+
+
+@asynccontextmanager
+async def both_platforms(
+    runtime: Runtime, bot_api: FakeBotApi, media_dir: Path, app_secret: str
+) -> AsyncIterator[Platforms]:
+    """WhatsApp and Telegram channels of `runtime` on their fakes, with the server's app;
+    WhatsApp webhooks are signed with `app_secret`."""
+    graph = FakeGraphApi("wa-token")
+    await graph.start()
+    whatsapp = WhatsAppChannel(
+        runtime,
+        WhatsAppConfig(
+            token="wa-token",
+            app_secret=app_secret,
+            verify_token="v",
+            phone_number_id=PHONE_NUMBER_ID,
+            api_url=graph.api_url,
+            messages_per_second=1000,
+        ),
+        media_dir,
+        100_000,
+        retry_delay=0.01,
+        idle_poll=0.05,
+    )
+    telegram = TelegramChannel(
+        runtime,
+        TelegramConfig(token=bot_api.token, api_url=bot_api.url),
+        media_dir,
+        100_000,
+        retry_base_delay=0.05,
+    )
+    telegram.outbox.idle_poll = 0.05
+    client = TestClient(TestServer(build_app(runtime, [whatsapp, telegram], 100_000)))
+    await client.start_server()
+    await whatsapp.start()
+    await telegram.start()
+    try:
+        yield Platforms(graph, whatsapp, telegram, client)
+    finally:
+        await telegram.stop()
+        await whatsapp.stop()
+        await client.close()
+        await graph.close()
 
 
 class TelegramPerson:

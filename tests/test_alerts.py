@@ -11,27 +11,21 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
 
-from bot.channels.telegram import TelegramChannel
-from bot.channels.whatsapp import WhatsAppChannel
-from bot.config import TelegramConfig, WhatsAppConfig
 from bot.content_watch import ContentWatch
 from bot.effects import Subscribe
 from bot.importer import import_jobs
 from bot.records import StoreError
-from bot.server import build_app
 from tests.conftest import ROOT
 from tests.fakes.bot_api import FakeBotApi, callback_update, message_update, text_update
 from tests.fakes.graph_api import (
-    PHONE_NUMBER_ID,
-    FakeGraphApi,
     encode,
     messages_body,
     sent_text,
     sign,
     text,
 )
+from tests.people import both_platforms
 from tests.waiting import settled
 
 WA = "6285733334444"
@@ -90,40 +84,8 @@ class World:
 @pytest.fixture
 async def world(tmp_path: Path, bot_api, officer_runtime):
     runtime = officer_runtime
-    graph = FakeGraphApi("wa-token")
-    await graph.start()
-    whatsapp = WhatsAppChannel(
-        runtime,
-        WhatsAppConfig(
-            token="wa-token",
-            app_secret=SECRET,
-            verify_token="v",
-            phone_number_id=PHONE_NUMBER_ID,
-            api_url=graph.api_url,
-            messages_per_second=1000,
-        ),
-        tmp_path / "media",
-        100_000,
-        retry_delay=0.01,
-        idle_poll=0.05,
-    )
-    telegram = TelegramChannel(
-        runtime,
-        TelegramConfig(token=bot_api.token, api_url=bot_api.url),
-        tmp_path / "media",
-        100_000,
-        retry_base_delay=0.05,
-    )
-    telegram.outbox.idle_poll = 0.05
-    client = TestClient(TestServer(build_app(runtime, [whatsapp, telegram], 100_000)))
-    await client.start_server()
-    await whatsapp.start()
-    await telegram.start()
-    yield World(runtime, bot_api, telegram, graph, whatsapp, client)
-    await telegram.stop()
-    await whatsapp.stop()
-    await client.close()
-    await graph.close()
+    async with both_platforms(runtime, bot_api, tmp_path / "media", SECRET) as up:
+        yield World(runtime, bot_api, up.telegram, up.graph, up.whatsapp, up.client)
 
 
 async def subscribe_tg(world: World, user: int, *choices: str) -> str:

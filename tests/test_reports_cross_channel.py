@@ -9,14 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from bot.channels.telegram import TelegramChannel
-from bot.channels.whatsapp import WhatsAppChannel
-from bot.config import TelegramConfig, WhatsAppConfig
-from bot.server import build_app
 from tests.fakes.bot_api import FakeBotApi, callback_update, message_update, reply_to_bot
-from tests.fakes.graph_api import PHONE_NUMBER_ID, FakeGraphApi, encode, messages_body, sign, text
+from tests.fakes.graph_api import FakeGraphApi, encode, messages_body, sign, text
+from tests.people import both_platforms
 
 WA = "6285711112222"
 SECRET = "cross-secret"
@@ -64,40 +61,8 @@ class World:
 
 @pytest.fixture
 async def world(tmp_path: Path, bot_api, officer_runtime):
-    runtime = officer_runtime
-    graph = FakeGraphApi("wa-token")
-    await graph.start()
-    whatsapp = WhatsAppChannel(
-        runtime,
-        WhatsAppConfig(
-            token="wa-token",
-            app_secret=SECRET,
-            verify_token="v",
-            phone_number_id=PHONE_NUMBER_ID,
-            api_url=graph.api_url,
-            messages_per_second=1000,
-        ),
-        tmp_path / "media",
-        100_000,
-        retry_delay=0.01,
-        idle_poll=0.05,
-    )
-    officers = TelegramChannel(
-        runtime,
-        TelegramConfig(token=bot_api.token, api_url=bot_api.url),
-        tmp_path / "media",
-        100_000,
-        retry_base_delay=0.05,
-    )
-    client = TestClient(TestServer(build_app(runtime, [whatsapp, officers], 100_000)))
-    await client.start_server()
-    await whatsapp.start()
-    await officers.start()
-    yield World(graph, bot_api, client)
-    await officers.stop()
-    await whatsapp.stop()
-    await client.close()
-    await graph.close()
+    async with both_platforms(officer_runtime, bot_api, tmp_path / "media", SECRET) as up:
+        yield World(up.graph, bot_api, up.client)
 
 
 @pytest.mark.parametrize("anonymous", [True, False])
