@@ -72,7 +72,7 @@ test: install-dev
 
 # slow fault tests: repeated kill -9 under load, and the property/fuzz tests with more examples
 soak: install-dev
-	SOAK=1 HYPOTHESIS_EXAMPLES=2000 $(PY) -m pytest -q -s tests/test_soak.py \
+	SOAK=1 HYPOTHESIS_EXAMPLES=2000 $(PY) -m pytest -q -s --timeout=3600 tests/test_soak.py \
 		tests/test_properties.py tests/test_fuzz.py
 
 bench: install-dev

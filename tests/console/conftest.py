@@ -27,6 +27,7 @@ from bot.effects import FileReport, SaveRegistration
 from bot.runtime import Runtime
 from bot.server import build_app
 from tests.fakes.files import png
+from tests.waiting import settled
 
 PASSWORD = "kata-sandi-rahasia-1"
 CITIZEN = 500
@@ -40,7 +41,12 @@ class Desk:
     runtime: Runtime
     api: Any
     media: Path
+    telegram: TelegramChannel
     _keys: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    async def settle(self) -> None:
+        """Until Telegram has answered every update and sent every message that is due."""
+        await settled(self.telegram.idle)
 
     async def add_account(self, username: str, role: str, telegram_id: int | None = None) -> None:
         store = self.runtime.store
@@ -142,7 +148,7 @@ async def desk(tmp_path: Path, bot_api, officer_runtime):
     console = OfficerConsole(runtime, ConsoleConfig(refresh_seconds=0.3), media)
     server = TestServer(build_app(runtime, [console], 100_000), host="127.0.0.1")
     await server.start_server()
-    yield Desk(f"http://localhost:{server.port}", runtime, bot_api, media)
+    yield Desk(f"http://localhost:{server.port}", runtime, bot_api, media, telegram)
     await server.close()
     await telegram.stop()
 

@@ -38,10 +38,12 @@ async def test_a_claim_and_a_close_on_the_web_reach_the_officers_group(desk, cli
     await desk.api.wait_for(
         lambda: f"✅ {ref} ditutup oleh siti: Dirujuk ke polisi." in group_texts()
     )
+    await desk.settle()  # the card's refresh may follow the closing line
     before = len(group_texts())
     _, page, _ = await browser.get(f"/officer/case/{ref}")  # closed again: nothing changes
     form = {"csrf": hidden(page, "csrf"), "form_id": "again", "action": "close"}
     await browser.post(f"/officer/case/{ref}", {**form, "outcome": "police"})
+    await desk.settle()
     assert len(group_texts()) == before
 
 
