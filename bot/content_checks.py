@@ -358,6 +358,35 @@ def _check_input(checker: Checker, display: str, node_id: str, node: AskNode, wh
         checker.error(
             display, where("input"), f"{node_id}: 'min'/'max' only go with input type 'number'"
         )
+    _check_choice_words(checker, display, node_id, node, where)
+
+
+def _check_choice_words(
+    checker: Checker, display: str, node_id: str, node: AskNode, where: Where
+) -> None:
+    """A typed word leads to one answer only: no word is given for two answers, and none is
+    another answer's label (in any language)."""
+    owner: dict[str, str] = {}
+    for choice in node.input.choices:
+        for label in choice.label.values():
+            owner.setdefault(normalize(label), choice.value)
+    for index, choice in enumerate(node.input.choices):
+        for word in choice.words:
+            key = normalize(word)
+            other = owner.setdefault(key, choice.value)
+            if not key:
+                checker.error(
+                    display,
+                    where("input", "choices", index, "words"),
+                    f"{node_id}: the word {word!r} has no letters or digits",
+                )
+            elif other != choice.value:
+                checker.error(
+                    display,
+                    where("input", "choices", index, "words"),
+                    f"{node_id}: the word {word!r} of answer {choice.value!r} also leads to "
+                    f"answer {other!r}: a typed word must mean one answer",
+                )
 
 
 def _check_action(

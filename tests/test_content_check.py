@@ -202,6 +202,19 @@ def test_yaml_yes_no_stay_words(content_dir, actions, word):
     assert errors(content_dir, actions) == []
 
 
+def test_a_typed_word_leading_to_two_answers_is_an_error(content_dir, actions):
+    flows = content_dir / VALID
+    replace(
+        flows,
+        '{value: care, label: {id: "Perawat lansia", en: "Elderly care"}}',
+        '{value: care, label: {id: "Perawat lansia", en: "Elderly care"}, words: [jaga lansia, factory]}',
+    )
+    line = line_of_text(flows, "words: [jaga lansia, factory]")
+    (found,) = errors(content_dir, actions)
+    assert found.startswith(f"content/flows/test.yaml:{line}: error: form_kind")
+    assert "'factory' of answer 'care' also leads to answer 'factory'" in found
+
+
 def test_cli_prints_problems_and_fails(content_dir, capsys):
     replace(content_dir / VALID, "  next: form_done", "  next: nowhere")
     assert check_content(content_dir) == 1

@@ -113,3 +113,41 @@ async def test_continuing_without_picking_a_listed_company_is_stored_as_unchecke
     assert "belum dicocokkan" in saved and "tidak ada di daftar P3MI" not in saved
     registration = await person.store.registration("test", USER)
     assert registration is not None and registration.recruiter_status == "unchecked"
+
+
+@pytest.mark.parametrize(
+    ("typed", "key", "value"),
+    [
+        ("mau ke hongkong", "reg_country", "HK"),
+        ("kerja di arab saudi", "reg_country", "SA"),
+        ("uni emirat arab", "reg_country", "other"),
+        ("jaga lansia", "reg_sector", "care"),
+        ("ART", "reg_sector", "domestic"),
+        ("sy mau jadi pembantu", "reg_sector", "domestic"),
+        ("kerja pabrik", "reg_sector", "manufacturing"),
+        ("abk", "reg_sector", "fishing"),
+        ("gak tau", "reg_recruiter", "none"),
+        ("lewat sponsor", "reg_recruiter", "individual"),
+    ],
+)
+async def test_an_answer_typed_in_everyday_words_is_understood(person, typed, key, value):
+    """Where the dialog asks for one of its answers, the words people use for it count."""
+    steps = {"reg_country": 7, "reg_sector": 8, "reg_recruiter": 9}
+    answers = [*REGISTER, "Belum ada"]
+    answers[steps[key]] = typed
+    await person.says(*answers[: steps[key] + 1])
+    assert person.answers[key] == value
+
+
+@pytest.mark.parametrize("typed", ["bukan pabrik", "tukang masak"])
+async def test_a_negated_or_mixed_answer_is_asked_again(person, typed):
+    """ "bukan pabrik" is not the factory, and a message naming two answers picks neither."""
+    reply = await person.says(*REGISTER[:8], typed)
+    assert "reg_sector" not in person.answers and "Tolong pilih" in reply
+
+
+async def test_a_typed_yes_is_never_read_as_its_opposite(person):
+    """ "iya setuju" is close in letters to "Tidak setuju"; it agrees."""
+    assert "Siapa yang akan berangkat" in await person.says(
+        "halo", "Rencana ke luar negeri", "iya setuju"
+    )

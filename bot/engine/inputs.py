@@ -96,7 +96,7 @@ def validate(
         answer = parse_yes_no(text, kinds)
         return Rejected() if answer is None else Accepted(answer)
     labels = [choice.label.get(lang, "") for choice in spec.choices]
-    index = match_label(text, labels)
+    index = match_label(text, labels, [choice.words for choice in spec.choices])
     if index is None:
         index = match_label(text, [choice.value for choice in spec.choices])
     return Rejected() if index is None else Accepted(spec.choices[index].value)

@@ -156,6 +156,8 @@ class ChoiceSpec(_Strict):
     value: str
     label: I18n
     goto: str | None = None  # where this answer leads, instead of the question's `next`
+    # other ways people type this answer, in any language ("jaga lansia", "caregiver")
+    words: list[str] = Field(default_factory=list)
 
 
 class InputSpec(_Strict):

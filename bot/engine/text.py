@@ -28,10 +28,14 @@ def clean_input(text: str) -> str:
     return _CONTROL.sub("", text).strip()
 
 
-def match_label(text: str, labels: Sequence[str]) -> int | None:
-    """Index of the option a user meant by `text`: its number, its label, or a close misspelling.
+def match_label(
+    text: str, labels: Sequence[str], words: Sequence[Sequence[str]] = ()
+) -> int | None:
+    """Index of the option a user meant by `text`: its number, its label, or a close misspelling;
+    with `words` (per label, other ways people say it: "jaga lansia" for "Perawat lansia"),
+    also one of those words, alone, misspelled or inside a longer message ("sy mau jaga lansia").
 
-    Returns None when nothing matches clearly; never guesses between two close labels.
+    Returns None when nothing matches clearly; never guesses between two options.
     """
     wanted = normalize(text)
     if not wanted:
@@ -39,27 +43,70 @@ def match_label(text: str, labels: Sequence[str]) -> int | None:
     if wanted.isdigit():
         number = int(wanted)
         return number - 1 if 1 <= number <= len(labels) else None
-    normalized = [normalize(label) for label in labels]
-    exact = [index for index, label in enumerate(normalized) if label == wanted]
-    if len(exact) == 1:
-        return exact[0]
-    if len(wanted) >= 3:
-        containing = [
-            index
-            for index, label in enumerate(normalized)
-            if f" {wanted} " in f" {label} " or label.startswith(wanted)
-        ]
-        if len(containing) == 1:
-            return containing[0]
-    scores = sorted(
-        ((fuzz.ratio(wanted, label), index) for index, label in enumerate(normalized)),
-        reverse=True,
-    )
+    named = [(index, normalize(label)) for index, label in enumerate(labels)]
+    said = [(index, normalize(word)) for index, others in enumerate(words) for word in others]
+    phrases = [(index, phrase) for index, phrase in named + said if phrase]
+    found = _one({index for index, phrase in phrases if phrase == wanted})
+    if found is None and len(wanted) >= 3:  # a part of a label: "korea" for "Korea Selatan"
+        found = _one(
+            {
+                index
+                for index, phrase in named
+                if phrase and (f" {wanted} " in f" {phrase} " or phrase.startswith(wanted))
+            }
+        )
+    if found is None and words:  # a label or word inside the message, not negated
+        inside = [(index, phrase) for index, phrase in phrases if _says(wanted, phrase)]
+        found = _one(  # "emirat arab" is one thing, not "arab" as well
+            {
+                index
+                for index, phrase in inside
+                if not any(
+                    phrase != longer and f" {phrase} " in f" {longer} " for _, longer in inside
+                )
+            }
+        )
+    if found is not None:
+        return found
+    best: dict[int, float] = {}
+    negated = _negated(wanted)
+    for index, phrase in phrases:  # "iya setuju" is close to "tidak setuju" only in letters
+        if _negated(phrase) == negated:
+            best[index] = max(best.get(index, 0.0), fuzz.ratio(wanted, phrase))
+    scores = sorted(((score, index) for index, score in best.items()), reverse=True)
     if not scores or scores[0][0] < FUZZY_THRESHOLD:
         return None
     if len(scores) > 1 and scores[0][0] - scores[1][0] < FUZZY_MARGIN:
         return None
     return scores[0][1]
+
+
+NEGATIONS = frozenset(
+    {"tidak", "tdk", "tak", "gak", "ga", "gk", "nggak", "ngga", "enggak", "bukan", "jangan"}
+    | {"no", "not", "dont", "don"}
+)
+"""Words that turn "pabrik" in "bukan pabrik" into its opposite."""
+
+
+def _negated(phrase: str) -> bool:
+    return any(word in NEGATIONS for word in phrase.split())
+
+
+def _one(indexes: set[int]) -> int | None:
+    return next(iter(indexes)) if len(indexes) == 1 else None
+
+
+def _says(message: str, phrase: str) -> bool:
+    """Whether `phrase` stands as whole words in `message`, not right after a negation."""
+    if len(phrase) < 3:
+        return False
+    padded, start = f" {message} ", 0
+    while (found := padded.find(f" {phrase} ", start)) >= 0:
+        before = padded[:found].split()
+        if not before or before[-1] not in NEGATIONS:
+            return True
+        start = found + 1
+    return False
 
 
 SCREEN_CHARS = 600

@@ -51,7 +51,12 @@ class EverydayAnswers:
         core = self._core(self._normaliser.words(text))
         if not core or len(core) > 4:
             return []
-        return [name for name, phrases in self._classes if core in phrases]
+        found = [name for name, phrases in self._classes if core in phrases]
+        if not found and len(core) > 1:  # "iya setuju", "ok lanjut": words of one class
+            found = [
+                name for name, phrases in self._classes if all((word,) in phrases for word in core)
+            ]
+        return found
 
     def is_thanks(self, text: str) -> bool:
         """A message of thanks only ("makasih kak", "👍")."""
