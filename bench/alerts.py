@@ -96,14 +96,16 @@ async def run(
         query = f"channel={channel}&users={users}&first={first}"
         await _post(client, f"/bench/subscribe?{query}")
         await _post(client, "/bench/alert-preview")
-        await asyncio.wait_for(previewed.wait(), 60)
+        async with asyncio.timeout(60):
+            await previewed.wait()
         await asyncio.sleep(READING_SECONDS)
         started = perf_counter()
         await _post(client, "/bench/alert-confirm")
         queued = perf_counter() - started
         client.close()
         with contextlib.suppress(TimeoutError):  # report what arrived
-            await asyncio.wait_for(done.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await done.wait()
         await asyncio.sleep(AFTERWARDS_SECONDS)
     outbox = _outbox(server.database)
     remove(server)

@@ -57,7 +57,8 @@ async def run(users: int, scale: float, content: Path, timeout: float = 240.0) -
         queued = perf_counter() - started
         client.close()
         with contextlib.suppress(TimeoutError):  # report what arrived
-            await asyncio.wait_for(done.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await done.wait()
     remove(server)
     times = platforms.accepted_at
     return BroadcastRun(

@@ -265,7 +265,8 @@ class Load:
         if self.in_flight:
             self.idle.clear()
             try:
-                await asyncio.wait_for(self.idle.wait(), timeout)
+                async with asyncio.timeout(timeout):
+                    await self.idle.wait()
             except TimeoutError:
                 self.result.unfinished += self.in_flight
 

@@ -112,8 +112,7 @@ class OutboxWorker:
         """Stop; messages in flight are cancelled and, like unsent ones, stay queued."""
         if self._task:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await asyncio.wait([self._task])  # a cancellation of the caller is not swallowed
             self._task = None
         sending = list(self._sending.values())
         for task in sending:
@@ -167,8 +166,11 @@ class OutboxWorker:
             due = await self.store.next_outbox_time(self.channel)
             if due is not None:
                 delay = min(delay, max(0.0, (due - self.clock()).total_seconds()))
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation that
+        # lands as the event fires, and stop() would wait for this loop forever
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.wakeup.wait(), timeout=delay)
+            async with asyncio.timeout(delay):
+                await self.wakeup.wait()
 
     async def _deliver(self, item: OutboxItem) -> None:
         if "notice" in item.body and self.quiet_hours:

@@ -207,7 +207,8 @@ def test_a_typed_word_leading_to_two_answers_is_an_error(content_dir, actions):
     replace(
         flows,
         '{value: care, label: {id: "Perawat lansia", en: "Elderly care"}}',
-        '{value: care, label: {id: "Perawat lansia", en: "Elderly care"}, words: [jaga lansia, factory]}',
+        '{value: care, label: {id: "Perawat lansia", en: "Elderly care"}, '
+        "words: [jaga lansia, factory]}",
     )
     line = line_of_text(flows, "words: [jaga lansia, factory]")
     (found,) = errors(content_dir, actions)

@@ -155,3 +155,21 @@ async def test_sent_reply_bodies_are_not_kept(make_runtime, tmp_path, fixture_co
     await store.close()
     (body,) = sqlite3.connect(tmp_path / "b.db").execute("SELECT body FROM outbox").fetchone()
     assert body == "{}"
+
+
+async def test_stopping_while_a_wakeup_arrives_still_stops(
+    make_runtime, tmp_path, fixture_content, actions
+):
+    """A stop that lands in the same instant as a wake-up (a message queued as the server
+    shuts down) ends the worker: on Python 3.11 `asyncio.wait_for` could swallow that
+    cancellation, and the worker went on polling forever while shutdown waited for it."""
+    runtime = await make_runtime(fixture_content, actions, db=tmp_path / "b.db")
+    for ticks in range(6):  # the cancellation lands 0..5 loop turns after the wake-up
+        outbox = worker(runtime.store, runtime, FakePlatform())
+        outbox.start()
+        await asyncio.sleep(0.02)  # idle, waiting for a wake-up or its next poll
+        outbox.wakeup.set()
+        for _ in range(ticks):
+            await asyncio.sleep(0)
+        async with asyncio.timeout(5):
+            await outbox.stop()

@@ -47,7 +47,8 @@ class RateLimiter:
                 await asyncio.sleep(start - now)
             if window_ago is not None:
                 try:  # a call unanswered after a whole period has surely arrived by now
-                    ended = await asyncio.wait_for(asyncio.shield(window_ago), self.period)
+                    async with asyncio.timeout(self.period):  # (wait_for may swallow a stop)
+                        ended = await asyncio.shield(window_ago)
                 except TimeoutError:
                     ended = loop.time()
                 delay = ended + self.period - loop.time()

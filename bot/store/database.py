@@ -144,7 +144,8 @@ class Database:
         still reads), takes a write again."""
         probe = _write_probe if self.failing else _read_probe
         try:
-            await asyncio.wait_for(self._call(probe), 5)
+            async with asyncio.timeout(5):
+                await self._call(probe)
         except (StoreError, TimeoutError):
             return False
         self.failing = False

@@ -184,7 +184,8 @@ class FakeBotApi(RecordingFake):
             self._new_update.clear()
             timeout = float(params.get("timeout") or 0)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._new_update.wait(), timeout=min(timeout, 1.0))
+                async with asyncio.timeout(min(timeout, 1.0)):
+                    await self._new_update.wait()
         limit = int(params.get("limit") or 100)
         return self._ok(self.updates[:limit])
 
