@@ -261,3 +261,30 @@ async def test_a_failing_database_tells_a_queued_user_once_a_minute(
     assert second.notice is None, "told once within the minute"
     assert all("gangguan" in replies[0].text for replies in web)
     await store.close()
+
+
+async def test_a_migration_that_fails_oddly_is_reported_not_waited_for(tmp_path, monkeypatch):
+    """Any error while opening (here a migration's own bug) is a clear StoreError at start,
+    and the store refuses work afterwards instead of queueing it for a writer that is gone."""
+
+    def broken(db) -> None:
+        raise KeyError("a column this migration expected")
+
+    monkeypatch.setitem(MIGRATIONS, max(MIGRATIONS) + 1, broken)
+    store = Store(tmp_path / "bot.db")
+    async with asyncio.timeout(10):
+        with pytest.raises(StoreError, match="a column this migration expected"):
+            await store.open()
+        with pytest.raises(StoreError, match="not open"):
+            await store.load_session("telegram", "1")
+
+
+async def test_a_call_while_the_store_closes_is_refused_not_left_waiting(tmp_path):
+    store = Store(tmp_path / "bot.db")
+    await store.open()
+    closing = asyncio.create_task(store.close())
+    await asyncio.sleep(0)  # the close has begun
+    async with asyncio.timeout(10):
+        with pytest.raises(StoreError, match="not open"):
+            await store.load_session("telegram", "1")
+        await closing

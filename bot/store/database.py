@@ -53,14 +53,16 @@ class Database:
         self._thread.start()
         await asyncio.get_running_loop().run_in_executor(None, self._ready.wait)
         if self._open_error:
+            self._thread = None  # it has ended: nothing may be queued for it
             raise StoreError(f"cannot open database {self.path}: {self._open_error}")
 
     async def close(self) -> None:
-        """Finish queued jobs and close the connection."""
+        """Finish queued jobs and close the connection; a call made meanwhile is refused
+        (queued behind the end, it would wait for an answer forever)."""
         if self._thread:
+            thread, self._thread = self._thread, None
             self._jobs.put(None)
-            await asyncio.get_running_loop().run_in_executor(None, self._thread.join)
-            self._thread = None
+            await asyncio.get_running_loop().run_in_executor(None, thread.join)
 
     def _worker(self) -> None:
         try:
@@ -73,7 +75,7 @@ class Database:
             connection.execute("PRAGMA secure_delete = ON")
             connection.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT}")
             migrate(db)
-        except (sqlite3.Error, OSError) as error:
+        except Exception as error:  # whatever it is, open() must hear of it, not wait forever
             self._open_error = error
             self._ready.set()
             return
