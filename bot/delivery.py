@@ -57,6 +57,8 @@ class OutboxQueue(Protocol):
 
     async def outbox_dead(self, item_id: int, error: str) -> None: ...
 
+    async def outbox_unreachable(self, item_id: int, error: str) -> None: ...
+
     async def outbox_quiet(self, channel: str, until: datetime) -> None: ...
 
 
@@ -69,7 +71,13 @@ class RetryLater(Exception):
 
 
 class Undeliverable(Exception):
-    """A final failure (blocked by the user, bad recipient, window closed): do not retry."""
+    """A final failure (blocked by the user, bad recipient, window closed): do not retry.
+    `gone`: the person cannot be reached at all any more (blocked the bot, left the
+    platform), so nothing more is sent to them unasked."""
+
+    def __init__(self, reason: str, gone: bool = False) -> None:
+        super().__init__(reason)
+        self.gone = gone
 
 
 class OutboxWorker:
@@ -187,7 +195,10 @@ class OutboxWorker:
                 item.id,
                 error,
             )
-            await self.store.outbox_dead(item.id, f"undeliverable: {error}")
+            if error.gone:  # their subscriptions end: alerts must not knock on forever
+                await self.store.outbox_unreachable(item.id, f"unreachable: {error}")
+            else:
+                await self.store.outbox_dead(item.id, f"undeliverable: {error}")
             return
         except Exception as error:  # every other failure is retried
             retry_after = error.retry_after if isinstance(error, RetryLater) else None

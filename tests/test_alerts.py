@@ -225,3 +225,32 @@ async def test_an_alert_counts_and_tells_only_people_it_can_reach(world):
     with sqlite3.connect(world.runtime.store.path) as connection:
         audit = connection.execute("SELECT detail FROM audit_log WHERE action = 'alert'")
         assert audit.fetchall() == [("semua: 1 recipients",)]
+
+
+async def test_a_subscriber_who_blocked_the_bot_is_no_longer_alerted(world):
+    """Someone who blocked the bot on Telegram, or whose number left WhatsApp, loses their
+    subscriptions at the first alert that cannot reach them: the next alert does not
+    knock again, and the officers' count says who can still be reached."""
+    await subscribe_tg(world, CIKANDE, "Peringatan kecamatan", "Cikande")
+    for words in ("halo", "Info langganan", "Peringatan kecamatan", "Cikande"):
+        await world.wa_says(words)
+    world.telegram.blocked.add(CIKANDE)
+    world.graph.unreachable.add(WA)
+    warning = "Hati-hati: PT Contoh Palsu minta uang pendaftaran."
+    preview = await world.officer(
+        message_update(OFFICER, chat=GROUP, text=f"/alert cikande {warning}")
+    )
+    assert "Kecamatan Cikande: 2 orang" in preview["text"]
+    confirm = preview["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    await world.officer(callback_update(OFFICER, confirm, chat=GROUP))
+    await world.settle()
+    with sqlite3.connect(world.runtime.store.path) as connection:
+        left = connection.execute("SELECT COUNT(*) FROM subscriptions").fetchone()[0]
+        dead = connection.execute(
+            "SELECT COUNT(*) FROM outbox WHERE status = 'dead' AND last_error LIKE 'unreachable%'"
+        ).fetchone()[0]
+    assert (left, dead) == (0, 2)
+    again = await world.officer(
+        message_update(OFFICER, chat=GROUP, text=f"/alert cikande {warning}")
+    )
+    assert "Kecamatan Cikande: 0 orang" in again["text"]

@@ -30,6 +30,9 @@ log = logging.getLogger("bot.channels.whatsapp")  # one logger for the whole cha
 WINDOW = timedelta(hours=24)
 WINDOW_MARGIN = timedelta(minutes=5)  # clocks differ; do not send in the window's last minutes
 Clock = Callable[[], datetime]
+GONE_CODES = frozenset({131026})
+"""Graph errors saying the number cannot receive WhatsApp messages at all ("Message
+Undeliverable": not on WhatsApp, or its terms not accepted): nothing more is sent unasked."""
 TEMPLATE_PARAMETER_MAX = 900  # of the template body's 1024: the template's own words
 
 
@@ -130,7 +133,7 @@ class WhatsAppDelivery:
                 await self.graph.send(to, messages[index])
             except GraphError as error:
                 if not error.retryable:
-                    raise Undeliverable(str(error)) from error
+                    raise Undeliverable(str(error), gone=error.code in GONE_CODES) from error
                 if index:
                     self._progress[key] = index
                 raise RetryLater(str(error), error.retry_after) from error

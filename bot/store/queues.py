@@ -119,13 +119,7 @@ class QueueStore(Database):
 
     async def outbox_dead(self, item_id: int, error: str) -> None:
         """Give up on a message (dead letter), keeping the reason."""
-        await self._call(
-            lambda db: db.execute(
-                "UPDATE outbox SET status = 'dead', attempts = attempts + 1, last_error = ? "
-                "WHERE id = ?",
-                [error[:500], item_id],
-            )
-        )
+        await self._call(lambda db: dead_letter(db, item_id, error))
 
     async def inbox_put(self, channel: str, update_id: str, payload: str, now: datetime) -> bool:
         """Persist a platform event before acknowledging it; False if it was seen before."""
@@ -194,3 +188,11 @@ class QueueStore(Database):
                 "DELETE FROM inbox WHERE channel = ? AND update_id = ?", [channel, update_id]
             )
         )
+
+
+def dead_letter(db: sqlite_utils.Database, item_id: int, error: str) -> None:
+    """Mark a message given up (dead), keeping the reason."""
+    db.execute(
+        "UPDATE outbox SET status = 'dead', attempts = attempts + 1, last_error = ? WHERE id = ?",
+        [error[:500], item_id],
+    )

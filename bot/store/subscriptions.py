@@ -27,6 +27,7 @@ from bot.notices import REACHABLE_CHANNELS, Notice
 from bot.records import OUTBOX_BULK, AlertDraftRecord, Subscription
 from bot.store.database import Database
 from bot.store.migration_21 import BASELINE
+from bot.store.queues import dead_letter
 from bot.store.rows import to_json
 
 NOT_STOPPED = "NOT EXISTS (SELECT 1 FROM notice_stops s WHERE s.channel = ? AND s.user_ref = ?)"
@@ -78,6 +79,25 @@ class SubscriptionStore(Database):
             return Stoppable(any=bool(plan or other), plan=bool(plan))
 
         return await self._call(read)
+
+    async def outbox_unreachable(self, item_id: int, error: str) -> None:
+        """Give up on a message whose person cannot be reached any more (blocked the bot,
+        left the platform): their subscriptions end and their waiting notices are dropped,
+        with the message, in one write. Their reports and plan stay for the officers."""
+
+        def write(db: sqlite_utils.Database) -> None:
+            row = db.execute("SELECT channel, user_ref FROM outbox WHERE id = ?", [item_id])
+            found = row.fetchone()
+            dead_letter(db, item_id, error)
+            if found:
+                db.execute("DELETE FROM subscriptions WHERE channel = ? AND user_ref = ?", found)
+                db.execute(
+                    "DELETE FROM outbox WHERE channel = ? AND user_ref = ? AND notice IS NOT NULL "
+                    f"AND {WAITING}",
+                    found,
+                )
+
+        await self._call(write)
 
     async def unannounced_listings(self, refs: list[str]) -> list[str] | None:
         """Which of these job listings were not announced yet; None on the first pass after

@@ -46,6 +46,7 @@ class FakeBotApi(RecordingFake):
         self.files: dict[str, bytes] = {}
         self.errors: dict[str, list[tuple[int, dict]]] = {}
         self.outages: dict[str, tuple[float, str, int]] = {}
+        self.blocked: set[int] = set()  # private chats whose person blocked the bot
         self._new_update = asyncio.Event()
         self._update_ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
@@ -129,6 +130,9 @@ class FakeBotApi(RecordingFake):
                     status=429,
                 )
             return self._error(500, "Internal Server Error")
+        if method.startswith("send") and params.get("chat_id") in self.blocked:
+            self.calls[-1].failed = True
+            return self._error(403, "Forbidden: bot was blocked by the user")
         scripted = self.errors.get(method)
         if scripted:
             self.calls[-1].failed = True

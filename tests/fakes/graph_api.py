@@ -59,6 +59,7 @@ class FakeGraphApi(RecordingFake):
         self.phone_number_id = phone_number_id
         self.calls: list[Call] = []
         self.errors: list[tuple[int, int] | None] = []
+        self.unreachable: set[str] = set()  # numbers that cannot receive WhatsApp messages
         self.down: tuple[float, str, int] = (0.0, "", 0)
         self.media: dict[str, tuple[str, bytes]] = {}
         self._ids = itertools.count(1)
@@ -152,6 +153,8 @@ class FakeGraphApi(RecordingFake):
             status, answer = 200, {"success": True}
         elif problem := _invalid(body):
             status, answer = 400, _error(100, f"Invalid parameter: {problem}")
+        elif body.get("to") in self.unreachable:
+            status, answer = 400, _error(131026, ERROR_TITLES[131026])
         elif self.errors and (scripted := self.errors.pop(0)):
             status, code = scripted
             answer = _error(code, ERROR_TITLES.get(code, "Error"))
