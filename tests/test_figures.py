@@ -14,7 +14,7 @@ from bot.effects import ChangeReport
 from bot.engine.session import QuestionLog, Session
 from bot.figures import SMALL_TEXT, UNKNOWN, Figures
 from bot.messages import Inbound, InboundKind
-from bot.officers.statistics import kecamatan_names, officer_figures
+from bot.officers.statistics import officer_figures
 from bot.records import Area
 from bot.runtime import Runtime
 from tests.conftest import NOW
@@ -124,7 +124,7 @@ async def figures_of(runtime: Runtime, area: Area = KABUPATEN, lang: str = "id")
 async def test_every_kecamatan_is_shown_and_small_ones_only_as_under_five(seeded):
     figures = await figures_of(seeded)
     names = [count.label for count in figures.kecamatan]
-    assert names == list(kecamatan_names(seeded.content)) and len(names) == 29
+    assert names == list(seeded.content.data.kecamatan_names()) and len(names) == 29
     shown = {count.label: count.shown for count in figures.kecamatan}
     assert shown["Pontang"] == "6"
     assert shown["Anyar"] == SMALL_TEXT, "2 reports: never the number"

@@ -99,3 +99,13 @@ def test_emergency_contacts_fit_one_telegram_message(shipped_content, actions, l
         context = ActionContext(lang, {"groups": [group]}, {}, shipped_content.data, NOW)
         result = asyncio.run(spec.run(context))
         assert sum(len(text) for text in result.texts) < 4096, group
+
+
+def test_the_report_forms_kecamatan_are_the_official_list(shipped_content):
+    """A reporter's kecamatan buttons are the 29 of content/data/wilayah.yaml, spelled alike:
+    officers' areas, alerts and statistics go by that list, so a report filed under another
+    spelling would reach nobody's queue."""
+    node = shipped_content.flows.nodes["report_kecamatan"]
+    offered = tuple(choice.value for choice in node.input.choices if choice.value)  # "Tidak tahu"
+    official = shipped_content.data.kecamatan_names()
+    assert len(official) == 29 and sorted(offered) == sorted(official)

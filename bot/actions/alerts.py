@@ -16,11 +16,9 @@ from bot.actions import ActionContext, ActionResult, action
 from bot.actions.wording import check_args, fill, pick
 from bot.data import ContentData
 from bot.effects import StopNotices, Subscribe
-from bot.engine.spec import AskNode
 from bot.notices import REACHABLE_CHANNELS
 
 TOPICS = ("country", "sector", "kecamatan")
-KECAMATAN_NODE = "report_kecamatan"  # its choices are the kecamatan of Kabupaten Serang
 
 
 def _topic(args: dict[str, Any], data: ContentData) -> list[str]:
@@ -52,10 +50,7 @@ def topic_values(context: ActionContext, topic: str) -> dict[str, str]:
         return {code: vocabulary.country(code, lang) for code in vocabulary.countries}
     if topic == "sector":
         return {code: vocabulary.sector(code, lang) for code in vocabulary.sectors}
-    node = context.needs_flows().nodes.get(KECAMATAN_NODE)
-    if not isinstance(node, AskNode):
-        return {}
-    return {choice.value: pick(choice.label, lang) for choice in node.input.choices}
+    return {name: name for name in context.data.kecamatan_names()}  # a name in any language
 
 
 @action(

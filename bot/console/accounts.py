@@ -27,7 +27,6 @@ from bot.config import Config
 from bot.console.passwords import hash_password, new_totp_secret, totp_uri
 from bot.console.roles import checked_username, parse_role
 from bot.content import load_checked_content
-from bot.officers.statistics import kecamatan_names
 from bot.records import TelegramIdTaken
 from bot.store import Store
 
@@ -134,9 +133,9 @@ def read_password() -> str:
 
 
 def _places(config: Config) -> tuple[tuple[str, ...], dict[str, list[str]]]:
-    """The report form's kecamatan, and each one's desa (content/data/wilayah.yaml)."""
+    """The kecamatan, and each one's desa (content/data/wilayah.yaml)."""
     content = load_checked_content(Path(config.content.dir), load_actions())
-    names = kecamatan_names(content)
+    names = content.data.kecamatan_names()
     wilayah = content.data.wilayah
     desa = {}
     for name in names:

@@ -30,7 +30,6 @@ from bot.effects import AlertDraft, SendNotices
 from bot.officers.alerts import EVERYONE, MAX_TEXT
 from bot.officers.candidates import Candidate, CandidateView, candidate_view, matching
 from bot.officers.exports import export_candidates
-from bot.officers.statistics import kecamatan_names
 
 KEY_CHARS = 40
 
@@ -52,7 +51,7 @@ class PlannerRoutes(ConsoleBase):
     async def candidates(self, request: web.Request) -> web.StreamResponse:
         """The registered people of the officer's area, filtered."""
         signed = await self._signed(request)
-        names = kecamatan_names(self.runtime.content)
+        names = self.runtime.content.data.kecamatan_names()
         filters = read_candidate_filters(request.query, names)
         listing, shown = await self._listing(signed, filters)
         await self._audit(signed, "web_view_candidates", detail=_detail(filters, listing, shown))
@@ -65,7 +64,7 @@ class PlannerRoutes(ConsoleBase):
         signed = await self._signed(request)
         await self._export_allowed(request, signed)
         kind = request.match_info["kind"]
-        filters = read_candidate_filters(request.query, kecamatan_names(self.runtime.content))
+        filters = read_candidate_filters(request.query, self.runtime.content.data.kecamatan_names())
         listing, shown = await self._listing(signed, filters)
         names = signed.role.personal
         body = await asyncio.to_thread(export_candidates, shown, names, kind)
@@ -96,7 +95,7 @@ class PlannerRoutes(ConsoleBase):
         if done in DONE:
             message = view.t(f"alert_done_{done}", count=int(count) if count.isdigit() else 0)
         await self._audit(signed, "web_view_alert")
-        targets = alert_targets(signed.role, kecamatan_names(self.runtime.content))
+        targets = alert_targets(signed.role, self.runtime.content.data.kecamatan_names())
         return self._page(request, alert_form_page(view, targets, message=message))
 
     async def alert(self, request: web.Request) -> web.StreamResponse:
@@ -104,7 +103,7 @@ class PlannerRoutes(ConsoleBase):
         signed = await self._signed(request)
         form = await self._checked_form(request, signed)
         view = self._view(request, signed)
-        targets = alert_targets(signed.role, kecamatan_names(self.runtime.content))
+        targets = alert_targets(signed.role, self.runtime.content.data.kecamatan_names())
         target = form.get("target", "")
         if not targets or (form.get("action") == "preview" and target not in targets):
             await self._audit(signed, "refused", "", "web: alert outside the officer's area")

@@ -50,7 +50,7 @@ from bot.console.stats_page import period_days, stats_page
 from bot.effects import ChangeReport, RelayToPerson
 from bot.officers.charts import svg_charts
 from bot.officers.exports import export_csv, export_xlsx
-from bot.officers.statistics import kecamatan_names, officer_figures
+from bot.officers.statistics import officer_figures
 from bot.records import ReportRecord
 from bot.runtime import Runtime
 
@@ -164,7 +164,7 @@ class OfficerConsole(PlannerRoutes):
     async def queue(self, request: web.Request) -> web.StreamResponse:
         """The queue with the filters of the address."""
         signed = await self._signed(request)
-        names = kecamatan_names(self.runtime.content)
+        names = self.runtime.content.data.kecamatan_names()
         filters = read_filters(request.query, names)
         page = await self.store.search_reports(report_query(filters, signed.role))
         await self._audit(signed, "web_view_queue", detail=filters.link()[:200])
@@ -185,7 +185,7 @@ class OfficerConsole(PlannerRoutes):
         signed = await self._signed(request)
         await self._export_allowed(request, signed)
         kind = request.match_info["kind"]
-        filters = read_filters(request.query, kecamatan_names(self.runtime.content))
+        filters = read_filters(request.query, self.runtime.content.data.kecamatan_names())
         page = await self.store.search_reports(report_query(filters, signed.role, export=True))
         if page.total > len(page.reports):  # never a file silently cut short
             await self._audit(

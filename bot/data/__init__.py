@@ -31,3 +31,8 @@ class ContentData:
     advert_rules: AdvertRules | None = None
     wilayah: Wilayah | None = None
     checklist: Checklist | None = None
+
+    def kecamatan_names(self) -> tuple[str, ...]:
+        """The kecamatan of Kabupaten Serang (content/data/wilayah.yaml), in its order: the one
+        list that reports, alerts, roles and statistics share; none without that file."""
+        return tuple(self.wilayah.names()) if self.wilayah else ()

@@ -16,12 +16,13 @@ rest of the desk's. The officer's text may be as long as one screen leaves besid
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot.content import Content
 from bot.effects import AlertDraft, AuditLine, Effect, SendNotices
 from bot.engine.flows import Flows
-from bot.engine.spec import AskNode
 from bot.messages import Option, Reply
 from bot.notice_wording import NoticeWording
 from bot.notices import Notice
@@ -30,9 +31,6 @@ from bot.records import Subscription
 from bot.store import Store
 
 EVERYONE = "semua"
-KECAMATAN_NODE = (
-    "report_kecamatan"  # the kecamatan of Kabupaten Serang, as the report form has them
-)
 MAX_TEXT = 500  # characters of an officer's alert, at most (less if the frame is long)
 CONFIRM_MINUTES = 30  # a preview not confirmed by then must be made again
 USAGE = (
@@ -63,25 +61,19 @@ class AlertAnswer:
     preview: AlertPreview | None = None
 
 
-def kecamatan_names(flows: Flows) -> list[str]:
-    """The kecamatan one can send an alert to (the report form's list)."""
-    node = flows.nodes.get(KECAMATAN_NODE)
-    return [choice.value for choice in node.input.choices] if isinstance(node, AskNode) else []
-
-
 async def preview_alert(
-    store: Store, flows: Flows, officer_id: int, argument: str, now: datetime
+    store: Store, content: Content, officer_id: int, argument: str, now: datetime
 ) -> AlertAnswer:
     """`<kecamatan|semua> <text>`: a preview with the number of recipients, and the
     buttons to send or cancel."""
     words = argument.split(maxsplit=1)
     if len(words) < 2:
         return AlertAnswer([Reply(USAGE)])
-    found = _target(argument, kecamatan_names(flows))
+    found = _target(argument, content.data.kecamatan_names())
     if found is None:
         return AlertAnswer([Reply(f"Kecamatan '{words[0]}' tidak dikenal.\n{USAGE}")])
     target, text = found
-    return await draft_alert(store, flows, officer_id, target, text, now)
+    return await draft_alert(store, content.flows, officer_id, target, text, now)
 
 
 async def draft_alert(
@@ -151,7 +143,7 @@ async def confirm_alert(
     return AlertAnswer([done], [SendNotices(notices), forget, audit])
 
 
-def _target(argument: str, kecamatan: list[str]) -> tuple[str, str] | None:
+def _target(argument: str, kecamatan: Sequence[str]) -> tuple[str, str] | None:
     """(target, text): the target "" for everyone, else the kecamatan's name as listed (a
     name may have two words); None if the argument names no kecamatan."""
     first, _, rest = argument.partition(" ")

@@ -34,7 +34,7 @@ async def run(
             return [Reply("Tidak ada yang perlu dibatalkan.")], []
         return [Reply("Dibatalkan.")], [ClearPrompt(officer_id, chat_id)]
     if command == "/alert":
-        draft = await alerts.preview_alert(store, content.flows, officer_id, argument, now)
+        draft = await alerts.preview_alert(store, content, officer_id, argument, now)
         return draft.replies, list(draft.effects)
     if command == "/calon":  # the people of an area who registered a plan
         registrations = await store.registrations()

@@ -11,15 +11,13 @@ import re
 from datetime import datetime
 
 from bot.content import Content
-from bot.engine.spec import AskNode, PageNode
+from bot.engine.spec import PageNode
 from bot.figures import UNKNOWN, Figures, Names, build_figures
 from bot.records import Area
 from bot.store import Store
 from bot.understanding.unanswered import group_questions
 from bot.understanding.words import Normaliser
 
-KECAMATAN_NODE = "report_kecamatan"
-"""The report form's question whose choices are the kecamatan of Kabupaten Serang."""
 UNANSWERED_READ = 2_000  # the most recent ones, so the page stays quick however many there are
 TITLE_CHARS = 60
 MARKUP = re.compile(r"[*_`]")
@@ -36,7 +34,7 @@ async def officer_figures(
     normaliser = content.flows.understanding.normaliser
     groups = await asyncio.to_thread(group_questions, asked, normaliser)
     names = Names(
-        kecamatan=kecamatan_names(content),
+        kecamatan=content.data.kecamatan_names(),
         country=lambda text: _country(content, text, lang),
         topics=page_titles(content, lang),
         red_flags=flag_lines(content, lang),
@@ -50,14 +48,6 @@ def question_label(terms: tuple[str, ...], normaliser: Normaliser) -> str:
     content's own words, never the words as typed, so a name, a village or a number someone
     wrote never reaches an officer ("" when no term is the content's)."""
     return " ".join(term for term in terms if normaliser.knows(term) and term.isalpha())
-
-
-def kecamatan_names(content: Content) -> tuple[str, ...]:
-    """Every kecamatan the report form offers, in its order."""
-    node = content.flows.nodes.get(KECAMATAN_NODE)
-    if not isinstance(node, AskNode):
-        return ()
-    return tuple(choice.value for choice in node.input.choices if choice.value)
 
 
 def page_titles(content: Content, lang: str) -> dict[str, str]:

@@ -178,9 +178,7 @@ async def test_the_statistics_page_shows_every_chart_for_500_reports(desk, brows
 
 async def seed_many(desk, count: int) -> None:
     """`count` reports over the 29 kecamatan and a few countries, some urgent."""
-    from bot.officers.statistics import kecamatan_names
-
-    names = kecamatan_names(desk.runtime.content)
+    names = desk.runtime.content.data.kecamatan_names()
     countries = ("Malaysia", "Saudi Arabia", "Taiwan", "Hong Kong", "Korea Selatan", "")
     for index in range(count):
         await desk.seed(
