@@ -197,6 +197,7 @@ def _check_system(
             "next_words",
             "filler_words",
             "thanks_words",
+            "opener_words",
             "languages",
         ),
     )

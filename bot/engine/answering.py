@@ -74,6 +74,8 @@ class Answering(Keywords, Routing):
             self.short_reply(self.message("not_understood"))
         elif text and understanding.everyday.is_thanks(text):
             self.short_reply(self.message("thanks"))
+        elif text and understanding.everyday.is_opener(text):
+            self.short_reply(self.message("opener"))
         elif normalize(text).replace(" ", "").isalnum() and not normalize(text).isdigit():
             self._understand(text)
         elif inbound.kind == InboundKind.MEDIA:  # a photo nobody asked for: it was not kept

@@ -66,6 +66,7 @@ MessageName = Literal[
     "status_closed",
     "did_you_mean",
     "thanks",
+    "opener",
     "question_filed",
     "report_limit",
     "media_not_asked",
@@ -120,6 +121,7 @@ class SystemSpec(_Strict):
     next_words: list[str] = Field(default_factory=list)
     filler_words: list[str] = Field(default_factory=list)
     thanks_words: list[str] = Field(default_factory=list)
+    opener_words: list[str] = Field(default_factory=list)  # "mau tanya": a question follows
     messages: dict[MessageName, I18n]
     labels: dict[LabelName, I18n]
     commands: dict[str, I18n] = Field(default_factory=dict)

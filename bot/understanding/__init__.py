@@ -109,6 +109,7 @@ class Understanding:
             system.next_words,
             system.filler_words,
             system.thanks_words,
+            system.opener_words,
         )
         self.entities = EntityFinder(
             self.normaliser, system.reference_pattern, countries or {}, company_names

@@ -1,7 +1,8 @@
 """Everyday answers: "iya", "gak", "gk tau", "lanjut" wherever the bot offers a choice.
 
 The word lists are content (`yes_words`, `no_words`, `unsure_words`, `next_words` and
-`filler_words`, `thanks_words` in `content/system.yaml`); slang is read first, so "gak" is "tidak".
+`filler_words`, `thanks_words`, `opener_words` in `content/system.yaml`); slang is read first,
+so "gak" is "tidak".
 """
 
 from __future__ import annotations
@@ -27,12 +28,14 @@ class EverydayAnswers:
         more: Iterable[str],
         fillers: Iterable[str],
         thanks: Iterable[str] = (),
+        openers: Iterable[str] = (),
     ) -> None:
         self._normaliser = normaliser
         thanks = list(thanks)
         self.thanks = frozenset(w for phrase in thanks for w in normaliser.words(phrase))
         self._thanks_as_typed = frozenset(phrase.strip() for phrase in thanks)
         self._fillers = {w for phrase in fillers for w in normaliser.words(phrase)}
+        self._openers = self._phrases(openers)
         self._classes: list[tuple[Everyday, set[tuple[str, ...]]]] = [
             ("unsure", self._phrases(unsure)),  # first: "tidak tahu" is not "tidak"
             ("yes", self._phrases(yes)),
@@ -66,6 +69,12 @@ class EverydayAnswers:
         if not words:
             return text.strip() in self._thanks_as_typed
         return set(words) <= self.thanks
+
+    def is_opener(self, text: str) -> bool:
+        """A message that only announces a question ("min mau tanya", "permisi, boleh nanya")."""
+        if len(text) > THANKS_CHARS:
+            return False
+        return self._core(self._normaliser.words(text)) in self._openers
 
     def starts(self, label_words: tuple[str, ...], kind: Everyday) -> bool:
         """Whether a button label begins with a word of `kind` ("Ya, sekarang" is yes)."""
