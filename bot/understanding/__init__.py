@@ -183,6 +183,9 @@ class Understanding:
         jobs = self._routes.get("jobs")
         if country and jobs:
             direct.append(Route(f"jobs:{country}", jobs.node, ((jobs.save, country),)))
+        cost = self._routes.get("cost")
+        if cost and not country and self.entities.asks_cost_of_going(words):
+            direct.append(Route(cost.node, cost.node))
         company_route = self._routes.get("company")
         company = self.entities.company(text) if company_route else None
         if company and company_route:

@@ -38,6 +38,7 @@ class EntityFinder:
                     self._countries.setdefault(words[0], code)
         self._language = [normaliser.words(phrase) for phrase in rules.language_words]
         self._job_words = {w for phrase in rules.job_words for w in normaliser.words(phrase)}
+        self._cost_words = {w for phrase in rules.cost_words for w in normaliser.words(phrase)}
         self._company_words = {normalize(word) for word in rules.company_words}
         self._company_check = {
             w for phrase in rules.company_check for w in normaliser.words(phrase)
@@ -86,6 +87,11 @@ class EntityFinder:
         if not self._job_words.intersection(words):
             return None
         return self.country(words)
+
+    def asks_cost_of_going(self, words: tuple[str, ...]) -> bool:
+        """Whether the message asks what going to a country costs ("ke taiwan bayar berapa"):
+        the rules on fees answer that for every country, not the country's page."""
+        return bool(self._cost_words.intersection(words)) and self.country(words) is not None
 
     def company(self, text: str) -> str | None:
         """A company the message names: "PT Maju Jaya resmi ga" -> "PT Maju Jaya"."""

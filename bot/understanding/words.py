@@ -42,7 +42,7 @@ class RouteSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     node: str
-    save: str
+    save: str = ""  # none: the node needs no answer from the message
 
 
 class WordRules(BaseModel):
@@ -55,6 +55,7 @@ class WordRules(BaseModel):
     stopwords: list[str] = Field(default_factory=list)
     language_words: list[str] = Field(default_factory=list)
     job_words: list[str] = Field(default_factory=list)
+    cost_words: list[str] = Field(default_factory=list)
     company_words: list[str] = Field(default_factory=list)
     company_stop: list[str] = Field(default_factory=list)
     company_check: list[str] = Field(default_factory=list)
