@@ -197,6 +197,10 @@ class NoticesConfig(_Section):
     quiet_until: time = time(6, 0)
     # days a sent notice's key is kept, so the same notice is not sent twice meanwhile
     key_retention_days: int = Field(default=90, ge=1, le=3650)
+    # days a job alert or a reminder held for a WhatsApp user (the 24-hour window closed, no
+    # template) may still go out when they write again; then it is dropped, since the vacancy
+    # may have closed and the step been done (officers' alerts and plan warnings wait longer)
+    held_days: int = Field(default=14, ge=1, le=365)
 
     @field_validator("quiet_from", "quiet_until", mode="before")
     @classmethod

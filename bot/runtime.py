@@ -230,8 +230,8 @@ class Runtime(OfficerDoors):
 
     async def prune(self, now: datetime, retention_days: int) -> None:
         """Erase what the retention rules say must go now: idle sessions and drafts, personal
-        data of old reports, old unanswered questions, notices' keys and stops, received
-        files nothing refers to."""
+        data of old reports, old unanswered questions, notices' keys and stops, stale held
+        notices, received files nothing refers to."""
         forms = self.content.flows.system.forms
         draft_hours = max((form.keep_hours for form in forms.values()), default=72)
         erased = await self.store.prune(now, retention_days, draft_hours=draft_hours)
@@ -242,7 +242,7 @@ class Runtime(OfficerDoors):
         for path in await self.store.erase_report_personal_data(report_cutoff):
             Path(path).unlink(missing_ok=True)
         await self.store.prune_questions(now - timedelta(days=services.question_retention_days))
-        await self.store.prune_notices(now, services.notice_key_days)
+        await self.store.prune_notices(now, services.notice_key_days, services.held_notice_days)
         departed = now.date() - timedelta(days=services.planner_retention_days)
         undated = now - timedelta(days=services.planner_undated_retention_days)
         await self.store.anonymise_registrations(departed, undated, now)

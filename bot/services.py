@@ -33,6 +33,7 @@ class Services:
     media_dir: Path = Path("data/media")
     quiet_hours: QuietHours | None = None  # when notices wait (see `bot.notices`)
     notice_key_days: int = 90  # a sent notice's key is kept this long
+    held_notice_days: int = 14  # a held job alert or reminder is dropped after this long
     planner_reminder_days: int = 14  # a step open this long gets one reminder
     planner_retention_days: int = 180  # a plan is anonymised this long after its departure
     planner_undated_retention_days: int = 545  # or, with no month planned, after it was saved
@@ -56,6 +57,7 @@ class Services:
             media_dir=Path(config.media.dir),
             quiet_hours=QuietHours(config.notices.quiet_from, config.notices.quiet_until),
             notice_key_days=config.notices.key_retention_days,
+            held_notice_days=config.notices.held_days,
             planner_reminder_days=config.planner.reminder_days,
             planner_retention_days=config.planner.retention_days_after_departure,
             planner_undated_retention_days=config.planner.retention_days_without_departure,

@@ -71,3 +71,17 @@ async def test_outside_the_window_without_a_template_it_waits_for_the_person(wa)
     assert body_text(await wa.say(WA, "menu")) == REMINDER, "delivered once they write"
     await wa.settle()
     assert wa.rows("SELECT status FROM outbox WHERE notice = 'reminder'") == [("sent",)]
+
+
+async def test_a_held_reminder_older_than_its_time_is_dropped_not_sent_late(wa):
+    """A reminder held for two weeks (or a job alert, whose vacancy may have closed) is not
+    delivered when the person finally writes: the hourly pruning drops it."""
+    await wa.say(WA, "hi")
+    await wa.settle()
+    wa.clock.offset = timedelta(hours=25)
+    await remind(wa, "step-medical")
+    await wa.wait_rows("SELECT status FROM outbox WHERE notice = 'reminder'", [("held",)])
+    await wa.runtime.prune(wa.clock() + timedelta(days=15), retention_days=90)
+    assert wa.rows("SELECT status FROM outbox WHERE notice = 'reminder'") == []
+    reply = body_text(await wa.say(WA, "menu"))
+    assert reply != REMINDER and "Pengingat" not in reply

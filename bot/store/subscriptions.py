@@ -11,8 +11,10 @@ knew, alerts their drafts, so the key only has to stop a repeat within days); an
 draft alert goes once it can no longer be confirmed; the subscriptions, stop and keys of a
 WhatsApp user go with their contact (idle past the session retention: nothing can reach
 them any more); a stop goes after `key_days` unless the person has a registered plan,
-whose reminders it keeps away. A Telegram subscription stays until "berhenti" or "hapus
-data": Telegram can reach a subscriber however long they stay silent.
+whose reminders it keeps away; a job alert or reminder held for a WhatsApp user (the 24-hour
+window closed) goes after `held_days`: by then the vacancy may have closed. A Telegram
+subscription stays until "berhenti", "hapus data" or the person blocks the bot: Telegram can
+reach a subscriber however long they stay silent.
 """
 
 from __future__ import annotations
@@ -163,12 +165,17 @@ class SubscriptionStore(Database):
 
         return await self._call(read)
 
-    async def prune_notices(self, now: datetime, key_days: int) -> None:
+    async def prune_notices(self, now: datetime, key_days: int, held_days: int = 14) -> None:
         """Erase what the notices' retention says must go now (see the module's doc)."""
         key_cutoff = (now - timedelta(days=key_days)).isoformat()
 
         def write(db: sqlite_utils.Database) -> None:
             db.execute("DELETE FROM notice_keys WHERE queued_at < ?", [key_cutoff])
+            db.execute(
+                "DELETE FROM outbox WHERE status = 'held' AND notice IN ('jobs', 'reminder') "
+                "AND created_at < ?",
+                [(now - timedelta(days=held_days)).isoformat()],
+            )
             db.execute(
                 "DELETE FROM alert_drafts WHERE created_at < ?", [(now - DRAFT_KEPT).isoformat()]
             )
