@@ -126,7 +126,8 @@ def action(
 
 def wording_needs(module: str, *plain: str, **filled: tuple[str, ...]) -> WordingNeeds:
     """Declare the texts the action module `module` reads from content/wording.yaml (its group
-    is named like the module): `plain` keys have no placeholders, `filled` keys these."""
+    is named like the module): `plain` keys have no placeholders, each `filled` key names
+    the placeholders the code fills into its text."""
     WORDING[module] = WordingNeeds.of_module(module, *plain, **filled)
     return WORDING[module]
 

@@ -40,10 +40,6 @@ CONTACT = {"both": (True, True), "contact": (False, True), "none": (False, False
 """The officers' consent answer -> (they may see the name, they may send messages)."""
 
 
-def _labels(data: ContentData, lang: str) -> dict[str, str]:
-    return data.wording.of(WORDING, lang)
-
-
 def _needs_planner_data(data: ContentData) -> str | None:
     if data.wilayah is None:
         return "needs the kecamatan and desa content/data/wilayah.yaml"
@@ -129,7 +125,7 @@ def registration_fields(context: ActionContext) -> dict[str, Any]:
 
 def details(fields: dict[str, Any], data: ContentData, lang: str) -> str:
     """The registration as the person reads it back."""
-    labels, vocabulary = _labels(data, lang), data.vocabulary
+    labels, vocabulary = data.wording.of(WORDING, lang), data.vocabulary
     name = fields["name"] + (f" ({labels['family']})" if fields["for_whom"] == "family" else "")
     country, sector = fields["country"], fields["sector"]
     status = fields["recruiter_status"]
@@ -202,7 +198,7 @@ async def planner_register(context: ActionContext) -> ActionResult:
     saved = fill(
         pick(context.args["saved"], lang),
         total=len(steps),
-        step=pick(current.title, lang) if current else _labels(data, lang)["all_done"],
+        step=pick(current.title, lang) if current else context.words(WORDING)["all_done"],
     )
     effect = SaveRegistration(context.channel, context.user, fields)
     return ActionResult(texts=[*warnings(fields, data, lang), saved], effects=(effect,))
