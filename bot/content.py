@@ -1,7 +1,7 @@
 """Loading and validating the whole `content/` tree.
 
-`load_content` reads `system.yaml`, every `flows/*.yaml` and the data files,
-checks them (schema, links, reachability, translations, actions, channel
+`load_content` reads `system.yaml`, every `flows/*.yaml`, the data files and the actions'
+`wording.yaml`, checks them (schema, links, reachability, translations, actions, channel
 limits, sources) and returns the compiled `Content` together with every
 problem found as `file:line: severity: message`. Content with errors is never
 returned, so a running bot keeps its old content when a reload fails.
@@ -20,7 +20,8 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
-from bot.actions import ActionSpec
+from bot.action_wording import WORDING_FILE, ActionWording, load_action_wording
+from bot.actions import ActionSpec, needed_wording
 from bot.content_checks import Checker, Source, check_graph, saved_answers
 from bot.content_wording import PHONE_IN_TEXT
 from bot.data import ContentData
@@ -65,7 +66,16 @@ def load_content(
     tools = load_tool_data(root / "data", checker.display, languages, date.today())
     checker.problems += tools.problems
     blobs += tools.blobs
-    data = ContentData(contacts=contacts, **tools.fields) if contacts else None
+    wording, wording_problems, wording_blob = load_action_wording(
+        root / WORDING_FILE,
+        checker.display(root / WORDING_FILE),
+        languages,
+        needed_wording(actions),
+    )
+    checker.problems += wording_problems
+    blobs.append(wording_blob)
+    wording = wording or ActionWording()  # its errors are counted; the other checks go on
+    data = ContentData(contacts=contacts, wording=wording, **tools.fields) if contacts else None
     understanding_files, understanding_problems = load_understanding(
         root / "understanding", checker.display, origins.keys(), languages, blobs
     )

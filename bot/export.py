@@ -78,7 +78,8 @@ def booklet(content: Content, lang: str) -> str:
     for group, members in book.in_groups(list(book.groups)):
         out += [f"### {flows.text(book.groups[group], lang)}", ""]
         out += [
-            format_contact(contact, lang, full_source=True).replace("\n", "  \n") + "\n"
+            format_contact(contact, content.data, lang, full_source=True).replace("\n", "  \n")
+            + "\n"
             for contact in members
         ]
     return "\n".join(out).rstrip() + "\n"

@@ -18,8 +18,8 @@ NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 
 def make_content_dir(target: Path) -> Path:
     """A content tree for tests: the shipped system.yaml (without the photo offer and the
-    glossary, whose nodes are in the shipped flows), slang and alarm rules with the fixture
-    flows and contacts."""
+    glossary, whose nodes are in the shipped flows) and wording of the actions, slang and
+    alarm rules with the fixture flows and contacts."""
     content = target / "content"
     (content / "flows").mkdir(parents=True)
     (content / "data").mkdir()
@@ -31,6 +31,7 @@ def make_content_dir(target: Path) -> Path:
         if not line.startswith(("photo_", "glossary:"))
     )
     (content / "system.yaml").write_text(system, encoding="utf-8")
+    shutil.copy(ROOT / "content" / "wording.yaml", content / "wording.yaml")
     understanding = ROOT / "content" / "understanding"
     shutil.copy(understanding / "alarms.yaml", content / "understanding" / "alarms.yaml")
     words = (understanding / "words.yaml").read_text(encoding="utf-8")

@@ -257,3 +257,67 @@ def test_an_acronym_must_be_in_the_glossary_or_explained_where_it_is_used(conten
     replace(flows, '"Screen one.', '"Screen one, PMI (migrant worker) and PMI (again).')
     _, problems = load_content(content_dir, actions)
     assert any("'PMI' (en) is explained 2 times" in str(p) for p in problems)
+
+
+WORDING = "wording.yaml"
+
+
+def test_a_wording_text_the_program_reads_must_be_there(content_dir, actions):
+    wording = content_dir / WORDING
+    replace(wording, '  all_done: {id: "semua sudah", en: "all done"}\n', "")
+    line = line_of_text(wording, "planner:")
+    assert errors(content_dir, actions) == [
+        f"content/wording.yaml:{line}: error: planner.all_done: text missing: the program reads it"
+    ]
+
+
+def test_a_wording_text_needs_every_language(content_dir, actions):
+    wording = content_dir / WORDING
+    replace(wording, 'country: {id: "Negara", en: "Country"}', 'country: {id: "Negara"}')
+    line = line_of_text(wording, 'country: {id: "Negara"}')
+    assert errors(content_dir, actions) == [
+        f"content/wording.yaml:{line}: error: planner.country: missing translation 'en'"
+    ]
+
+
+def test_a_wording_placeholder_must_be_the_one_the_program_fills_in(content_dir, actions):
+    wording = content_dir / WORDING
+    replace(wording, 'en: "We note \\"{query}\\"', 'en: "We note \\"{country}\\"')
+    line = line_of_text(wording, 'en: "We note \\"{country}\\"')
+    assert errors(content_dir, actions) == [
+        f"content/wording.yaml:{line}: error: planner.country_unknown.en: the 'en' text has "
+        "the placeholders {country}; the program fills in {query} (keep them as they are, "
+        "in every language)"
+    ]
+
+
+def test_wording_the_program_does_not_read_is_an_error(content_dir, actions):
+    wording = content_dir / WORDING
+    replace(wording, "planner:\n", 'planner:\n  nickname: {id: "Panggilan", en: "Nickname"}\n')
+    replace(wording, "reports:\n", 'report:\n  yes: {id: "ya", en: "yes"}\nreports:\n')
+    found = errors(content_dir, actions)
+    nickname, group = line_of_text(wording, "nickname:"), line_of_text(wording, "report:")
+    assert found == [
+        f"content/wording.yaml:{nickname}: error: planner.nickname: the program does not use "
+        "this text: remove it",
+        f"content/wording.yaml:{group}: error: report: no action reads this group: remove it, "
+        "or check its name",
+    ]
+
+
+def test_a_wording_text_in_one_language_only_is_explained(content_dir, actions):
+    wording = content_dir / WORDING
+    replace(wording, 'country: {id: "Negara", en: "Country"}', 'country: "Negara"')
+    line = line_of_text(wording, 'country: "Negara"')
+    assert errors(content_dir, actions) == [
+        f"content/wording.yaml:{line}: error: planner.country: a text is written in each "
+        "language, like {id: ..., en: ...}"
+    ]
+
+
+def test_the_wording_file_must_be_there(content_dir, actions):
+    (content_dir / WORDING).unlink()
+    assert errors(content_dir, actions) == [
+        "content/wording.yaml:1: error: file missing: the actions need the groups adverts, "
+        "contacts, jobs, offer, planner, planner_steps, recruiters, reports"
+    ]

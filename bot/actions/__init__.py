@@ -3,7 +3,9 @@
 An action is an async function taking an `ActionContext` and returning an
 `ActionResult`. The engine stays pure: it only names the action to run; the
 runtime awaits it and hands the result back to the engine. `check-content`
-uses the registry to refuse unknown actions and missing arguments.
+uses the registry to refuse unknown actions and missing arguments. An action module reads
+its wording (labels, short lines) from `content/wording.yaml`: it declares the texts it needs
+(`WORDING = wording_needs(__name__, ...)`), registered here for `check-content`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.action_wording import WordingNeeds
 from bot.data import ContentData
 from bot.engine.results import ActionResult
 
@@ -49,6 +52,10 @@ class ActionContext:
         if self.services is None:
             raise RuntimeError("this action needs the services (a store): none given")
         return self.services
+
+    def words(self, needs: WordingNeeds) -> dict[str, str]:
+        """The texts of a wording group (content/wording.yaml) in the user's language."""
+        return self.data.wording.of(needs, self.lang)
 
     def needs_flows(self) -> Flows:
         """`flows`, for an action that sends system messages."""
@@ -90,6 +97,8 @@ class ActionSpec:
 
 
 REGISTRY: dict[str, ActionSpec] = {}
+WORDING: dict[str, WordingNeeds] = {}
+"""The wording each action module declared, by module name."""
 
 
 def action(
@@ -113,6 +122,20 @@ def action(
         return function
 
     return register
+
+
+def wording_needs(module: str, *plain: str, **filled: tuple[str, ...]) -> WordingNeeds:
+    """Declare the texts the action module `module` reads from content/wording.yaml (its group
+    is named like the module): `plain` keys have no placeholders, each `filled` key names
+    the placeholders the code fills into its text."""
+    WORDING[module] = WordingNeeds.of_module(module, *plain, **filled)
+    return WORDING[module]
+
+
+def needed_wording(actions: dict[str, ActionSpec]) -> list[WordingNeeds]:
+    """The wording the modules of these actions read."""
+    modules = {spec.run.__module__ for spec in actions.values()}
+    return [needs for module, needs in WORDING.items() if module in modules]
 
 
 def load_actions() -> dict[str, ActionSpec]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.actions import ActionContext, ActionResult, action
+from bot.actions import ActionContext, ActionResult, action, wording_needs
 from bot.actions.offer import recruiter_finding
 from bot.actions.recruiters import status_text
 from bot.actions.wording import check_args, day, fill, pick
@@ -25,10 +25,8 @@ from bot.engine.navigation import CARRIED
 from bot.understanding.adverts import AdvertReader, AdvertReading
 
 BULLETS = {"danger": "🔴", "caution": "🟡", "info": "✅"}
-LABELS = {
-    "id": {"unread": "Tidak tertulis", "sources": "Sumber", "reviewed": "Diperiksa"},
-    "en": {"unread": "Not written", "sources": "Sources", "reviewed": "Reviewed"},
-}
+WORDING = wording_needs(__name__, "unread", "sources", "reviewed")
+"""The label of what the advert does not say and the labels of the footer."""
 
 
 def _needs_rules(data: ContentData) -> str | None:
@@ -65,7 +63,7 @@ def assess(data: ContentData, reader: AdvertReader, text: str, lang: str) -> Ass
     values = {
         "query": reading.company or "",
         "recruiter": agency.name if agency else reading.company or "",
-        "status": status_text(agency, lang) if agency else "",
+        "status": status_text(agency, data, lang) if agency else "",
         "date": day(data.agencies.as_of),
         "country": data.vocabulary.country(country, lang),
         "job_order": reading.job_order or "",
@@ -107,9 +105,10 @@ async def advert_verdict(context: ActionContext) -> ActionResult:
     assert offer_rules is not None and advert_rules is not None and reader is not None
     text = str(context.answers.get(context.args["text_from"]) or "")
     found = assess(data, reader, text, lang)
+    labels = context.words(WORDING)
     texts = [
         f"*{pick(offer_rules.levels[found.level].title, lang)}*",
-        _body(advert_rules, found.lines, found.unread, lang),
+        _body(advert_rules, found.lines, found.unread, lang, labels),
         pick(advert_rules.texts.advice[found.level], lang),
     ]
     reading = found.reading
@@ -125,7 +124,7 @@ async def advert_verdict(context: ActionContext) -> ActionResult:
             "flags": found.flags,
         },
     }
-    answers["advert_sources"] = _details(advert_rules, found.lines, lang)
+    answers["advert_sources"] = _details(advert_rules, found.lines, lang, labels)
     if reading.company:
         answers["recruiter_query"] = reading.company
     answers[CARRIED] = [*reading.answers, *(["recruiter_query"] if reading.company else [])]
@@ -167,7 +166,11 @@ def _level(offer_level: VerdictLevel, levels: list[Level]) -> VerdictLevel:
 
 
 def _body(
-    rules: AdvertRules, lines: list[tuple[Level, str, list[str]]], unread: list[str], lang: str
+    rules: AdvertRules,
+    lines: list[tuple[Level, str, list[str]]],
+    unread: list[str],
+    lang: str,
+    labels: dict[str, str],
 ) -> str:
     parts = []
     if any(level != "info" for level, _, _ in lines):
@@ -182,22 +185,25 @@ def _body(
         parts += [f"{BULLETS[level]} {text}" for level, text, _ in lines]
     if unread:
         names = [pick(rules.texts.unread[part], lang) for part in dict.fromkeys(unread)]
-        parts.append(f"{LABELS.get(lang, LABELS['id'])['unread']}: {', '.join(names)}.")
+        parts.append(f"{labels['unread']}: {', '.join(names)}.")
     return "\n".join(parts)
 
 
-def _details(rules: AdvertRules, lines: list[tuple[Level, str, list[str]]], lang: str) -> str:
+def _details(
+    rules: AdvertRules, lines: list[tuple[Level, str, list[str]]], lang: str, labels: dict[str, str]
+) -> str:
     """Behind the "details and sources" button (the answer itself fits one screen): the red
     flags that did not fit on it, the sources of every reason, the rules' review date."""
     worst_first = sorted(lines, key=lambda line: -RANK[line[0]])
     rest = worst_first[rules.texts.show_at_most :]
     more = "\n".join(f"{BULLETS[level]} {text}" for level, text, _ in rest)
-    sources = _sources(rules, lines, lang)
+    sources = _sources(rules, lines, labels)
     return f"{more}\n\n{sources}" if more else sources
 
 
-def _sources(rules: AdvertRules, lines: list[tuple[Level, str, list[str]]], lang: str) -> str:
-    labels = LABELS.get(lang, LABELS["id"])
+def _sources(
+    rules: AdvertRules, lines: list[tuple[Level, str, list[str]]], labels: dict[str, str]
+) -> str:
     sources = list(dict.fromkeys(source for _, _, found in lines for source in found))
     footer = f"{labels['reviewed']}: {day(rules.reviewed)}."
     return f"{labels['sources']}: {'; '.join(sources)}.\n{footer}" if sources else footer

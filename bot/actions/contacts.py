@@ -15,14 +15,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.actions import ActionContext, ActionResult, action
+from bot.actions import ActionContext, ActionResult, action, wording_needs
 from bot.data import ContentData
 from bot.data.contacts import Contact, ContactBook
 
-LABELS = {
-    "id": {"phone": "Telepon", "whatsapp": "WhatsApp", "web": "Situs", "source": "Sumber"},
-    "en": {"phone": "Phone", "whatsapp": "WhatsApp", "web": "Website", "source": "Source"},
-}
+WORDING = wording_needs(__name__, "source")
+"""The label of the line of sources under the numbers."""
 MONTHS = {
     "id": ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],
     "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
@@ -85,7 +83,7 @@ def contact_lines(contact: Contact, lang: str) -> list[str]:
     return [head, details[:1].upper() + details[1:]] if details else [head]
 
 
-def sources_line(contacts: list[Contact], lang: str) -> str:
+def sources_line(contacts: list[Contact], data: ContentData, lang: str) -> str:
     """One short line of sources: each short citation once, with the month of its source."""
     months = MONTHS.get(lang, MONTHS["id"])
     by_month: dict[str, list[str]] = {}
@@ -95,14 +93,16 @@ def sources_line(contacts: list[Contact], lang: str) -> str:
         for cite in contact.cite.split(", ") if contact.cite else [contact.source]:
             if cite not in cites:
                 cites.append(cite)
-    label = LABELS.get(lang, LABELS["id"])["source"]
+    label = data.wording.of(WORDING, lang)["source"]
     cited = "; ".join(f"{', '.join(cites)} ({when})" for when, cites in by_month.items())
     return f"{label}: {cited}."
 
 
-def format_contact(contact: Contact, lang: str, full_source: bool = False) -> str:
+def format_contact(
+    contact: Contact, data: ContentData, lang: str, full_source: bool = False
+) -> str:
     """One contact as a few short lines, with its source and date (the content booklet)."""
-    labels = LABELS.get(lang, LABELS["id"])
+    labels = data.wording.of(WORDING, lang)
     source = contact.source if full_source or not contact.cite else contact.cite
     source_line = f"({labels['source']}: {source}, {contact.source_date:%d-%m-%Y})"
     return "\n".join([*contact_lines(contact, lang), source_line])
@@ -133,5 +133,5 @@ async def emergency_contacts(context: ActionContext) -> ActionResult:
         texts.append("\n".join([f"— {title} —", "\n\n".join(blocks)]) if blocks else f"— {title} —")
         listed += contacts
     if listed:
-        texts.append(sources_line(listed, lang))
+        texts.append(sources_line(listed, context.data, lang))
     return ActionResult(texts=texts)

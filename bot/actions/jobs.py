@@ -11,55 +11,20 @@ import math
 from collections import Counter
 from typing import Any
 
-from bot.actions import ActionContext, ActionResult, action
+from bot.actions import ActionContext, ActionResult, action, wording_needs
 from bot.actions.wording import check_args, day, fill, local_today, pick, sample_note, short_label
 from bot.data import ContentData
 from bot.data.jobs import Job
 
 PAGE_SIZE = 5
 ALL_SECTORS = "all"
-LABELS = {
-    "id": {
-        "all": "semua bidang",
-        "more": "Berikutnya ▶",
-        "previous": "◀ Sebelumnya",
-        "list": "◀ Daftar lowongan",
-        "apply": "📝 Cara melamar",
-        "back_to_job": "◀ Lowongan ini",
-        "pick": "Pilih lowongan untuk melihat rincian dan cara melamar.",
-        "employer": "Pemberi kerja",
-        "p3mi": "P3MI (perusahaan penempatan)",
-        "licence": "izin",
-        "salary": "Gaji",
-        "worker_pays": "Yang dibayar pekerja",
-        "quota": "Kuota",
-        "people": "orang",
-        "closes": "Ditutup",
-        "ref": "Nomor job order",
-        "verified": "Diverifikasi oleh {who}, {date}",
-        "gone": "Lowongan di sini sudah ditutup. Silakan pilih lagi.",
-    },
-    "en": {
-        "all": "all sectors",
-        "more": "More ▶",
-        "previous": "◀ Previous",
-        "list": "◀ All listings",
-        "apply": "📝 How to apply",
-        "back_to_job": "◀ This listing",
-        "pick": "Pick a listing to see the details and how to apply.",
-        "employer": "Employer",
-        "p3mi": "P3MI (placement agency)",
-        "licence": "licence",
-        "salary": "Salary",
-        "worker_pays": "The worker pays",
-        "quota": "Places",
-        "people": "people",
-        "closes": "Closes",
-        "ref": "Job order number",
-        "verified": "Verified by {who}, {date}",
-        "gone": "The listings here have closed. Please choose again.",
-    },
-}
+WORDING = wording_needs(
+    __name__,
+    *("all", "more", "previous", "list", "apply", "back_to_job", "pick", "employer", "p3mi"),
+    *("licence", "salary", "worker_pays", "quota", "people", "closes", "ref"),
+    verified=("who", "date"),
+)
+"""The labels and buttons of the listings and of one listing."""
 
 
 def _needs_jobs(data: ContentData) -> str | None:
@@ -68,10 +33,6 @@ def _needs_jobs(data: ContentData) -> str | None:
     if not data.vocabulary.countries or not data.agencies.loaded:
         return "needs content/data/vocabulary.yaml and content/data/agencies.csv"
     return None
-
-
-def _labels(lang: str) -> dict[str, str]:
-    return LABELS.get(lang, LABELS["id"])
 
 
 def _open_jobs(context: ActionContext) -> list[Job]:
@@ -171,7 +132,7 @@ async def jobs_list(context: ActionContext) -> ActionResult:
 def _page(
     context: ActionContext, jobs: list[Job], page: int, pages: int, where: list[Any]
 ) -> ActionResult:
-    lang, vocabulary, labels = context.lang, context.data.vocabulary, _labels(context.lang)
+    lang, vocabulary, labels = context.lang, context.data.vocabulary, context.words(WORDING)
     shown = jobs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     country, sector = where
     header = fill(
@@ -201,7 +162,7 @@ def _page(
 
 
 def _detail(context: ActionContext, job: Job, back: dict[str, Any]) -> ActionResult:
-    lang, data, labels = context.lang, context.data, _labels(context.lang)
+    lang, data, labels = context.lang, context.data, context.words(WORDING)
     vocabulary = data.vocabulary
     agency = data.agencies.by_licence(job.licence)
     agency_name = agency.name if agency else job.licence
@@ -237,6 +198,6 @@ def _how_to_apply(context: ActionContext, job: Job, listing: dict[str, Any]) -> 
     )
     return ActionResult(
         texts=_with_sample_note(context, [text]),
-        choices=[(_labels(context.lang)["back_to_job"], listing)],
+        choices=[(context.words(WORDING)["back_to_job"], listing)],
         save=context.args["save"],
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from bot.actions import ActionContext, ActionResult, action
+from bot.actions import ActionContext, ActionResult, action, wording_needs
 from bot.actions.recruiters import registry_footer, status_text
 from bot.actions.wording import check_args, day, fill, pick, sample_note
 from bot.data import ContentData
@@ -20,10 +20,8 @@ from bot.data.offer_rules import OTHER_COUNTRY, RANK, UNKNOWN_COUNTRY, Finding
 from bot.effects import CountCheck
 from bot.engine.text import SCREEN_CHARS, split_screens
 
-LABELS = {
-    "id": {"found": "Yang perlu Anda perhatikan:", "sources": "Sumber", "reviewed": "Diperiksa"},
-    "en": {"found": "What to look at:", "sources": "Sources", "reviewed": "Reviewed"},
-}
+WORDING = wording_needs(__name__, "found", "sources", "reviewed")
+"""The heading of the verdict's reasons and the labels of its footer."""
 BULLETS = {"danger": "🔴", "caution": "🟡", "info": "✅"}
 
 
@@ -82,11 +80,11 @@ async def offer_verdict(context: ActionContext) -> ActionResult:
         "query": query,
         "recruiter": agency.name if agency else query,
         "licence": agency.licence if agency else "",
-        "status": status_text(agency, lang) if agency else "",
+        "status": status_text(agency, data, lang) if agency else "",
         "date": day(data.agencies.as_of),
         "country": data.vocabulary.country(country, lang),
     }
-    labels = LABELS.get(lang, LABELS["id"])
+    labels = context.words(WORDING)
     level = rules.levels[verdict.level]
     texts = [f"*{pick(level.title, lang)}*"]
     worst_first = sorted(verdict.hits, key=lambda rule: -RANK[rule.level])
@@ -105,7 +103,7 @@ async def offer_verdict(context: ActionContext) -> ActionResult:
     if sources:
         footer = f"{labels['sources']}: {'; '.join(sources)}. {footer}"
     if finding != "none":
-        footer += "\n" + registry_footer(data.agencies, lang)
+        footer += "\n" + registry_footer(data, lang)
     found = {
         "offer_level": verdict.level,
         "offer_flags": [rule.id for rule in verdict.hits],

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.actions import ActionContext, ActionResult, action
+from bot.actions import ActionContext, ActionResult, action, wording_needs
 from bot.actions.wording import check_args, fill, local_today, pick
 from bot.data import ContentData
 from bot.effects import DeleteRegistration, SaveRegistration
@@ -25,58 +25,19 @@ from bot.planner.progress import (
 )
 from bot.records import Registration
 
-LABELS = {
-    "id": {
-        "name": "Nama",
-        "place": "Tempat",
-        "country": "Negara",
-        "sector": "Kerja",
-        "recruiter": "Perekrut",
-        "departure": "Rencana berangkat",
-        "officers": "Petugas",
-        "family": "didaftarkan keluarga",
-        "none": "belum ada",
-        "individual": "sponsor/calo perorangan",
-        "other": "lainnya",
-        "show_both": "boleh melihat nama dan mengirim pesan",
-        "show_contact": "boleh mengirim pesan, tanpa melihat nama",
-        "show_none": "tidak melihat nama, tidak mengirim pesan",
-        "unsure": "belum tahu",
-        "by": "sekitar",
-        "country_known": "Negara: {country}.",
-        "country_unknown": 'Negara "{query}" kami catat sebagai negara lain.',
-        "all_done": "semua sudah",
-    },
-    "en": {
-        "name": "Name",
-        "place": "Place",
-        "country": "Country",
-        "sector": "Work",
-        "recruiter": "Recruiter",
-        "departure": "Planned departure",
-        "officers": "Officers",
-        "family": "registered by family",
-        "none": "nobody yet",
-        "individual": "individual sponsor/broker",
-        "other": "other",
-        "show_both": "may see the name and send messages",
-        "show_contact": "may send messages, without seeing the name",
-        "show_none": "do not see the name, send no messages",
-        "unsure": "not sure yet",
-        "by": "around",
-        "country_known": "Country: {country}.",
-        "country_unknown": 'We note "{query}" as another country.',
-        "all_done": "all done",
-    },
-}
+WORDING = wording_needs(
+    __name__,
+    *("name", "place", "country", "sector", "recruiter", "departure", "officers", "family"),
+    *("none", "individual", "other", "show_both", "show_contact", "show_none", "unsure", "by"),
+    "all_done",
+    country_known=("country",),
+    country_unknown=("query",),
+)
+"""The labels of the plan as the person reads it back, and the destination's short lines."""
 REGISTRATION_ANSWERS = ("reg_", "recruiter_")
 """The prefixes of the registration form's answers (content/flows/planner.yaml)."""
 CONTACT = {"both": (True, True), "contact": (False, True), "none": (False, False)}
 """The officers' consent answer -> (they may see the name, they may send messages)."""
-
-
-def _labels(lang: str) -> dict[str, str]:
-    return LABELS.get(lang, LABELS["id"])
 
 
 def _needs_planner_data(data: ContentData) -> str | None:
@@ -116,7 +77,7 @@ async def planner_consent(context: ActionContext) -> ActionResult:
 )
 async def country_find(context: ActionContext) -> ActionResult:
     """A destination typed by name: its code in the vocabulary, or "other"."""
-    args, vocabulary, labels = context.args, context.data.vocabulary, _labels(context.lang)
+    args, vocabulary, labels = context.args, context.data.vocabulary, context.words(WORDING)
     query = str(context.answers.get(args["query_from"]) or "")
     code = vocabulary.country_code(query)
     if code is None:
@@ -164,7 +125,7 @@ def registration_fields(context: ActionContext) -> dict[str, Any]:
 
 def details(fields: dict[str, Any], data: ContentData, lang: str) -> str:
     """The registration as the person reads it back."""
-    labels, vocabulary = _labels(lang), data.vocabulary
+    labels, vocabulary = data.wording.of(WORDING, lang), data.vocabulary
     name = fields["name"] + (f" ({labels['family']})" if fields["for_whom"] == "family" else "")
     country, sector = fields["country"], fields["sector"]
     status = fields["recruiter_status"]
@@ -237,7 +198,7 @@ async def planner_register(context: ActionContext) -> ActionResult:
     saved = fill(
         pick(context.args["saved"], lang),
         total=len(steps),
-        step=pick(current.title, lang) if current else _labels(lang)["all_done"],
+        step=pick(current.title, lang) if current else context.words(WORDING)["all_done"],
     )
     effect = SaveRegistration(context.channel, context.user, fields)
     return ActionResult(texts=[*warnings(fields, data, lang), saved], effects=(effect,))

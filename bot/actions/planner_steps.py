@@ -8,7 +8,7 @@ import math
 from datetime import date
 from typing import Any
 
-from bot.actions import ActionContext, ActionResult, action
+from bot.actions import ActionContext, ActionResult, action, wording_needs
 from bot.actions.wording import check_args, day, fill, local_today, pick, short_label
 from bot.data import ContentData
 from bot.data.checklist import Step
@@ -16,42 +16,15 @@ from bot.effects import SaveSteps
 from bot.planner.progress import first_open, route
 
 PAGE_SIZE = 5  # steps per page: with paging and the way back, within WhatsApp's 10 rows
-LABELS = {
-    "id": {
-        "done": "✅ Sudah",
-        "undo": "↩️ Belum",
-        "list": "📋 Daftar langkah",
-        "more": "Berikutnya ›",
-        "previous": "‹ Sebelumnya",
-        "bring": "🎒 Bawa",
-        "where": "📍 Ke mana",
-        "status_done": "✅ Sudah ({date})",
-        "status_open": "⬜ Belum",
-        "ticked": "✅ Langkah {number} dicentang. Berikutnya: *{next}*.",
-        "all_ticked": "✅ Semua langkah sudah dicentang.",
-        "unticked": "Langkah {number} tidak dicentang lagi.",
-        "missing": "Belum ada rencana yang terdaftar dari akun ini.",
-    },
-    "en": {
-        "done": "✅ Done",
-        "undo": "↩️ Not yet",
-        "list": "📋 List of steps",
-        "more": "Next ›",
-        "previous": "‹ Previous",
-        "bring": "🎒 Bring",
-        "where": "📍 Where",
-        "status_done": "✅ Done ({date})",
-        "status_open": "⬜ Not yet",
-        "ticked": "✅ Step {number} ticked. Next: *{next}*.",
-        "all_ticked": "✅ Every step is ticked.",
-        "unticked": "Step {number} is no longer ticked.",
-        "missing": "No plan is registered from this account yet.",
-    },
-}
-
-
-def _labels(lang: str) -> dict[str, str]:
-    return LABELS.get(lang, LABELS["id"])
+WORDING = wording_needs(
+    __name__,
+    *("done", "undo", "list", "more", "previous", "bring", "where", "status_open"),
+    *("all_ticked", "missing"),
+    status_done=("date",),
+    ticked=("number", "next"),
+    unticked=("number",),
+)
+"""The buttons and labels of the checklist, and the lines that confirm a tick."""
 
 
 def _needs_checklist(data: ContentData) -> str | None:
@@ -69,7 +42,7 @@ async def planner_steps(context: ActionContext) -> ActionResult:
     Paging, picking and ticking all run this node again."""
     services, data, lang = context.needs_services(), context.data, context.lang
     assert data.checklist is not None
-    labels, save = _labels(lang), context.args["save"]
+    labels, save = context.words(WORDING), context.args["save"]
     registration = await services.store.registration(context.channel, context.user)
     if registration is None:
         return ActionResult(texts=[labels["missing"]], failed=True)
@@ -96,7 +69,7 @@ async def planner_steps(context: ActionContext) -> ActionResult:
     if step is None:
         result = _page(context, steps, done, page, pages)
     else:
-        result = _detail(lang, step, numbers[step.id], done, page)
+        result = _detail(labels, lang, step, numbers[step.id], done, page)
         reviewed = data.checklist.reviewed.strftime("%d-%m-%Y")
         if context.flows is not None:  # where the step comes from, as on every page
             sources = "; ".join(step.sources)
@@ -132,7 +105,7 @@ def _tick_text(
 def _page(
     context: ActionContext, steps: list[Step], done: dict[str, str], page: int, pages: int
 ) -> tuple[list[str], list[tuple[str, Any]]]:
-    lang, labels = context.lang, _labels(context.lang)
+    lang, labels = context.lang, context.words(WORDING)
     current = first_open(steps, done)
     header = fill(
         pick(context.args["header"], lang),
@@ -158,9 +131,8 @@ def _page(
 
 
 def _detail(
-    lang: str, step: Step, number: int, done: dict[str, str], page: int
+    labels: dict[str, str], lang: str, step: Step, number: int, done: dict[str, str], page: int
 ) -> tuple[list[str], list[tuple[str, Any]]]:
-    labels = _labels(lang)
     ticked = done.get(step.id)
     status = (
         fill(labels["status_done"], date=day(date.fromisoformat(ticked)))

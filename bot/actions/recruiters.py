@@ -7,39 +7,18 @@ claims more than the registry shows: every answer names the list and its date.
 
 from __future__ import annotations
 
-from bot.actions import ActionContext, ActionResult, action
+from bot.actions import ActionContext, ActionResult, action, wording_needs
 from bot.actions.wording import check_args, day, fill, pick, sample_note, short_label
 from bot.data import ContentData
 from bot.data.agencies import Agency, AgencyRegistry
 
-LABELS = {
-    "id": {
-        "active": "✅ aktif",
-        "suspended": "⚠️ dibekukan",
-        "revoked": "⛔ dicabut",
-        "since": "sejak",
-        "licence": "Nomor izin (SIP3MI)",
-        "status": "Status",
-        "head_office": "Kantor pusat",
-        "branches": "Cabang",
-        "phone": "Telepon kantor (menurut daftar)",
-        "registry": "Daftar P3MI per {date}; sumber: {source}.",
-        "gone": "Perusahaan itu tidak ada lagi di daftar terbaru. Silakan cari lagi.",
-    },
-    "en": {
-        "active": "✅ active",
-        "suspended": "⚠️ suspended",
-        "revoked": "⛔ revoked",
-        "since": "since",
-        "licence": "Licence number (SIP3MI)",
-        "status": "Status",
-        "head_office": "Head office",
-        "branches": "Branches",
-        "phone": "Office phone (as listed)",
-        "registry": "P3MI list as of {date}; source: {source}.",
-        "gone": "That company is no longer in the latest list. Please search again.",
-    },
-}
+WORDING = wording_needs(
+    __name__,
+    *("active", "suspended", "revoked", "since", "licence", "status", "head_office"),
+    *("branches", "phone", "gone"),
+    registry=("date", "source"),
+)
+"""A company's status, the labels of its detail, and the line naming the list."""
 ICONS = {"active": "✅", "suspended": "⚠️", "revoked": "⛔"}
 
 
@@ -47,21 +26,20 @@ def _needs_registry(data: ContentData) -> str | None:
     return None if data.agencies.loaded else "needs the registry content/data/agencies.csv"
 
 
-def _labels(lang: str) -> dict[str, str]:
-    return LABELS.get(lang, LABELS["id"])
-
-
-def status_text(agency: Agency, lang: str) -> str:
+def status_text(agency: Agency, data: ContentData, lang: str) -> str:
     """'✅ aktif', or '⛔ dicabut sejak 15-09-2025' for a status that changed."""
-    labels = _labels(lang)
+    labels = data.wording.of(WORDING, lang)
     if agency.status == "active":
         return labels["active"]
     return f"{labels[agency.status]} {labels['since']} {day(agency.status_date)}"
 
 
-def registry_footer(registry: AgencyRegistry, lang: str) -> str:
+def registry_footer(data: ContentData, lang: str) -> str:
     """Whose list this is and how current, plus the sample notice when it is sample data."""
-    line = fill(_labels(lang)["registry"], date=day(registry.as_of), source=registry.source)
+    registry = data.agencies
+    line = fill(
+        data.wording.of(WORDING, lang)["registry"], date=day(registry.as_of), source=registry.source
+    )
     return f"{line}\n{sample_note(lang)}" if registry.sample else line
 
 
@@ -85,14 +63,14 @@ async def recruiter_search(context: ActionContext) -> ActionResult:
     args, lang, registry = context.args, context.lang, context.data.agencies
     query = str(context.answers.get(args["query_from"]) or "").strip()
     matches = registry.search(query) if query else []
-    footer = registry_footer(registry, lang)
+    footer = registry_footer(context.data, lang)
     if not matches:
         text = fill(pick(args["not_found"], lang), query=query, date=day(registry.as_of))
         return ActionResult(texts=[text, footer])
     intro = pick(args["found" if matches[0].exact else "similar"], lang)
     lines = [
-        f"{number}. *{match.agency.name}*\n    {status_text(match.agency, lang)} · "
-        f"{_labels(lang)['licence']}: {match.agency.licence}"
+        f"{number}. *{match.agency.name}*\n    {status_text(match.agency, context.data, lang)}"
+        f" · {context.words(WORDING)['licence']}: {match.agency.licence}"
         for number, match in enumerate(matches, 1)
     ]
     return ActionResult(
@@ -117,12 +95,12 @@ async def recruiter_detail(context: ActionContext) -> ActionResult:
     licence = context.answers.get(context.args["pick_from"])
     agency = registry.by_licence(licence) if isinstance(licence, str) else None
     if agency is None:
-        return ActionResult(texts=[_labels(lang)["gone"]], failed=True)
-    labels = _labels(lang)
+        return ActionResult(texts=[context.words(WORDING)["gone"]], failed=True)
+    labels = context.words(WORDING)
     lines = [
         f"*{agency.name}*",
         f"{labels['licence']}: {agency.licence}",
-        f"{labels['status']}: {status_text(agency, lang)}",
+        f"{labels['status']}: {status_text(agency, context.data, lang)}",
         f"{labels['head_office']}: {agency.head_office}",
     ]
     if agency.branches:
@@ -136,6 +114,6 @@ async def recruiter_detail(context: ActionContext) -> ActionResult:
         date=day(registry.as_of),
     )
     return ActionResult(
-        texts=["\n".join(lines), advice, registry_footer(registry, lang)],
+        texts=["\n".join(lines), advice, registry_footer(context.data, lang)],
         answers={"recruiter_name": agency.name},
     )

@@ -13,7 +13,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from bot.actions import ActionContext, ActionResult, action
+from bot.actions import ActionContext, ActionResult, action, wording_needs
 from bot.effects import REPORT_NUMBER, FileReport
 from bot.engine.navigation import CARRIED
 from bot.engine.spec import MessageName
@@ -29,32 +29,11 @@ STATUS_MESSAGES: dict[str, MessageName] = {  # a report's status, as its reporte
     "claimed": "status_claimed",
     "closed": "status_closed",
 }
-WORDS = {
-    "id": {
-        "yes": "ya",
-        "no": "tidak",
-        "none": "-",
-        "anonymous": "tanpa nama",
-        "abroad": "luar negeri",
-        "elsewhere": "di luar Kab. Serang",
-    },
-    "en": {
-        "yes": "yes",
-        "no": "no",
-        "none": "-",
-        "anonymous": "anonymous",
-        "abroad": "abroad",
-        "elsewhere": "outside Kab. Serang",
-    },
-}
+WORDING = wording_needs(__name__, "yes", "no", "none", "anonymous", "abroad", "elsewhere")
+"""The words of the report's summary: yes and no, the place, an anonymous reporter."""
 
 
-def _words(lang: str) -> dict[str, str]:
-    return WORDS.get(lang, WORDS["id"])
-
-
-def _place(answers: dict[str, Any], lang: str) -> str:
-    words = _words(lang)
+def _place(answers: dict[str, Any], words: dict[str, str]) -> str:
     if answers.get("kecamatan"):
         desa = f"Ds. {answers['desa']}, " if answers.get("desa") else ""
         return f"{desa}Kec. {answers['kecamatan']}"
@@ -70,7 +49,7 @@ def _named(answers: dict[str, Any]) -> bool:
 @action("report_summary")
 async def report_summary(context: ActionContext) -> ActionResult:
     """The answers so far, for the reporter to check before sending."""
-    answers, lang, words = context.answers, context.lang, _words(context.lang)
+    answers, lang, words = context.answers, context.lang, context.words(WORDING)
     reporter = words["anonymous"]
     if _named(answers):
         reporter = (
@@ -82,7 +61,7 @@ async def report_summary(context: ActionContext) -> ActionResult:
         lang,
         offer=answers.get("offer") or words["none"],
         recruiter=answers.get("recruiter") or words["none"],
-        place=_place(answers, lang),
+        place=_place(answers, words),
         danger=words["yes"] if answers.get("danger") == "yes" else words["no"],
         photos=len([photo for photo in answers.get("photos") or [] if photo]),
         reporter=reporter,

@@ -1,10 +1,12 @@
 """Registries under `content/data/` that actions read: contacts, agencies, jobs, offer rules,
-the kecamatan and desa of the kabupaten, the checklist of the official route."""
+the kecamatan and desa of the kabupaten, the checklist of the official route; and the
+actions' wording (`content/wording.yaml`), replaced with them on a reload."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.action_wording import ActionWording
 from bot.data.advert_rules import AdvertRules
 from bot.data.agencies import AgencyRegistry
 from bot.data.checklist import Checklist
@@ -31,6 +33,7 @@ class ContentData:
     advert_rules: AdvertRules | None = None
     wilayah: Wilayah | None = None
     checklist: Checklist | None = None
+    wording: ActionWording = field(default_factory=ActionWording)
 
     def kecamatan_names(self) -> tuple[str, ...]:
         """The kecamatan of Kabupaten Serang (content/data/wilayah.yaml), in its order: the one
