@@ -128,7 +128,7 @@ def check_graph(
         def where(*path: str | int, source: Source = source, node_id: str = node_id) -> int:
             return line_of(source.document, (node_id, *path))
 
-        for key, target in _links(node):
+        for key, target in _links(node, actions):
             if target not in origins:
                 checker.error(
                     source.display, where(*key), f"{node_id}: links to missing node '{target}'"
@@ -222,9 +222,13 @@ def saved_answers(nodes: dict[str, Node]) -> dict[str, set[str]]:
     return saved
 
 
-def _links(node: Node) -> list[tuple[KeyPath, str]]:
-    """Every node id a node leads to, with where the link is written."""
+def _links(node: Node, actions: dict[str, ActionSpec]) -> list[tuple[KeyPath, str]]:
+    """Every node id a node leads to, with where the link is written (an action's too)."""
     links: list[tuple[KeyPath, str]] = []
+    if isinstance(node, ActionNode) and (spec := actions.get(node.action)):
+        for name in sorted(spec.links):
+            if isinstance(node.args.get(name), str):
+                links.append((("args", name), node.args[name]))
     for index, option in enumerate(getattr(node, "options", []) or []):
         links.append((("options", index, "goto"), option.goto))
     if isinstance(node, AskNode | ActionNode) and node.next:
@@ -245,7 +249,7 @@ def _reachable(
     queue = deque(seen)
     while queue:
         node = nodes[queue.popleft()]
-        targets = [target for _, target in _links(node)]
+        targets = [target for _, target in _links(node, {})]
         if isinstance(node, ActionNode):  # where the action itself may lead (`found: node`)
             targets += [value for value in node.args.values() if isinstance(value, str)]
         for target in targets:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from bot.cli import check_content
 from bot.content import load_content
+from tests.conftest import ROOT
 
 VALID = "flows/test.yaml"
 
@@ -77,6 +79,20 @@ def test_link_to_missing_node(content_dir, actions):
     assert (
         f"content/flows/test.yaml:{line}: error: form_place: links to missing node "
         "'form_finished'" in found
+    )
+
+
+def test_an_action_leading_to_a_missing_node_is_an_error(tmp_path, actions):
+    """A node an action may lead to (its `links` arguments) is checked like a `goto`."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    checks = content / "flows" / "checks.yaml"
+    replace(checks, "    elsewhere: jobs ", "    elsewhere: job ")
+    line = line_of_text(checks, "elsewhere: job ")
+    found = errors(content, actions)
+    assert (
+        f"content/flows/checks.yaml:{line}: error: jobs_sectors: links to missing node 'job'"
+        in found
     )
 
 

@@ -78,6 +78,7 @@ class ActionSpec:
     optional: frozenset[str]
     check_args: ArgsChecker | None = None
     offers_choices: bool = False  # its node may have both `next` (where a pick leads) and options
+    links: frozenset[str] = frozenset()  # arguments that name a node it may lead to
 
     def problems(self, args: dict[str, Any], data: ContentData) -> list[str]:
         """Why `args` cannot be used with this action (empty when they can)."""
@@ -107,6 +108,7 @@ def action(
     optional: tuple[str, ...] = (),
     check_args: ArgsChecker | None = None,
     offers_choices: bool = False,
+    links: tuple[str, ...] = (),
 ) -> Callable[[ActionFunction], ActionFunction]:
     """Register an async function as the action `name`."""
 
@@ -118,6 +120,7 @@ def action(
             frozenset(optional),
             check_args,
             offers_choices,
+            frozenset(links),
         )
         return function
 

@@ -70,17 +70,23 @@ async def jobs_countries(context: ActionContext) -> ActionResult:
 @action(
     "jobs_sectors",
     required=("country_from", "save", "prompt", "all", "empty"),
+    optional=("elsewhere",),
     check_args=check_args(
         answers=("country_from", "save"), texts=("prompt", "all", "empty"), needs=_needs_jobs
     ),
     offers_choices=True,
+    links=("elsewhere",),
 )
 async def jobs_sectors(context: ActionContext) -> ActionResult:
-    """The sectors of one country's open listings, after an 'all sectors' choice."""
+    """The sectors of one country's open listings, after an 'all sectors' choice; for a
+    country with none, `empty` and the node `elsewhere` (the countries that have some)."""
     args, lang, vocabulary = context.args, context.lang, context.data.vocabulary
     country = context.answers.get(args["country_from"])
     jobs = [job for job in _open_jobs(context) if job.country == country]
-    if not jobs:
+    if not jobs:  # typed "loker korea" for a country with none: the countries that have some
+        elsewhere = args.get("elsewhere")
+        if elsewhere:
+            return ActionResult(texts=[pick(args["empty"], lang)], goto=str(elsewhere))
         return ActionResult(texts=[pick(args["empty"], lang)], failed=True)
     counts = Counter(job.sector for job in jobs)
     names = {code: vocabulary.sector(code, lang) for code in counts}

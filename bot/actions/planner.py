@@ -48,7 +48,12 @@ def _needs_planner_data(data: ContentData) -> str | None:
     return None
 
 
-@action("planner_open", required=("registered",), check_args=check_args(needs=_needs_planner_data))
+@action(
+    "planner_open",
+    required=("registered",),
+    check_args=check_args(needs=_needs_planner_data),
+    links=("registered",),
+)
 async def planner_open(context: ActionContext) -> ActionResult:
     """A person who registered sees their plan (`registered`); anyone else the consent."""
     services = context.needs_services()
@@ -208,6 +213,7 @@ async def planner_register(context: ActionContext) -> ActionResult:
     "planner_overview",
     required=("text", "finished", "unregistered"),
     check_args=check_args(texts=("text", "finished"), needs=_needs_planner_data),
+    links=("unregistered",),
 )
 async def planner_overview(context: ActionContext) -> ActionResult:
     """The registered plan, how far along it is, the next step, and the warnings that
@@ -256,6 +262,7 @@ def stored_fields(registration: Registration, data: ContentData) -> dict[str, An
 @action(
     "planner_delete",
     required=("unregistered",),
+    links=("unregistered",),
 )
 async def planner_delete(context: ActionContext) -> ActionResult:
     """Delete the registration made from this account, with the turn, and the answers
