@@ -119,9 +119,11 @@ class OutboxWorker:
     async def stop(self) -> None:
         """Stop; messages in flight are cancelled and, like unsent ones, stay queued."""
         if self._task:
-            self._task.cancel()
-            await asyncio.wait([self._task])  # a cancellation of the caller is not swallowed
-            self._task = None
+            task, self._task = self._task, None
+            task.cancel()
+            await asyncio.wait([task])  # a cancellation of the caller is not swallowed
+            if not task.cancelled() and task.exception():  # it had died: say why, once
+                log.error("outbox %s: the worker had stopped: %r", self.channel, task.exception())
         sending = list(self._sending.values())
         for task in sending:
             task.cancel()

@@ -93,3 +93,7 @@ class Mailroom:
     ) -> None:
         """Record a delivery status of a sent message."""
         await self._store.whatsapp_status(wamid, recipient, status, error, at)
+
+    async def whatsapp_unreachable(self, wa_id: str) -> None:
+        """The number cannot receive WhatsApp messages: nothing more is sent to it unasked."""
+        await self._store.whatsapp_unreachable(wa_id)

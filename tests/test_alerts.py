@@ -23,6 +23,7 @@ from tests.fakes.graph_api import (
     messages_body,
     sent_text,
     sign,
+    status,
     text,
 )
 from tests.people import both_platforms
@@ -254,3 +255,30 @@ async def test_a_subscriber_who_blocked_the_bot_is_no_longer_alerted(world):
         message_update(OFFICER, chat=GROUP, text=f"/alert cikande {warning}")
     )
     assert "Kecamatan Cikande: 0 orang" in again["text"]
+
+
+async def test_a_number_whatsapp_reports_undeliverable_later_loses_its_subscriptions(world):
+    """Meta often accepts a send and reports 131026 afterwards, in a "failed" status: that
+    ends the number's subscriptions too (a failed status for another reason does not)."""
+    for words in ("halo", "Info langganan", "Peringatan kecamatan", "Cikande"):
+        await world.wa_says(words)
+
+    async def failed(code: int) -> None:
+        body = messages_body(WA)
+        value = body["entry"][0]["changes"][0]["value"]
+        del value["messages"], value["contacts"]
+        value["statuses"] = [status("wamid.OUT9", WA, "failed", error_code=code)]
+        raw = encode(body)
+        headers = {"Content-Type": "application/json", "X-Hub-Signature-256": sign(raw, SECRET)}
+        assert (
+            await world.client.post("/webhook/whatsapp", data=raw, headers=headers)
+        ).status == 200
+
+    def subscriptions() -> int:
+        with sqlite3.connect(world.runtime.store.path) as connection:
+            return connection.execute("SELECT COUNT(*) FROM subscriptions").fetchone()[0]
+
+    await failed(131000)  # something went wrong: it may work next time
+    assert subscriptions() == 1
+    await failed(131026)
+    assert subscriptions() == 0

@@ -80,8 +80,18 @@ async def test_a_held_reminder_older_than_its_time_is_dropped_not_sent_late(wa):
     await wa.settle()
     wa.clock.offset = timedelta(hours=25)
     await remind(wa, "step-medical")
-    await wa.wait_rows("SELECT status FROM outbox WHERE notice = 'reminder'", [("held",)])
+    warning = Notice("whatsapp", WA, "id", "warning", "Izin perekrut Anda dicabut.", "licence")
+    await wa.store.commit_effects("whatsapp", "", wa.clock(), [SendNotices((warning,))])
+    wa.runtime.mailroom.wake("whatsapp")
+    await wa.wait_rows(
+        "SELECT notice, status FROM outbox WHERE notice IS NOT NULL ORDER BY notice",
+        [("reminder", "held"), ("warning", "held")],
+    )
     await wa.runtime.prune(wa.clock() + timedelta(days=15), retention_days=90)
-    assert wa.rows("SELECT status FROM outbox WHERE notice = 'reminder'") == []
-    reply = body_text(await wa.say(WA, "menu"))
-    assert reply != REMINDER and "Pengingat" not in reply
+    assert wa.rows("SELECT notice FROM outbox WHERE notice IS NOT NULL") == [("warning",)], (
+        "a warning about their own plan still waits for them"
+    )
+    await wa.say(WA, "menu")
+    await wa.settle()
+    texts = [body_text(sent) for sent in wa.fake.sent(WA)]
+    assert "Izin perekrut Anda dicabut." in texts and REMINDER not in texts

@@ -46,7 +46,7 @@ from bot.channels.whatsapp_events import (
     message_values,
     sender_ids,
 )
-from bot.channels.whatsapp_send import Clock, WhatsAppDelivery, recipient
+from bot.channels.whatsapp_send import GONE_CODES, Clock, WhatsAppDelivery, recipient
 from bot.config import WhatsAppConfig
 from bot.messages import Inbound, InboundKind, Location, Reply
 from bot.records import InboxItem, StoreError
@@ -243,9 +243,13 @@ class WhatsAppChannel(Channel):
                 log.error("WhatsApp message %s failed: %s", wamid, "; ".join(errors) or "-")
             else:
                 log.debug("WhatsApp message %s %s", wamid, state)
+            recipient_id = str(status.get("recipient_id", ""))
             await self.runtime.mailroom.whatsapp_status(
-                wamid, str(status.get("recipient_id", "")), state, "; ".join(errors), self.clock()
+                wamid, recipient_id, state, "; ".join(errors), self.clock()
             )
+            codes = {error.get("code") for error in dicts(status.get("errors"))}
+            if state == "failed" and recipient_id and codes & GONE_CODES:
+                await self.runtime.mailroom.whatsapp_unreachable(recipient_id)
 
     async def _persist_messages(self, value: dict[str, Any]) -> None:
         contacts = list(dicts(value.get("contacts")))

@@ -101,7 +101,9 @@ class Answering(Keywords, Routing):
             choices = self.choices()
             labels = [label for label, _ in choices]
             if node.input.type in ("yesno", "choice"):
-                index = match_label(text, labels)
+                said = {choice.value: choice.words for choice in node.input.choices}
+                words = [said.get(act[1], []) if act[0] == "answer" else [] for _, act in choices]
+                index = match_label(text, labels, words)
             else:  # a typed answer wins unless it is exactly a button label ("Lewati")
                 wanted = normalize(text)
                 exact = [i for i, label in enumerate(labels) if normalize(label) == wanted]
@@ -115,15 +117,17 @@ class Answering(Keywords, Routing):
                 if act:
                     self._act(act)
                     return
+        if text and node.input.type != "text" and (alarm := self._alarm(text)):
+            # a cry for help, not a button or an everyday answer: the numbers first, even where
+            # a word of an answer is in it ("saya disekap, tidak boleh keluar")
+            self._alert(alarm)
+            return
         verdict = validate(node.input, inbound, self.lang, self.flows.understanding.answer_kinds)
         if isinstance(verdict, Accepted):
             self._act(("answer", verdict.value))
             return
         if text and node.input.type != "text" and self._advert(text):
             return  # a job advert where a choice was asked: checked at once
-        if text and node.input.type != "text" and (alarm := self._alarm(text)):
-            self._alert(alarm)  # not an answer, but a cry for help: the numbers first
-            return
         if text and node.input.type in ("choice", "yesno") and self._clear_question(text):
             return
         error = self.flows.text(node.error, self.lang) if node.error else ""

@@ -33,7 +33,8 @@ def match_label(
 ) -> int | None:
     """Index of the option a user meant by `text`: its number, its label, or a close misspelling;
     with `words` (per label, other ways people say it: "jaga lansia" for "Perawat lansia"),
-    also one of those words, alone, misspelled or inside a longer message ("sy mau jaga lansia").
+    also one of those words, alone, misspelled or inside a longer message ("sy mau jaga lansia")
+    that negates nothing ("bukan pabrik", "gak mau ke arab" pick nothing).
 
     Returns None when nothing matches clearly; never guesses between two options.
     """
@@ -55,23 +56,15 @@ def match_label(
                 if phrase and (f" {wanted} " in f" {phrase} " or phrase.startswith(wanted))
             }
         )
-    if found is None and words:  # a label or word inside the message, not negated
-        inside = [(index, phrase) for index, phrase in phrases if _says(wanted, phrase)]
-        found = _one(  # "emirat arab" is one thing, not "arab" as well
-            {
-                index
-                for index, phrase in inside
-                if not any(
-                    phrase != longer and f" {phrase} " in f" {longer} " for _, longer in inside
-                )
-            }
-        )
     if found is not None:
         return found
+    inside = _inside(wanted, [(index, phrase) for index, phrase in said if phrase])
+    if inside:  # one of the words inside the message: that answer, or none if two
+        return _one(inside)
     best: dict[int, float] = {}
     negated = _negated(wanted)
     for index, phrase in phrases:  # "iya setuju" is close to "tidak setuju" only in letters
-        if _negated(phrase) == negated:
+        if " " not in phrase or _negated(phrase) == negated:  # ("tidk" may still be "Tidak")
             best[index] = max(best.get(index, 0.0), fuzz.ratio(wanted, phrase))
     scores = sorted(((score, index) for index, score in best.items()), reverse=True)
     if not scores or scores[0][0] < FUZZY_THRESHOLD:
@@ -82,10 +75,11 @@ def match_label(
 
 
 NEGATIONS = frozenset(
-    {"tidak", "tdk", "tak", "gak", "ga", "gk", "nggak", "ngga", "enggak", "bukan", "jangan"}
-    | {"no", "not", "dont", "don"}
+    {"tidak", "tdk", "tak", "gak", "ga", "gk", "nggak", "ngga", "enggak", "ndak", "bukan"}
+    | {"jangan", "tanpa", "kagak", "ora", "teu", "henteu", "moal", "no", "not", "dont", "don"}
 )
-"""Words that turn "pabrik" in "bukan pabrik" into its opposite."""
+"""Words that turn "pabrik" in "bukan pabrik" into its opposite (Indonesian, the Sundanese and
+Javanese of Serang's villages, English)."""
 
 
 def _negated(phrase: str) -> bool:
@@ -96,17 +90,19 @@ def _one(indexes: set[int]) -> int | None:
     return next(iter(indexes)) if len(indexes) == 1 else None
 
 
-def _says(message: str, phrase: str) -> bool:
-    """Whether `phrase` stands as whole words in `message`, not right after a negation."""
-    if len(phrase) < 3:
-        return False
-    padded, start = f" {message} ", 0
-    while (found := padded.find(f" {phrase} ", start)) >= 0:
-        before = padded[:found].split()
-        if not before or before[-1] not in NEGATIONS:
-            return True
-        start = found + 1
-    return False
+def _inside(message: str, said: list[tuple[int, str]]) -> set[int]:
+    """The answers whose words stand whole inside `message`; a word inside a longer one found
+    too does not count ("emirat arab" is one place, not "arab" as well); a negation in the
+    message counts only as part of the word ("tidak tahu"), else nothing is found."""
+    padded = f" {message} "
+    found = [(index, phrase) for index, phrase in said if f" {phrase} " in padded]
+    denied = NEGATIONS.intersection(message.split())
+    return {
+        index
+        for index, phrase in found
+        if denied <= set(phrase.split())
+        and not any(phrase != longer and f" {phrase} " in f" {longer} " for _, longer in found)
+    }
 
 
 SCREEN_CHARS = 600

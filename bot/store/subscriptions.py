@@ -27,6 +27,7 @@ import sqlite_utils
 from bot.effects import AlertDraft, StopNotices, Subscribe
 from bot.notices import REACHABLE_CHANNELS, Notice
 from bot.records import OUTBOX_BULK, AlertDraftRecord, Subscription
+from bot.store.contacts import WHATSAPP
 from bot.store.database import Database
 from bot.store.migration_21 import BASELINE
 from bot.store.queues import dead_letter
@@ -92,12 +93,19 @@ class SubscriptionStore(Database):
             found = row.fetchone()
             dead_letter(db, item_id, error)
             if found:
-                db.execute("DELETE FROM subscriptions WHERE channel = ? AND user_ref = ?", found)
-                db.execute(
-                    "DELETE FROM outbox WHERE channel = ? AND user_ref = ? AND notice IS NOT NULL "
-                    f"AND {WAITING}",
-                    found,
-                )
+                forget_unreachable(db, *found)
+
+        await self._call(write)
+
+    async def whatsapp_unreachable(self, wa_id: str) -> None:
+        """A delivery status says this WhatsApp number cannot receive messages at all (the
+        send itself was accepted, so the outbox does not know): as `outbox_unreachable`."""
+
+        def write(db: sqlite_utils.Database) -> None:
+            for (user,) in db.execute(
+                "SELECT user_ref FROM whatsapp_users WHERE wa_id = ?", [wa_id]
+            ).fetchall():
+                forget_unreachable(db, WHATSAPP, user)
 
         await self._call(write)
 
@@ -293,6 +301,16 @@ def stop_notices(db: sqlite_utils.Database, effect: StopNotices, now: datetime) 
         who,
     )
     db.execute("INSERT OR REPLACE INTO notice_stops VALUES (?, ?, ?)", [*who, now.isoformat()])
+
+
+def forget_unreachable(db: sqlite_utils.Database, channel: str, user: str) -> None:
+    """Someone nothing can reach any more: their subscriptions end, their waiting notices go."""
+    db.execute("DELETE FROM subscriptions WHERE channel = ? AND user_ref = ?", [channel, user])
+    db.execute(
+        "DELETE FROM outbox WHERE channel = ? AND user_ref = ? AND notice IS NOT NULL "
+        f"AND {WAITING}",
+        [channel, user],
+    )
 
 
 def erase_subscriptions(db: sqlite_utils.Database, channel: str, user: str) -> None:

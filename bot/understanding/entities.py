@@ -39,6 +39,7 @@ class EntityFinder:
         self._language = [normaliser.words(phrase) for phrase in rules.language_words]
         self._job_words = {w for phrase in rules.job_words for w in normaliser.words(phrase)}
         self._cost_words = {w for phrase in rules.cost_words for w in normaliser.words(phrase)}
+        self._cost_except = {w for phrase in rules.cost_except for w in normaliser.words(phrase)}
         self._company_words = {normalize(word) for word in rules.company_words}
         self._company_check = {
             w for phrase in rules.company_check for w in normaliser.words(phrase)
@@ -90,8 +91,13 @@ class EntityFinder:
 
     def asks_cost_of_going(self, words: tuple[str, ...]) -> bool:
         """Whether the message asks what going to a country costs ("ke taiwan bayar berapa"):
-        the rules on fees answer that for every country, not the country's page."""
-        return bool(self._cost_words.intersection(words)) and self.country(words) is not None
+        the rules on fees answer that for every country, not the country's page. Not a
+        complaint about money already paid or wages withheld ("sudah bayar", "gaji")."""
+        return (
+            bool(self._cost_words.intersection(words))
+            and not self._cost_except.intersection(words)
+            and self.country(words) is not None
+        )
 
     def company(self, text: str) -> str | None:
         """A company the message names: "PT Maju Jaya resmi ga" -> "PT Maju Jaya"."""

@@ -19,6 +19,7 @@ from bot.understanding.words import WordRules
 from bot.yamlsource import Problem, line_of, load_model
 
 WORDS = "words.yaml"
+SAVING_ROUTES = ("advert", "company", "jobs")  # routes whose node needs what was found
 ALARMS = "alarms.yaml"
 QUESTIONS = "questions.yaml"
 
@@ -52,6 +53,14 @@ def load_understanding(
     if words is not None:
         where = display(folder / WORDS)
         for name, route in words.routes.items():
+            if name in SAVING_ROUTES and not route.save:
+                problems.append(
+                    Problem(
+                        where,
+                        line_of(words_doc, ("routes", name)),
+                        f"routes.{name}: needs 'save', the answer key the found {name} is kept as",
+                    )
+                )
             if route.node not in node_ids:
                 problems.append(
                     Problem(

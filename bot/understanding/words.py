@@ -56,6 +56,7 @@ class WordRules(BaseModel):
     language_words: list[str] = Field(default_factory=list)
     job_words: list[str] = Field(default_factory=list)
     cost_words: list[str] = Field(default_factory=list)
+    cost_except: list[str] = Field(default_factory=list)
     company_words: list[str] = Field(default_factory=list)
     company_stop: list[str] = Field(default_factory=list)
     company_check: list[str] = Field(default_factory=list)
