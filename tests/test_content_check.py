@@ -278,33 +278,41 @@ def test_an_acronym_must_be_in_the_glossary_or_explained_where_it_is_used(conten
 WORDING = "wording.yaml"
 
 
-def test_a_wording_text_the_program_reads_must_be_there(content_dir, actions):
+@pytest.mark.parametrize(
+    ("old", "new", "at", "message"),
+    [
+        (  # a text the program reads, deleted
+            '  all_done: {id: "semua sudah", en: "all done"}\n',
+            "",
+            "planner:",
+            "planner.all_done: text missing: the program reads it",
+        ),
+        (
+            'country: {id: "Negara", en: "Country"}',
+            'country: {id: "Negara"}',
+            'country: {id: "Negara"}',
+            "planner.country: missing translation 'en'",
+        ),
+        (
+            'en: "We note \\"{query}\\"',
+            'en: "We note \\"{country}\\"',
+            'en: "We note \\"{country}\\"',
+            "planner.country_unknown.en: the 'en' text has the placeholders {country}; the "
+            "program fills in {query} (keep them as they are, in every language)",
+        ),
+        (
+            'country: {id: "Negara", en: "Country"}',
+            'country: "Negara"',
+            'country: "Negara"',
+            "planner.country: a text is written in each language, like {id: ..., en: ...}",
+        ),
+    ],
+)
+def test_a_wording_mistake_names_file_line_and_key(content_dir, actions, old, new, at, message):
     wording = content_dir / WORDING
-    replace(wording, '  all_done: {id: "semua sudah", en: "all done"}\n', "")
-    line = line_of_text(wording, "planner:")
-    assert errors(content_dir, actions) == [
-        f"content/wording.yaml:{line}: error: planner.all_done: text missing: the program reads it"
-    ]
-
-
-def test_a_wording_text_needs_every_language(content_dir, actions):
-    wording = content_dir / WORDING
-    replace(wording, 'country: {id: "Negara", en: "Country"}', 'country: {id: "Negara"}')
-    line = line_of_text(wording, 'country: {id: "Negara"}')
-    assert errors(content_dir, actions) == [
-        f"content/wording.yaml:{line}: error: planner.country: missing translation 'en'"
-    ]
-
-
-def test_a_wording_placeholder_must_be_the_one_the_program_fills_in(content_dir, actions):
-    wording = content_dir / WORDING
-    replace(wording, 'en: "We note \\"{query}\\"', 'en: "We note \\"{country}\\"')
-    line = line_of_text(wording, 'en: "We note \\"{country}\\"')
-    assert errors(content_dir, actions) == [
-        f"content/wording.yaml:{line}: error: planner.country_unknown.en: the 'en' text has "
-        "the placeholders {country}; the program fills in {query} (keep them as they are, "
-        "in every language)"
-    ]
+    replace(wording, old, new)
+    line = line_of_text(wording, at)
+    assert errors(content_dir, actions) == [f"content/wording.yaml:{line}: error: {message}"]
 
 
 def test_wording_the_program_does_not_read_is_an_error(content_dir, actions):
@@ -318,16 +326,6 @@ def test_wording_the_program_does_not_read_is_an_error(content_dir, actions):
         "this text: remove it",
         f"content/wording.yaml:{group}: error: report: no action reads this group: remove it, "
         "or check its name",
-    ]
-
-
-def test_a_wording_text_in_one_language_only_is_explained(content_dir, actions):
-    wording = content_dir / WORDING
-    replace(wording, 'country: {id: "Negara", en: "Country"}', 'country: "Negara"')
-    line = line_of_text(wording, 'country: "Negara"')
-    assert errors(content_dir, actions) == [
-        f"content/wording.yaml:{line}: error: planner.country: a text is written in each "
-        "language, like {id: ..., en: ...}"
     ]
 
 
