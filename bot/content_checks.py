@@ -237,6 +237,8 @@ def _links(node: Node, actions: dict[str, ActionSpec]) -> list[tuple[KeyPath, st
         for index, choice in enumerate(node.input.choices):
             if choice.goto:
                 links.append((("input", "choices", index, "goto"), choice.goto))
+            if choice.typed:
+                links.append((("input", "choices", index, "typed", "goto"), choice.typed.goto))
     return links
 
 

@@ -82,17 +82,28 @@ def test_link_to_missing_node(content_dir, actions):
     )
 
 
-def test_an_action_leading_to_a_missing_node_is_an_error(tmp_path, actions):
-    """A node an action may lead to (its `links` arguments) is checked like a `goto`."""
+@pytest.mark.parametrize(
+    ("file", "old", "new", "node"),
+    [  # where an action may lead (its `links` arguments), and where a typed choice leads
+        ("checks.yaml", "    elsewhere: jobs ", "    elsewhere: job ", "jobs_sectors"),
+        (
+            "planner.yaml",
+            "goto: planner_country_find}",
+            "goto: planner_country_finder}",
+            "planner_country",
+        ),
+    ],
+)
+def test_every_other_link_to_a_missing_node_is_an_error(tmp_path, actions, file, old, new, node):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
-    checks = content / "flows" / "checks.yaml"
-    replace(checks, "    elsewhere: jobs ", "    elsewhere: job ")
-    line = line_of_text(checks, "elsewhere: job ")
-    found = errors(content, actions)
+    flows = content / "flows" / file
+    replace(flows, old, new)
+    line = line_of_text(flows, new.strip())
+    target = new.strip().split(": ")[-1].rstrip("}")
     assert (
-        f"content/flows/checks.yaml:{line}: error: jobs_sectors: links to missing node 'job'"
-        in found
+        f"content/flows/{file}:{line}: error: {node}: links to missing node '{target}'"
+        in errors(content, actions)
     )
 
 

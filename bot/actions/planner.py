@@ -36,6 +36,7 @@ WORDING = wording_needs(
 """The labels of the plan as the person reads it back, and the destination's short lines."""
 REGISTRATION_ANSWERS = ("reg_", "recruiter_")
 """The prefixes of the registration form's answers (content/flows/planner.yaml)."""
+MAX_COUNTRY_TEXT = 60  # characters of a typed destination looked at (the question takes 60)
 CONTACT = {"both": (True, True), "contact": (False, True), "none": (False, False)}
 """The officers' consent answer -> (they may see the name, they may send messages)."""
 
@@ -81,15 +82,20 @@ async def planner_consent(context: ActionContext) -> ActionResult:
     check_args=check_args(answers=("query_from", "save")),
 )
 async def country_find(context: ActionContext) -> ActionResult:
-    """A destination typed by name: its code in the vocabulary, or "other"."""
+    """A destination typed by name: its code in the vocabulary, or "other"; a country warned
+    about whatever the work (no placement agreement) is warned about at once."""
     args, vocabulary, labels = context.args, context.data.vocabulary, context.words(WORDING)
     query = str(context.answers.get(args["query_from"]) or "")
-    code = vocabulary.country_code(query)
+    code = vocabulary.country_in(query[:MAX_COUNTRY_TEXT])
     if code is None:
         return ActionResult(
             texts=[fill(labels["country_unknown"], query=query)], answers={args["save"]: "other"}
         )
     text = fill(labels["country_known"], country=vocabulary.country(code, context.lang))
+    if context.data.checklist:  # a country with no placement agreement: said now, not at saving
+        text = "\n\n".join(
+            [text, *destination_warnings(context.data.checklist, code, "", context.lang)]
+        )
     return ActionResult(texts=[text], answers={args["save"]: code})
 
 

@@ -38,6 +38,17 @@ class Vocabulary(BaseModel):
         """The code of a country given by code or by any of its names."""
         return _code(self.countries, text)
 
+    def country_in(self, text: str) -> str | None:
+        """The code of the country a message names: the whole message, else the longest run
+        of its words that is a country's name ("mau ke korea selatan" -> KR)."""
+        words = normalize(text).split()
+        for size in range(len(words), 0, -1):
+            for start in range(len(words) - size + 1):
+                code = self.country_code(" ".join(words[start : start + size]))
+                if code:
+                    return code
+        return None
+
     def sector_code(self, text: str) -> str | None:
         """The code of a sector given by code or by any of its names."""
         return _code(self.sectors, text)

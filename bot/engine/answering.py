@@ -109,7 +109,8 @@ class Answering(Keywords, Routing):
                 exact = [i for i, label in enumerate(labels) if normalize(label) == wanted]
                 index = exact[0] if exact and wanted else None
             if index is not None:
-                self._act(choices[index][1])
+                if not self._carry_typed(node, choices[index][1], text):
+                    self._act(choices[index][1])
                 return
             if node.input.type in ("yesno", "choice"):
                 understanding = self.flows.understanding
@@ -124,7 +125,8 @@ class Answering(Keywords, Routing):
             return
         verdict = validate(node.input, inbound, self.lang, self.flows.understanding.answer_kinds)
         if isinstance(verdict, Accepted):
-            self._act(("answer", verdict.value))
+            if not self._carry_typed(node, ("answer", verdict.value), text):
+                self._act(("answer", verdict.value))
             return
         if text and node.input.type != "text" and self._advert(text):
             return  # a job advert where a choice was asked: checked at once
@@ -132,6 +134,23 @@ class Answering(Keywords, Routing):
             return
         error = self.flows.text(node.error, self.lang) if node.error else ""
         self.short_reply(error or self.message(INVALID_MESSAGE[node.input.type]))
+
+    def _carry_typed(self, node: AskNode, act: Act, text: str) -> bool:
+        """A choice typed as one of its words, not its label or number ("dubai" for "Negara
+        lain"), whose content keeps typed words (`typed`): the answer and the words are
+        saved and the dialog goes to the choice's `typed.goto`. False when that is not so."""
+        if act[0] != "answer" or node.input.multiple:
+            return False
+        choice = next((c for c in node.input.choices if c.value == act[1]), None)
+        wanted = normalize(text)
+        if choice is None or choice.typed is None or wanted.isdigit():
+            return False
+        if wanted in {normalize(label) for label in choice.label.values()}:
+            return False
+        self.session.answers[node.save] = act[1]
+        self.session.answers[choice.typed.save] = text
+        self.go(choice.typed.goto)
+        return True
 
     # ----- acts ---------------------------------------------------------------------------
 

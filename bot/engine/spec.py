@@ -152,6 +152,14 @@ class OptionSpec(_Strict):
     means: Literal["yes", "no"] | None = None
 
 
+class TypedAnswer(_Strict):
+    """What a choice does when it was typed as one of its words rather than pressed ("dubai"
+    for "Negara lain"): the typed words are kept too, and the dialog goes on from there."""
+
+    save: str  # the answer key the typed words are kept under
+    goto: str  # where it leads instead of the choice's `goto` (the question for them skipped)
+
+
 class ChoiceSpec(_Strict):
     """One allowed answer of an `ask` with input type `choice`."""
 
@@ -160,6 +168,7 @@ class ChoiceSpec(_Strict):
     goto: str | None = None  # where this answer leads, instead of the question's `next`
     # other ways people type this answer, in any language ("jaga lansia", "caregiver")
     words: list[str] = Field(default_factory=list)
+    typed: TypedAnswer | None = None
 
 
 class InputSpec(_Strict):
