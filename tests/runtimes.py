@@ -1,24 +1,32 @@
 """The one way tests build a runtime: a real store on a throwaway database, the given
 content and actions, officers if asked for. Use the `make_runtime` fixture (closed at the
-end of the test) or `open_test_runtime` (an async context manager)."""
+end of the test) or `open_test_runtime` (an async context manager); `web_chat_client` puts
+the real app with the web chat in front of one."""
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
+
+from aiohttp.test_utils import TestClient, TestServer
 
 from bot.actions import ActionSpec
+from bot.channels.webchat import WebChatChannel
 from bot.content import Content
 from bot.limits import Throttle
 from bot.runtime import Runtime
+from bot.server import build_app
 from bot.services import Services
 from bot.store import Store
 
 OFFICER_ID = 42
 OFFICER_IDS = frozenset({OFFICER_ID, OFFICER_ID + 1})
 OFFICER_CHAT = -100
+MAX_MEDIA = 100_000
 
 
 @asynccontextmanager
@@ -58,3 +66,31 @@ async def open_test_runtime(
     finally:
         if own_store:
             await store.close()
+
+
+@asynccontextmanager
+async def web_chat_client(
+    tmp_path: Path,
+    content: Content,
+    actions: dict[str, ActionSpec],
+    *,
+    tls: ssl.SSLContext | None = None,
+    throttle: Throttle | None = None,
+    **options: Any,
+) -> AsyncIterator[TestClient]:
+    """The real app with the web chat on a throwaway database (over TLS with `tls`, with the
+    server's per-user flood limit `throttle`); `options` go to `WebChatChannel`. The client's
+    `channel` is the web chat channel, its `channel.runtime` the runtime."""
+    async with open_test_runtime(tmp_path, content, actions, throttle=throttle) as runtime:
+        channel = WebChatChannel(runtime, tmp_path / "media", MAX_MEDIA, **options)
+        server = TestServer(
+            build_app(runtime, [channel], MAX_MEDIA), scheme="https" if tls else "http"
+        )
+        await server.start_server(ssl=tls)
+        client = TestClient(server)
+        await client.start_server()
+        client.channel = channel  # type: ignore[attr-defined]
+        try:
+            yield client
+        finally:
+            await client.close()

@@ -8,21 +8,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
 
-from bot.channels.webchat import WebChatChannel
-from bot.server import build_app
+from tests.runtimes import web_chat_client
 
 
 @pytest.fixture
-async def client(make_runtime, tmp_path: Path, shipped_content, actions):
-    runtime = await make_runtime(shipped_content, actions)
-    channel = WebChatChannel(runtime, tmp_path / "media", 100_000)
-    client = TestClient(TestServer(build_app(runtime, [channel], 100_000)))
-    await client.start_server()
-    client.runtime = runtime
-    yield client
-    await client.close()
+async def client(tmp_path: Path, shipped_content, actions):
+    async with web_chat_client(tmp_path, shipped_content, actions) as client:
+        yield client
 
 
 async def post(client, **body) -> dict:
@@ -46,7 +39,7 @@ async def test_the_web_chat_refuses_a_subscription_and_keeps_nothing(client):
     assert "Berlangganan" not in answer["text"]
     labels = [option["label"] for option in answer["options"]]
     assert sum("Menu utama" in label for label in labels) == 1, labels
-    with sqlite3.connect(client.runtime.store.path) as db:
+    with sqlite3.connect(client.channel.runtime.store.path) as db:
         assert db.execute("SELECT COUNT(*) FROM subscriptions").fetchone()[0] == 0
     mine = await press(client, await post(client, text="langganan"), "Langganan saya")
     assert "belum berlangganan" in mine["text"]

@@ -14,6 +14,7 @@ from aiohttp.test_utils import TestClient
 from tests.fakes.bot_api import FakeBotApi, callback_update, message_update, reply_to_bot
 from tests.fakes.graph_api import FakeGraphApi, encode, messages_body, sign, text
 from tests.people import both_platforms
+from tests.plans import REGISTRATION
 
 WA = "6285711112222"
 SECRET = "cross-secret"
@@ -123,20 +124,7 @@ async def test_whatsapp_report_worked_by_telegram_officers(world, anonymous):
 
 async def test_a_person_registered_on_whatsapp_answers_an_officer_on_telegram(world):
     """The relay of reports serves a registered plan too: by its number, never the phone."""
-    for words in [
-        "halo",
-        "Rencana ke luar negeri",
-        "Setuju, lanjut",
-        "Saya sendiri",
-        "Siti",
-        "kec cikande",
-        "cikande permai",
-        "Taiwan",
-        "Perawat lansia",
-        "Belum ada",
-        "Dalam 3 bulan",
-        "Hanya pesan",
-    ]:
+    for words in [*REGISTRATION[:9], "Belum ada", "Dalam 3 bulan", "Hanya pesan"]:
         await world.reporter_says(words)
     assert "Rencana tersimpan" in await world.reporter_says("Simpan")
     listing = await world.officer(message_update(OFFICER, chat=GROUP, text="/calon cikande"))

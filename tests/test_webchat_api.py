@@ -6,24 +6,19 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
 
-from bot.channels.webchat import WebChatChannel
-from bot.server import RUNTIME_KEY, build_app
+from bot.server import RUNTIME_KEY
 from tests.fakes.files import png
+from tests.runtimes import web_chat_client
 
 PNG = png(64)
 
 
 @pytest.fixture
-async def client(make_runtime, tmp_path: Path, fixture_content, actions):
-    runtime = await make_runtime(fixture_content, actions)
-    channel = WebChatChannel(runtime, tmp_path / "media", 100_000)
-    client = TestClient(TestServer(build_app(runtime, [channel], 100_000)))
-    await client.start_server()
-    client.tmp_path = tmp_path
-    yield client
-    await client.close()
+async def client(tmp_path: Path, fixture_content, actions):
+    async with web_chat_client(tmp_path, fixture_content, actions) as client:
+        client.tmp_path = tmp_path  # type: ignore[attr-defined]
+        yield client
 
 
 async def post(client, **body) -> dict:

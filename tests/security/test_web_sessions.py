@@ -15,15 +15,14 @@ import sqlite3
 import ssl
 import stat
 import subprocess
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
 from bot.channels.webchat import (
     COOKIE,
@@ -34,31 +33,16 @@ from bot.channels.webchat import (
 )
 from bot.config import load_config
 from bot.limits import Throttle
-from bot.server import build_app
-from tests.runtimes import open_test_runtime
-
-MAX_MEDIA = 100_000
+from tests.runtimes import web_chat_client
 
 
-@asynccontextmanager
-async def web_client(
+def web_client(
     tmp_path: Path, content: Any, actions: Any, tls: ssl.SSLContext | None = None, **options: Any
-) -> AsyncIterator[TestClient]:
-    """The real app with the web chat (and the server's per-user flood limit) on a
-    throwaway database, over TLS with `tls`; `options` go to `WebChatChannel`."""
-    throttle = Throttle(20, 60)  # the flood limit as `python -m bot run` sets it
-    async with open_test_runtime(tmp_path, content, actions, throttle=throttle) as runtime:
-        channel = WebChatChannel(runtime, tmp_path / "media", MAX_MEDIA, **options)
-        app = build_app(runtime, [channel], MAX_MEDIA)
-        server = TestServer(app, scheme="https" if tls else "http")
-        await server.start_server(ssl=tls)
-        client = TestClient(server)
-        await client.start_server()
-        client.channel = channel  # type: ignore[attr-defined]
-        try:
-            yield client
-        finally:
-            await client.close()
+) -> AbstractAsyncContextManager[TestClient]:
+    """The web chat app with the server's per-user flood limit, as `python -m bot run` sets
+    it (see `tests.runtimes.web_chat_client`)."""
+    throttle = Throttle(20, 60)
+    return web_chat_client(tmp_path, content, actions, tls=tls, throttle=throttle, **options)
 
 
 def rows(tmp_path: Path, sql: str, *params: Any) -> list[tuple]:
