@@ -28,7 +28,6 @@ from bot.console.passwords import hash_password
 from bot.console.web import OfficerConsole
 from bot.content import load_checked_content
 from bot.effects import ChangeReport, Effect, FileReport, RelayToOfficers
-from bot.officers.statistics import kecamatan_names
 from bot.runtime import Runtime
 from bot.server import build_app
 from bot.services import Services
@@ -102,7 +101,7 @@ async def sign_in(http: aiohttp.ClientSession, url: str) -> None:
 
 async def seed(runtime: Runtime, count: int, now: datetime, photos: tuple[str, ...] = ()) -> None:
     """`count` reports over the last twelve weeks, filed and worked as turns do."""
-    names = kecamatan_names(runtime.content)
+    names = runtime.content.data.kecamatan_names()
     store = runtime.store
     for index in range(count):
         filed = now - timedelta(hours=(index * 37) % (84 * 24), minutes=index % 60)
