@@ -120,7 +120,9 @@ async def test_continuing_without_picking_a_listed_company_is_stored_as_unchecke
     [
         ("mau ke hongkong", "reg_country", "HK"),
         ("kerja di arab saudi", "reg_country", "SA"),
-        ("uni emirat arab", "reg_country", "other"),
+        ("uni emirat arab", "reg_country", "AE"),  # typed, not on a button: found by name
+        ("dubai", "reg_country", "other"),  # a city: kept as another country
+        ("mau kerja ke kamboja", "reg_country", "KH"),
         ("jaga lansia", "reg_sector", "care"),
         ("ART", "reg_sector", "domestic"),
         ("sy mau jadi pembantu", "reg_sector", "domestic"),
