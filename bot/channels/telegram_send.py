@@ -102,7 +102,7 @@ async def send_reply(bot: Bot, user: str, reply: Reply) -> None:
     except RetryAfter as error:
         raise RetryLater(f"telegram rate limit: {error}", _seconds(error)) from error
     except Forbidden as error:  # in a private chat: the person blocked the bot, or left
-        raise Undeliverable(f"telegram: {error}", gone=int(user) > 0) from error
+        raise Undeliverable(f"telegram: {error}", gone=user.isdigit()) from error
     except BadRequest as error:
         raise Undeliverable(f"telegram refused the message: {error}") from error
     except NetworkError as error:
