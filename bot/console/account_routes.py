@@ -6,7 +6,9 @@ The checks are the command line's (`bot.console.accounts`, `bot.console.roles`,
 `bot.console.passwords`), and every change is written to the audit log as the command line
 writes it, under the admin who made it. A form's one-time id is held while its change runs
 and kept as an answered update afterwards, so the same form sent twice changes once. An
-account changed here is signed out everywhere (the store ends its sessions).
+account changed here is signed out everywhere (the store ends its sessions). An admin
+cannot disable their own account, so the one who disables another admin is an active admin
+still: the last active admin is never disabled from here.
 """
 
 from __future__ import annotations
@@ -155,11 +157,8 @@ class AccountRoutes(ConsoleBase):
         self, signed: SignedIn, target: OfficerAccount, action: str, form: dict[str, str]
     ) -> dict[str, object]:
         """The columns a change of `target` writes, once the change is allowed."""
-        if action == "disable":
-            if target.id == signed.account.id:
-                raise Refused("acc_self_disable")
-            if target.role == "admin" and not await self._other_active_admin(target):
-                raise Refused("acc_last_admin")
+        if action == "disable" and target.id == signed.account.id:
+            raise Refused("acc_self_disable")  # so the admin acting stays: never the last
         if action == "reset-password":
             return {"password_hash": await _hashed(form)}
         if action == "link-telegram":
@@ -170,13 +169,6 @@ class AccountRoutes(ConsoleBase):
         if action == UNLINK:
             return account_changes("link-telegram", telegram_id=0)
         return account_changes(action)
-
-    async def _other_active_admin(self, target: OfficerAccount) -> bool:
-        """Whether an active admin other than `target` would be left."""
-        return any(
-            account.role == "admin" and not account.disabled and account.id != target.id
-            for account in await self.store.officer_accounts()
-        )
 
     async def _admin(self, request: web.Request) -> SignedIn:
         """The request's session if its account is an admin's; else the 404 a case outside

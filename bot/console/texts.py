@@ -321,8 +321,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "acc_done_link_telegram": ("Tautan Telegram {who} disimpan.", "{who}'s Telegram link saved."),
     "acc_done_twice": (
-        "Formulir ini sudah terkirim sebelumnya; perubahannya dilakukan satu kali saja.",
-        "This form was sent before; its change was made once only.",
+        "Formulir ini sudah terkirim sebelumnya; perubahannya dilakukan satu kali saja. "
+        "(Jika itu kode aplikasi dan rahasianya belum dicatat, buat rahasia baru.)",
+        "This form was sent before; its change was made once only. (If it was an app code "
+        "and its secret was not noted, make a new secret.)",
     ),
     "acc_bad_username": (
         "Nama pengguna tidak bisa dipakai: 2 sampai 40 huruf a-z, angka, titik, tanda minus "
@@ -348,10 +350,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "acc_self_disable": (
         "Anda tidak bisa menonaktifkan akun Anda sendiri.",
         "You cannot disable your own account.",
-    ),
-    "acc_last_admin": (
-        "Ini admin aktif terakhir; buat atau aktifkan admin lain dulu.",
-        "This is the last active admin; add or enable another admin first.",
     ),
     "acc_bad_telegram": (
         "ID Telegram hanya angka (paling banyak 15).",
