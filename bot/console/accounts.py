@@ -27,11 +27,13 @@ from bot.config import Config
 from bot.console.passwords import hash_password, new_totp_secret, totp_uri
 from bot.console.roles import checked_username, parse_role
 from bot.content import load_checked_content
+from bot.data import ContentData
 from bot.records import TelegramIdTaken
 from bot.store import Store
 
 PASSWORD_VARIABLE = "OFFICER_PASSWORD"
 COMMAND_LINE = 0  # the audit log's officer id for changes made here
+ADDED = "web_account_added"  # the audit log's action for an account added
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -95,21 +97,38 @@ async def _run(store: Store, arguments: argparse.Namespace, config: Config) -> i
         telegram_id = arguments.telegram_id or None
         if not await store.create_account(username, password_hash, str(role), now, telegram_id):
             raise ValueError(f"an account {username!r} exists already")
-        return await _done(store, "web_account_added", f"{username} as {role}", now)
-    changes: dict[str, object]
-    if command in ("disable", "enable"):
-        changes = {"disabled": int(command == "disable")}
-    elif command == "reset-password":
-        changes = {"password_hash": hash_password(read_password())}
-    elif command == "link-telegram":
-        changes = {"telegram_id": arguments.telegram_id or None}
+        return await _done(store, ADDED, added_detail(username, str(role)), now)
+    if command == "reset-password":
+        changes = account_changes(command, password=read_password())
     else:
-        secret = new_totp_secret()
-        changes = {"totp_secret": secret, "totp_required": 1}
+        changes = account_changes(command, telegram_id=getattr(arguments, "telegram_id", 0))
+    if command == "require-totp":
+        secret = str(changes["totp_secret"])
         print(f"secret for the authenticator app: {secret}\n{totp_uri(secret, username)}")
     if not await store.update_account(username, **changes):
         raise ValueError(f"no account {username!r}")
-    return await _done(store, f"web_account_{command.replace('-', '_')}", username, now)
+    return await _done(store, audit_action(command), username, now)
+
+
+def account_changes(command: str, password: str = "", telegram_id: int = 0) -> dict[str, object]:
+    """What `command` ("disable", "enable", "reset-password", "link-telegram" or
+    "require-totp", the command line's and the console's) changes on an account: a new
+    password is hashed (ValueError when it is too short or long), a second factor gets a new
+    secret, Telegram id 0 unlinks."""
+    if command in ("disable", "enable"):
+        return {"disabled": int(command == "disable")}
+    if command == "reset-password":
+        return {"password_hash": hash_password(password)}
+    if command == "link-telegram":
+        return {"telegram_id": telegram_id or None}
+    if command == "require-totp":
+        return {"totp_secret": new_totp_secret(), "totp_required": 1}
+    raise ValueError(f"unknown account change {command!r}")
+
+
+def audit_action(command: str) -> str:
+    """The audit log's action for an account change (ADDED for an account added)."""
+    return f"web_account_{command.replace('-', '_')}"
 
 
 async def _done(store: Store, action: str, detail: str, now: datetime) -> int:
@@ -133,12 +152,22 @@ def read_password() -> str:
 
 
 def _places(config: Config) -> tuple[tuple[str, ...], dict[str, list[str]]]:
-    """The kecamatan, and each one's desa (content/data/wilayah.yaml)."""
-    content = load_checked_content(Path(config.content.dir), load_actions())
-    names = content.data.kecamatan_names()
-    wilayah = content.data.wilayah
+    """The kecamatan, and each one's desa, of the content `config` names."""
+    return places(load_checked_content(Path(config.content.dir), load_actions()).data)
+
+
+def places(data: ContentData) -> tuple[tuple[str, ...], dict[str, list[str]]]:
+    """The kecamatan, and each one's desa (content/data/wilayah.yaml): what `parse_role`
+    checks a role's place against."""
+    names = data.kecamatan_names()
+    wilayah = data.wilayah
     desa = {}
     for name in names:
         found = wilayah.by_name(name) if wilayah else None
         desa[name] = found.desa_names() if found else []
     return names, desa
+
+
+def added_detail(username: str, role: str) -> str:
+    """The audit line's detail of an account added."""
+    return f"{username} as {role}"

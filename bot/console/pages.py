@@ -52,6 +52,12 @@ def csrf_field(view: View) -> Html:
     return el("input", type="hidden", name="csrf", value=view.signed.csrf if view.signed else "")
 
 
+def not_found_page(view: View) -> Html:
+    """The 404 page of a case that does not exist or is outside the officer's area (and of
+    any page the officer's role may not open: the same answer)."""
+    return frame(view, view.t("not_found"), el("h1", view.t("not_found")))
+
+
 def role_label(view: View, role: Role) -> str:
     """The area of a role in words."""
     place = role.area.desa or role.area.kecamatan
@@ -74,12 +80,15 @@ def _header(view: View) -> Html:
         action="/officer/logout",
         class_="signout",
     )
+    admin = signed.role.kind == "admin"  # only an admin has the accounts page
+    accounts = el("a", view.t("accounts"), href="/officer/accounts") if admin else None
     nav = el(
         "nav",
         el("a", view.t("queue"), href="/officer"),
         el("a", view.t("calon"), href="/officer/calon"),
         el("a", view.t("alert"), href="/officer/alert"),
         el("a", view.t("stats"), href="/officer/stats"),
+        accounts,
         language,
         who,
         sign_out,

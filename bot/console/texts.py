@@ -260,6 +260,117 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Anda tidak bisa mengirim peringatan ke wilayah ini.",
         "You cannot send a warning to this area.",
     ),
+    # accounts (admin only)
+    "accounts": ("Akun petugas", "Accounts"),
+    "acc_title": ("Akun petugas", "Officers' accounts"),
+    "acc_intro": (
+        "Hanya admin yang melihat halaman ini. Setiap perubahan dicatat atas nama Anda, dan "
+        "setiap perubahan mengeluarkan akun itu dari semua perangkat.",
+        "Only admins see this page. Every change is logged under your name and signs that "
+        "account out on every device.",
+    ),
+    "acc_username": ("Nama pengguna", "Username"),
+    "acc_role": ("Peran", "Role"),
+    "acc_state": ("Keadaan", "State"),
+    "acc_totp": ("Kode aplikasi", "App code"),
+    "acc_telegram": ("Telegram", "Telegram"),
+    "acc_actions": ("Ubah", "Change"),
+    "acc_active": ("aktif", "active"),
+    "acc_disabled": ("nonaktif", "disabled"),
+    "acc_locked": ("dikunci sampai {until}", "locked until {until}"),
+    "acc_yes": ("wajib", "required"),
+    "acc_no": ("tidak", "no"),
+    "acc_not_linked": ("belum ditautkan", "not linked"),
+    "acc_you": ("(Anda)", "(you)"),
+    "acc_disable": ("Nonaktifkan", "Disable"),
+    "acc_enable": ("Aktifkan lagi", "Enable again"),
+    "acc_require_totp": ("Wajibkan kode aplikasi", "Require an app code"),
+    "acc_new_totp": ("Buat rahasia baru", "Make a new secret"),
+    "acc_new_password": ("Kata sandi baru", "New password"),
+    "acc_password": (
+        "Kata sandi (paling sedikit {min} karakter)",
+        "Password (at least {min} characters)",
+    ),
+    "acc_password_again": ("Ketik lagi kata sandinya", "Type the password again"),
+    "acc_set_password": ("Simpan kata sandi baru", "Save the new password"),
+    "acc_telegram_id": ("ID Telegram (angka saja)", "Telegram id (digits only)"),
+    "acc_link": ("Tautkan", "Link"),
+    "acc_unlink": ("Lepas tautan Telegram", "Unlink Telegram"),
+    "acc_add_title": ("Tambah akun", "Add an account"),
+    "acc_add": ("Tambah akun", "Add the account"),
+    "acc_kind_admin": ("admin (seluruh kabupaten, kelola akun)", "admin (whole regency, accounts)"),
+    "acc_kind_kabupaten": ("seluruh Kabupaten Serang", "all of Kabupaten Serang"),
+    "acc_kind_kecamatan": ("satu kecamatan", "one kecamatan"),
+    "acc_kind_desa": ("satu desa", "one desa"),
+    "acc_kecamatan_hint": (
+        "Untuk peran kecamatan dan desa: pilih kecamatannya. Untuk peran desa: tulis juga "
+        "nama desanya.",
+        "For a kecamatan or desa role: choose the kecamatan. For a desa role: also type the "
+        "desa's name.",
+    ),
+    "acc_username_hint": (
+        "2 sampai 40 huruf a-z, angka, titik, tanda minus atau garis bawah.",
+        "2 to 40 letters a-z, digits, dots, dashes or underscores.",
+    ),
+    "acc_done_added": ("Akun {who} dibuat.", "Account {who} added."),
+    "acc_done_disable": ("Akun {who} dinonaktifkan.", "Account {who} disabled."),
+    "acc_done_enable": ("Akun {who} aktif lagi.", "Account {who} enabled again."),
+    "acc_done_reset_password": (
+        "Kata sandi {who} diganti; akun itu sudah keluar dari semua perangkat.",
+        "{who}'s password is changed; that account is signed out everywhere.",
+    ),
+    "acc_done_link_telegram": ("Tautan Telegram {who} disimpan.", "{who}'s Telegram link saved."),
+    "acc_done_twice": (
+        "Formulir ini sudah terkirim sebelumnya; perubahannya dilakukan satu kali saja. "
+        "(Jika itu kode aplikasi dan rahasianya belum dicatat, buat rahasia baru.)",
+        "This form was sent before; its change was made once only. (If it was an app code "
+        "and its secret was not noted, make a new secret.)",
+    ),
+    "acc_bad_username": (
+        "Nama pengguna tidak bisa dipakai: 2 sampai 40 huruf a-z, angka, titik, tanda minus "
+        "atau garis bawah.",
+        "That username cannot be used: 2 to 40 letters a-z, digits, dots, dashes or underscores.",
+    ),
+    "acc_bad_role": (
+        "Peran tidak lengkap: pilih kecamatan dari daftar, dan untuk peran desa tulis nama "
+        "desa di kecamatan itu.",
+        "The role is incomplete: choose a kecamatan from the list and, for a desa role, type "
+        "the name of a desa of that kecamatan.",
+    ),
+    "acc_bad_password": (
+        "Kata sandi harus {min} sampai {max} karakter.",
+        "A password needs {min} to {max} characters.",
+    ),
+    "acc_passwords_differ": (
+        "Kedua kata sandi berbeda. Ketik lagi.",
+        "The two passwords differ. Type them again.",
+    ),
+    "acc_exists": ("Sudah ada akun {who}.", "There is an account {who} already."),
+    "acc_no_account": ("Tidak ada akun {who}.", "There is no account {who}."),
+    "acc_self_disable": (
+        "Anda tidak bisa menonaktifkan akun Anda sendiri.",
+        "You cannot disable your own account.",
+    ),
+    "acc_bad_telegram": (
+        "ID Telegram hanya angka (paling banyak 15).",
+        "A Telegram id is digits only (at most 15).",
+    ),
+    "acc_telegram_taken": (
+        "ID Telegram itu sudah ditautkan ke akun lain.",
+        "That Telegram id is linked to another account.",
+    ),
+    "acc_secret_title": ("Rahasia kode aplikasi untuk {who}", "App code secret for {who}"),
+    "acc_secret_once": (
+        "Rahasia ini hanya ditampilkan sekali ini. Masukkan ke aplikasi autentikator di "
+        "ponsel pemilik akun (ketik rahasianya, atau buka alamat otpauth di bawah). Mulai "
+        "sekarang {who} harus mengetik kode 6 angka dari aplikasi itu setiap kali masuk.",
+        "This secret is shown this once only. Put it into an authenticator app on the "
+        "account owner's phone (type the secret, or open the otpauth address below). From "
+        "now on {who} must type the app's 6-digit code at every sign-in.",
+    ),
+    "acc_secret": ("Rahasia", "Secret"),
+    "acc_secret_uri": ("Alamat otpauth", "otpauth address"),
+    "acc_back": ("← Kembali ke daftar akun", "← Back to the accounts"),
 }
 
 

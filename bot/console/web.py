@@ -1,13 +1,13 @@
 """The console's routes: sign-in and sign-out, the queue, a case and its photos, the
 statistics, the exports, and the console's own style and script (the departure planner's
-routes are `planner_routes.py`'s).
+routes are `planner_routes.py`'s, the admin's accounts page `account_routes.py`'s).
 
 Routes (a public contract): `GET|POST /officer/login` (fields `username`, `password`,
 `code`), `POST /officer/logout`, `POST /officer/logout-all`, `GET /officer`,
 `GET /officer/queue/stamp`, `GET|POST /officer/case/{ref}`,
 `GET /officer/case/{ref}/photo/{index}`, `GET /officer/stats`, `GET /officer/export.csv`,
 `GET /officer/export.xlsx`, `GET /officer/calon`, `GET /officer/calon.csv`,
-`GET /officer/calon.xlsx`, `GET|POST /officer/alert`,
+`GET /officer/calon.xlsx`, `GET|POST /officer/alert`, `GET|POST /officer/accounts` (admin),
 `GET /officer/static/{console.css,console.js}`.
 
 Every page but the sign-in needs a live session; every POST needs the form's CSRF token
@@ -31,10 +31,10 @@ from aiohttp import web
 from bot.channels.media import sniff_image
 from bot.channels.webchat_session import limit_key
 from bot.config import Config
+from bot.console.account_routes import AccountRoutes
 from bot.console.base import NO_STORE, Handler, download
 from bot.console.case_page import MAX_TEXT, case_page
-from bot.console.markup import el
-from bot.console.pages import frame, queue_page, return_path, sign_in_page
+from bot.console.pages import not_found_page, queue_page, return_path, sign_in_page
 from bot.console.planner_routes import PlannerRoutes
 from bot.console.queries import read_filters, report_query
 from bot.console.signin import (
@@ -60,7 +60,7 @@ STATIC = Path(__file__).parent
 ASSETS = {"console.css": "text/css", "console.js": "application/javascript"}
 
 
-class OfficerConsole(PlannerRoutes):
+class OfficerConsole(PlannerRoutes, AccountRoutes):
     """The officers' web console on the server's aiohttp application."""
 
     @classmethod
@@ -86,6 +86,7 @@ class OfficerConsole(PlannerRoutes):
             ("GET", "/officer/stats", self.stats),
             ("GET", "/officer/export.{kind:csv|xlsx}", self.export),
             *self.planner_routes(),
+            *self.account_routes(),
         ]
         for method, path, handler in routes:
             app.router.add_route(method, path, self.guarded(handler))
@@ -291,8 +292,7 @@ class OfficerConsole(PlannerRoutes):
             return report
         if report is not None:
             await self._audit(signed, "refused", ref, "web: outside the officer's area")
-        view = self._view(request, signed)
-        page = frame(view, view.t("not_found"), el("h1", view.t("not_found")))
+        page = not_found_page(self._view(request, signed))
         raise web.HTTPNotFound(text=page, content_type="text/html", headers=NO_STORE)
 
 
