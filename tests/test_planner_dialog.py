@@ -123,6 +123,9 @@ async def test_continuing_without_picking_a_listed_company_is_stored_as_unchecke
         ("uni emirat arab", "reg_country", "AE"),  # typed, not on a button: found by name
         ("dubai", "reg_country", "other"),  # a city: kept as another country
         ("mau kerja ke kamboja", "reg_country", "KH"),
+        ("ke myanmar lewat thailand", "reg_country", "MM"),  # the first country said
+        ("ikut om ke dubai", "reg_country", "other"),  # "om" (uncle) is no code for Oman
+        ("dubai th depan", "reg_country", "other"),  # nor "th" (next year) for Thailand
         ("jaga lansia", "reg_sector", "care"),
         ("ART", "reg_sector", "domestic"),
         ("sy mau jadi pembantu", "reg_sector", "domestic"),

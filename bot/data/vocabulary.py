@@ -41,10 +41,13 @@ class Vocabulary(BaseModel):
     def country_in(self, text: str) -> str | None:
         """The code of the country a message names: the whole message, else the longest run
         of its words that is a country's name ("mau ke korea selatan" -> KR)."""
+        code = self.country_code(text)  # the whole message may be a code ("KH") or a name
+        if code:
+            return code
         words = normalize(text).split()
         for size in range(len(words), 0, -1):
             for start in range(len(words) - size + 1):
-                code = self.country_code(" ".join(words[start : start + size]))
+                code = _code(self.countries, " ".join(words[start : start + size]), codes=False)
                 if code:
                     return code
         return None
@@ -58,10 +61,14 @@ def _pick(names: I18n | None, lang: str) -> str:
     return (names or {}).get(lang) or (names or {}).get("id", "")
 
 
-def _code(table: dict[str, I18n], text: str) -> str | None:
+def _code(table: dict[str, I18n], text: str, codes: bool = True) -> str | None:
+    """The code `text` names: a name in any language, or (with `codes`) the code itself; in
+    a sentence only names count ("om" is a word, not Oman)."""
     wanted = normalize(text)
     for code, names in table.items():
-        if wanted == normalize(code) or wanted in {normalize(name) for name in names.values()}:
+        if (codes and wanted == normalize(code)) or wanted in {
+            normalize(name) for name in names.values()
+        }:
             return code
     return None
 

@@ -137,18 +137,24 @@ class Answering(Keywords, Routing):
 
     def _carry_typed(self, node: AskNode, act: Act, text: str) -> bool:
         """A choice typed as one of its words, not its label or number ("dubai" for "Negara
-        lain"), whose content keeps typed words (`typed`): the answer and the words are
-        saved and the dialog goes to the choice's `typed.goto`. False when that is not so."""
+        lain"), whose content keeps typed words (`typed`): the answer and that word ("ikut
+        om ke dubai" keeps "dubai") are saved and the dialog goes to the choice's
+        `typed.goto`. False when that is not so ("negara lain dong" asks, as the button)."""
         if act[0] != "answer" or node.input.multiple:
             return False
         choice = next((c for c in node.input.choices if c.value == act[1]), None)
-        wanted = normalize(text)
-        if choice is None or choice.typed is None or wanted.isdigit():
+        if choice is None or choice.typed is None:
             return False
-        if wanted in {normalize(label) for label in choice.label.values()}:
+        padded = f" {normalize(text)} "  # one of its words in the message, not its label
+        found = sorted(  # the first one said (the longest where two start alike) is kept
+            (padded.find(f" {word} "), -len(word), word)
+            for word in map(normalize, choice.words)
+            if f" {word} " in padded
+        )
+        if not found:
             return False
         self.session.answers[node.save] = act[1]
-        self.session.answers[choice.typed.save] = text
+        self.session.answers[choice.typed.save] = found[0][2]
         self.go(choice.typed.goto)
         return True
 
