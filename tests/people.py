@@ -22,11 +22,9 @@ from tests.fakes.graph_api import PHONE_NUMBER_ID, FakeGraphApi
 from tests.waiting import settled
 
 
-@asynccontextmanager
-async def telegram_channel(
-    runtime: Runtime, bot_api: FakeBotApi, media_dir: Path
-) -> AsyncIterator[TelegramChannel]:
-    """The Telegram channel of `runtime` on the fake Bot API, polling its outbox often."""
+def fake_telegram(runtime: Runtime, bot_api: FakeBotApi, media_dir: Path) -> TelegramChannel:
+    """The Telegram channel of `runtime` on the fake Bot API (not started yet), retrying and
+    polling its outbox often, as every test's Telegram is."""
     channel = TelegramChannel(
         runtime,
         TelegramConfig(token=bot_api.token, api_url=bot_api.url),
@@ -35,6 +33,15 @@ async def telegram_channel(
         retry_base_delay=0.05,
     )
     channel.outbox.idle_poll = 0.05
+    return channel
+
+
+@asynccontextmanager
+async def telegram_channel(
+    runtime: Runtime, bot_api: FakeBotApi, media_dir: Path
+) -> AsyncIterator[TelegramChannel]:
+    """The Telegram channel of `runtime` on the fake Bot API, started."""
+    channel = fake_telegram(runtime, bot_api, media_dir)
     await channel.start()
     try:
         yield channel
@@ -76,14 +83,7 @@ async def both_platforms(
         retry_delay=0.01,
         idle_poll=0.05,
     )
-    telegram = TelegramChannel(
-        runtime,
-        TelegramConfig(token=bot_api.token, api_url=bot_api.url),
-        media_dir,
-        100_000,
-        retry_base_delay=0.05,
-    )
-    telegram.outbox.idle_poll = 0.05
+    telegram = fake_telegram(runtime, bot_api, media_dir)
     client = TestClient(TestServer(build_app(runtime, [whatsapp, telegram], 100_000)))
     await client.start_server()
     await whatsapp.start()

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from bot.channels.telegram import TelegramChannel
-from bot.config import TelegramConfig
 from bot.effects import SendNotices
 from bot.notices import JAKARTA, Notice, QuietHours
 from tests.fakes.bot_api import text_update
+from tests.people import fake_telegram
 from tests.waiting import settled
 
 USER = 501
@@ -38,14 +38,7 @@ async def night(tmp_path: Path, bot_api, make_runtime, shipped_content, actions)
     hours from 21:00 to 06:00."""
     quiet = QuietHours(time(21), time(6))
     runtime = await make_runtime(shipped_content, actions, quiet_hours=quiet)
-    channel = TelegramChannel(
-        runtime,
-        TelegramConfig(token=bot_api.token, api_url=bot_api.url),
-        tmp_path / "media",
-        100_000,
-        retry_base_delay=0.05,
-    )
-    channel.outbox.idle_poll = 0.05
+    channel = fake_telegram(runtime, bot_api, tmp_path / "media")
     channel.outbox.clock = Clock(datetime(2026, 11, 28, 22, 0, tzinfo=JAKARTA))
     await channel.start()
     yield channel

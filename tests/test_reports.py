@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.telegram import TelegramChannel
-from bot.config import TelegramConfig
 from bot.officers.desk import Officer
 from tests.fakes.bot_api import (
     FakeBotApi,
@@ -23,6 +21,7 @@ from tests.fakes.bot_api import (
     text_update,
 )
 from tests.fakes.files import png
+from tests.people import fake_telegram
 from tests.waiting import settled
 
 GROUP = {"id": -100, "type": "supergroup", "title": "Petugas Migran Aman"}
@@ -49,8 +48,7 @@ ANONYMOUS_ANSWERS = [
 @pytest.fixture
 async def env(tmp_path: Path, bot_api, officer_runtime):
     runtime = officer_runtime
-    config = TelegramConfig(token=bot_api.token, api_url=bot_api.url)
-    channel = TelegramChannel(runtime, config, tmp_path / "media", 100_000, retry_base_delay=0.05)
+    channel = fake_telegram(runtime, bot_api, tmp_path / "media")
     await channel.start()
     bot_api.channel = channel  # for settled(): the bot's side of this fake
     yield bot_api, runtime, runtime.store, tmp_path

@@ -20,13 +20,14 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from bot.channels.telegram import TelegramChannel
-from bot.config import ConsoleConfig, TelegramConfig
+from bot.config import ConsoleConfig
 from bot.console.passwords import hash_password
 from bot.console.web import OfficerConsole
 from bot.effects import FileReport, SaveRegistration
 from bot.runtime import Runtime
 from bot.server import build_app
 from tests.fakes.files import png
+from tests.people import fake_telegram
 from tests.waiting import settled
 
 PASSWORD = "kata-sandi-rahasia-1"
@@ -136,13 +137,7 @@ async def desk(tmp_path: Path, bot_api, officer_runtime):
     runtime = officer_runtime
     media = tmp_path / "media"
     media.mkdir(exist_ok=True)
-    telegram = TelegramChannel(
-        runtime,
-        TelegramConfig(token=bot_api.token, api_url=bot_api.url),
-        media,
-        100_000,
-        retry_base_delay=0.05,
-    )
+    telegram = fake_telegram(runtime, bot_api, media)
     await telegram.start()
     bot_api.channel = telegram
     console = OfficerConsole(runtime, ConsoleConfig(refresh_seconds=0.3), media)

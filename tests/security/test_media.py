@@ -16,9 +16,8 @@ import pytest
 
 from bot.channels import media
 from bot.channels.media import MediaQuota, remove_unattached, save_media
-from bot.channels.telegram import TelegramChannel
-from bot.config import TelegramConfig
 from tests.fakes.bot_api import message_update
+from tests.people import fake_telegram
 from tests.test_reports import PNG, say
 
 PHOTO = [{"file_id": "ph", "file_unique_id": "u", "width": 9, "height": 9, "file_size": len(PNG)}]
@@ -27,8 +26,7 @@ PHOTO = [{"file_id": "ph", "file_unique_id": "u", "width": 9, "height": 9, "file
 @pytest.fixture
 async def env(tmp_path: Path, bot_api, officer_runtime):
     runtime = officer_runtime
-    config = TelegramConfig(token=bot_api.token, api_url=bot_api.url)
-    channel = TelegramChannel(runtime, config, tmp_path / "media", 100_000, retry_base_delay=0.05)
+    channel = fake_telegram(runtime, bot_api, tmp_path / "media")
     await channel.start()
     bot_api.files["ph"] = PNG
     yield bot_api, channel, tmp_path / "media"
